@@ -1,0 +1,249 @@
+"""Command line: parse options, call validate/build, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CfsiError, ContentError
+
+CONTENT = click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("content"),
+    show_default=True,
+    help="Content folder (programme.yaml and actions/).",
+)
+THEME = click.option(
+    "--theme",
+    "theme_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Theme file (default: styles/theme.yaml).",
+)
+
+
+def _fail(exc: CfsiError) -> None:
+    if isinstance(exc, ContentError):
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        n = len(exc.problems)
+        click.echo(f"{n} problem{'s' if n > 1 else ''} found; nothing was written.", err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _load(content_dir: Path, theme_file: Path | None):
+    from .checks import check
+    from .content import load_content
+    from .theme import DEFAULT_THEME, load_theme
+
+    content = load_content(content_dir)
+    theme = load_theme(theme_file or DEFAULT_THEME)
+    check(content, theme)
+    return content, theme
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cfsi-reports")
+def main() -> None:
+    """Build the CFSI programme brochure (PDF) and action fact sheets (Word) from YAML content."""
+
+
+@main.command()
+@CONTENT
+@THEME
+def validate(content_dir: Path, theme_file: Path | None) -> None:
+    """Check every content file and report every problem at once."""
+    try:
+        content, _ = _load(content_dir, theme_file)
+    except CfsiError as exc:
+        _fail(exc)
+        return
+    click.echo(f"{content_dir}: programme and {len(content.actions)} actions are valid.")
+
+
+@main.command("list")
+@CONTENT
+@THEME
+def list_actions(content_dir: Path, theme_file: Path | None) -> None:
+    """Show the actions in order with their key figures and the programme totals."""
+    from . import typography as ty
+
+    try:
+        content, theme = _load(content_dir, theme_file)
+    except CfsiError as exc:
+        _fail(exc)
+        return
+    loc = theme.locale(content.programme.language)
+    rows = [("#", "slug", "lead", "months", "budget", "granted", "share", "countries")]
+    for i, a in enumerate(content.actions, 1):
+        rows.append(
+            (
+                str(i),
+                a.key,
+                _clip(a.lead, 28),
+                str(a.duration_months),
+                ty.money(a.funding.budget, loc),
+                ty.money(a.funding.granted, loc),
+                ty.percent(a.funding.share, loc),
+                " ".join(a.countries or ()),
+            )
+        )
+    t = content.totals
+    rows.append(
+        (
+            "",
+            "total",
+            f"{t.partners} partners",
+            "",
+            ty.money(t.budget, loc),
+            ty.money(t.granted, loc),
+            ty.percent(t.share, loc),
+            f"{len(t.countries)}",
+        )
+    )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    right = {3, 4, 5, 6}
+    for n, row in enumerate(rows):
+        if n == len(rows) - 1:
+            click.echo("  ".join("-" * w for w in widths))
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
+    from .present import collation_key
+
+    names = sorted((ty.country_name(c, loc) for c in t.countries), key=collation_key)
+    home = "FR" in t.countries
+    summary = f"{len(t.countries)} countries"
+    if home:
+        summary += f": France and {len(t.countries) - 1} other"
+        summary += "s" if len(t.countries) != 2 else ""
+    click.echo(f"\n{summary} ({', '.join(names)})")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _default_jobs() -> int:
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+
+
+@main.command()
+@CONTENT
+@click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for the documents.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "docx", "all"]),
+    default=None,
+    help="What to build (default: all; with --only: docx).",
+)
+@click.option(
+    "--only", multiple=True, metavar="SLUG", help="Build only these actions (repeatable)."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: CPU count).",
+)
+@THEME
+@click.option(
+    "--docx-template",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="A .docx whose styles, page setup, header and footer the fact sheets use.",
+)
+@click.option(
+    "--pdf-standard",
+    type=click.Choice(["none", "a-2b"]),
+    default="none",
+    show_default=True,
+    help="Write the print brochure as PDF/A-2b (archival).",
+)
+@click.option(
+    "--icc",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="CMYK ICC profile for the PDF/A output intent.",
+)
+@click.option("--force", is_flag=True, help="Rebuild every document, even unchanged ones.")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+def build(
+    content_dir: Path,
+    output_dir: Path,
+    fmt: str | None,
+    only: tuple[str, ...],
+    jobs: int | None,
+    theme_file: Path | None,
+    docx_template: Path | None,
+    pdf_standard: str,
+    icc: Path | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Validate the content, then build the brochure and the fact sheets."""
+    from .build import BuildOptions, run
+
+    options = BuildOptions(
+        content_dir=content_dir,
+        output_dir=output_dir,
+        formats=_formats(fmt, only),
+        only=tuple(dict.fromkeys(only)),
+        jobs=jobs or _default_jobs(),
+        theme_file=theme_file,
+        docx_template=docx_template,
+        pdf_standard=None if pdf_standard == "none" else pdf_standard,
+        icc=icc,
+        force=force,
+        quiet=quiet,
+    )
+    try:
+        run(options)
+    except CfsiError as exc:
+        _fail(exc)
+
+
+def _formats(fmt: str | None, only: tuple[str, ...]) -> frozenset[str]:
+    if fmt is None:
+        return frozenset({"docx"}) if only else frozenset({"pdf", "docx"})
+    return frozenset({"pdf", "docx"}) if fmt == "all" else frozenset({fmt})
+
+
+@main.command()
+@click.argument("slug")
+@CONTENT
+def new(slug: str, content_dir: Path) -> None:
+    """Write a new action file with every field, commented in French."""
+    from .scaffold import new_action
+
+    try:
+        path = new_action(content_dir, slug)
+    except CfsiError as exc:
+        _fail(exc)
+        return
+    click.echo(f"wrote {path}; fill it in, then run: cfsi-reports validate")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

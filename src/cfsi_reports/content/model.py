@@ -1,0 +1,293 @@
+"""The one content model: a programme and its pilot actions, read by every renderer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .richtext import RichText, parse
+
+_WS = re.compile(r"[ \t\r\n]+")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+MAX_SLUG = 80
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected text")
+    value = _WS.sub(" ", value).strip()
+    if not value:
+        raise ValueError("is empty (expected text)")
+    return value
+
+
+def _rich(value: Any) -> RichText:
+    if isinstance(value, RichText):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected text (Markdown: paragraphs, '- ' lists, *italic*, **bold**)")
+    rich = parse(value)
+    if not rich.blocks:
+        raise ValueError("is empty (expected text)")
+    return rich
+
+
+def _slug(value: Any) -> str:
+    if not isinstance(value, str) or not SLUG.match(value) or len(value) > MAX_SLUG:
+        raise ValueError(
+            f"{value!r} is not a valid slug (expected lowercase letters, digits and hyphens,"
+            f" at most {MAX_SLUG} characters, e.g. 'maraichage')"
+        )
+    return value
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    from babel import Locale as BabelLocale
+
+    # CLDR also lists regions (001, 419) and groupings (EU, UN, ZZ): keep two-letter countries.
+    not_countries = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+    return frozenset(
+        code
+        for code in BabelLocale.parse("en").territories
+        if len(code) == 2 and code.isalpha() and code not in not_countries
+    )
+
+
+def _country(value: Any) -> str:
+    if not isinstance(value, str) or value.upper() not in _country_codes():
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. ML, FR)")
+    return value.upper()
+
+
+def _amount(value: Any) -> Decimal:
+    text = str(value).strip() if value is not None else ""
+    try:
+        amount = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(
+            f"{text!r} is not an amount (expected euros as a number, e.g. 98525 or 75500.50)"
+        ) from None
+    if not amount.is_finite():
+        raise ValueError(f"{text!r} is not an amount (expected a finite number of euros)")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"{text} has more than two decimals (expected euros and cents)")
+    if amount > Decimal("1e12"):
+        raise ValueError(f"{text} is implausibly large (expected less than 10^12 euros)")
+    return amount
+
+
+def message_amount(value: Decimal) -> str:
+    """Format an amount for an error message, the French way: `75 500,50 €`."""
+    whole = value == value.to_integral_value()
+    text = f"{value:,.0f}" if whole else f"{value:,.2f}"
+    return text.replace(",", " ").replace(".", ",") + " €"
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Rich = Annotated[RichText, BeforeValidator(_rich)]
+Country = Annotated[str, BeforeValidator(_country)]
+Slug = Annotated[str, BeforeValidator(_slug)]
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+TextList = Annotated[list[Text], Field(min_length=1)]
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+TextOrList = Annotated[list[Text], BeforeValidator(_one_or_many), Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    # Unknown keys are errors: a typo must not silently drop content.
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Programme(_Strict):
+    """The programme: cover, introduction and the language of the content."""
+
+    title: Text
+    subtitle: Text | None = None
+    publisher: Text | None = None
+    language: Annotated[str, AfterValidator(lambda v: _language(v))] = "fr"
+    intro: Rich
+
+    _file: str = PrivateAttr(default="programme.yaml")
+    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+
+
+def _language(value: str) -> str:
+    if not LANGUAGE.match(value):
+        raise ValueError(f"{value!r} is not a BCP 47 language tag (e.g. fr, fr-FR)")
+    return value
+
+
+class Beneficiaries(_Strict):
+    """Who the action reaches, directly and indirectly."""
+
+    direct: TextOrList | None = None
+    indirect: TextOrList | None = None
+    label: Text | None = None
+    direct_label: Text | None = None
+    indirect_label: Text | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Beneficiaries:
+        if not self.direct and not self.indirect:
+            raise ValueError("give 'direct' or 'indirect' (at least one of the two)")
+        return self
+
+
+class Funding(_Strict):
+    """Budget and grant in euros."""
+
+    budget: Amount
+    granted: Amount
+    budget_label: Text | None = None
+    granted_label: Text | None = None
+
+    @field_validator("budget")
+    @classmethod
+    def _positive(cls, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise ValueError(f"{message_amount(value)} is not positive (expected a budget > 0)")
+        return value
+
+    @field_validator("granted")
+    @classmethod
+    def _within_budget(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        if value < 0:
+            raise ValueError(f"{message_amount(value)} is negative (expected 0 or more)")
+        budget = info.data.get("budget")
+        if budget is not None and value > budget:
+            raise ValueError(
+                f"{message_amount(value)} exceeds the budget of {message_amount(budget)}"
+            )
+        return value
+
+    @property
+    def share(self) -> Decimal:
+        """Return the share of the budget that is granted (0 to 1)."""
+        return self.granted / self.budget
+
+
+class Photo(_Strict):
+    """An illustration of the action, with its alternative text and credit."""
+
+    file: Text
+    alt: Text
+    credit: Text | None = None
+
+
+class Action(_Strict):
+    """One pilot action."""
+
+    title: Text
+    regions: Text | None = None
+    countries: Annotated[list[Country], Field(min_length=1)] | None = None
+    lead: Text
+    partners: TextList
+    locations: TextList
+    beneficiaries: Beneficiaries
+    duration_months: Annotated[int, Field(gt=0, le=1200)]
+    funding: Funding
+    project: Rich
+    expected_results: Annotated[list[Rich], Field(min_length=1)]
+    activities: Annotated[list[Rich], Field(min_length=1)]
+    slug: Slug | None = None
+    order: int | None = None
+    photo: Photo | None = None
+
+    _file: str = PrivateAttr(default="")
+    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+    _photo_path: Path | None = PrivateAttr(default=None)
+
+    @field_validator("countries")
+    @classmethod
+    def _unique_countries(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None:
+            value = list(dict.fromkeys(value))
+        return value
+
+    @property
+    def file(self) -> str:
+        """Return the content file, relative to the content folder."""
+        return self._file
+
+    @property
+    def key(self) -> str:
+        """Return the slug (always set once loaded)."""
+        assert self.slug is not None
+        return self.slug
+
+    @property
+    def photo_path(self) -> Path | None:
+        """Return the checked absolute path of the photo, if any."""
+        return self._photo_path
+
+    def line(self, *path: str | int) -> int:
+        """Return the line of a field in the content file."""
+        path_t = tuple(path)
+        while path_t and path_t not in self._lines:
+            path_t = path_t[:-1]
+        return self._lines.get(path_t, 1)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Figures computed from the actions, never typed in."""
+
+    actions: int
+    partners: int
+    countries: tuple[str, ...]
+    budget: Decimal
+    granted: Decimal
+
+    @property
+    def share(self) -> Decimal:
+        return self.granted / self.budget if self.budget else Decimal(0)
+
+
+@dataclass(frozen=True)
+class Content:
+    """A validated content set: the programme and its actions in order."""
+
+    root: Path
+    programme: Programme
+    actions: tuple[Action, ...]
+
+    def action(self, slug: str) -> Action:
+        """Return the action with this slug."""
+        for action in self.actions:
+            if action.slug == slug:
+                return action
+        raise KeyError(slug)
+
+    @property
+    def totals(self) -> Totals:
+        countries = sorted({c for a in self.actions for c in (a.countries or ())})
+        return Totals(
+            actions=len(self.actions),
+            partners=sum(len(a.partners) for a in self.actions),
+            countries=tuple(countries),
+            budget=sum((a.funding.budget for a in self.actions), Decimal(0)),
+            granted=sum((a.funding.granted for a in self.actions), Decimal(0)),
+        )

@@ -1,0 +1,147 @@
+"""The rich-text subset: paragraphs, bullet lists, *italic* and **bold**.
+
+markdown-it-py (a CommonMark parser) does the parsing, restricted to the list
+and emphasis rules: `&`, `<`, `>` and « » stay text, `#` never makes a
+heading, and emphasis follows CommonMark's flanking rules, which a
+hand-written regex gets wrong on text like `5 * 3 *` or `snake_case_name`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one emphasis."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph: a sequence of spans."""
+
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bullet list (or numbered, when the source numbers it), one paragraph per item."""
+
+    items: tuple[Para, ...]
+    ordered: bool = False
+    start: int = 1
+
+
+Block = Para | ListBlock
+
+
+@dataclass(frozen=True)
+class RichText:
+    """Source text and its parsed blocks."""
+
+    source: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def plain(self) -> str:
+        """Return the visible text, blocks separated by newlines."""
+        lines: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, Para):
+                lines.append(block.text)
+            else:
+                lines.extend(item.text for item in block.items)
+        return "\n".join(lines)
+
+    @property
+    def as_para(self) -> Para:
+        """Return the whole text as one paragraph (for list items)."""
+        spans: list[Span] = []
+        for block in self.blocks:
+            paras = [block] if isinstance(block, Para) else list(block.items)
+            for para in paras:
+                if spans:
+                    spans.append(Span(" "))
+                spans.extend(para.spans)
+        return Para(_merge(spans))
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("zero").enable(["list", "emphasis"])
+
+
+def parse(source: str) -> RichText:
+    """Parse `source` into blocks; never drops text."""
+    tokens = _parser().parse(source)
+    blocks: list[Block] = []
+    lists: list[tuple[list[Para], bool, int]] = []
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrs.get("start", 1)) if token.type == "ordered_list_open" else 1
+            lists.append(([], token.type == "ordered_list_open", start))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            items, ordered, start = lists.pop()
+            if lists:  # a nested list joins its parent: the text stays, flattened
+                lists[-1][0].extend(items)
+            else:
+                blocks.append(ListBlock(tuple(items), ordered, start))
+        elif token.type == "inline":
+            para = Para(_spans(token.children or []))
+            if not para.spans:
+                continue
+            if lists:
+                lists[-1][0].append(para)
+            else:
+                blocks.append(para)
+    return RichText(source, tuple(blocks))
+
+
+def _spans(children: list) -> tuple[Span, ...]:
+    bold = italic = 0
+    spans: list[Span] = []
+    for child in children:
+        kind = child.type
+        if kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind in ("softbreak", "hardbreak"):
+            spans.append(Span(" ", bold > 0, italic > 0))
+        elif child.content:
+            spans.append(Span(child.content, bold > 0, italic > 0))
+    merged = _merge(spans)
+    # Collapse the line breaks of the source into single spaces, as a reader expects.
+    cleaned = [Span(_SPACES.sub(" ", s.text), s.bold, s.italic) for s in merged]
+    if cleaned:
+        cleaned[0] = Span(cleaned[0].text.lstrip(" "), cleaned[0].bold, cleaned[0].italic)
+        cleaned[-1] = Span(cleaned[-1].text.rstrip(" "), cleaned[-1].bold, cleaned[-1].italic)
+    return tuple(s for s in cleaned if s.text)
+
+
+def _merge(spans: list[Span]) -> tuple[Span, ...]:
+    out: list[Span] = []
+    for span in spans:
+        if out and (out[-1].bold, out[-1].italic) == (span.bold, span.italic):
+            out[-1] = Span(out[-1].text + span.text, span.bold, span.italic)
+        else:
+            out.append(span)
+    return tuple(out)

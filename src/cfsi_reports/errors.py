@@ -1,0 +1,58 @@
+"""One exception family; each kind carries the exit code the command line uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A located content mistake: `file:line: field: message`."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class CfsiError(Exception):
+    """Base of every error a user may meet; never shown as a traceback."""
+
+    exit_code = 1
+
+
+class ContentError(CfsiError):
+    """The content has mistakes; all of them are listed."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems), key=_problem_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ConfigError(CfsiError):
+    """A theme, locale or template file is unusable."""
+
+    exit_code = 2
+
+
+class RenderError(CfsiError):
+    """A document could not be rendered; names the document."""
+
+    exit_code = 3
+
+    def __init__(self, document: str, reason: str) -> None:
+        self.document = document
+        self.reason = reason
+        super().__init__(f"{document}: {reason}")
+
+
+def _problem_key(p: Problem) -> tuple[str, int, str, str]:
+    return (p.file, p.line, p.field, p.message)

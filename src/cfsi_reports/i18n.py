@@ -1,0 +1,101 @@
+"""Locale files: labels, formats and typographic rules of one language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Typography:
+    """Language-specific spacing rules, read from the locale file."""
+
+    space_before: tuple[tuple[str, str], ...] = ()
+    quote_open: str = "«"
+    quote_close: str = "»"
+    quote_space: str = ""
+    group_separator: str = ","
+    unit_space: str = " "
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Locale:
+    """Labels and formats of one language."""
+
+    tag: str
+    babel: str
+    labels: dict[str, Any]
+    formats: dict[str, Any]
+    typography: Typography
+    path: Path
+
+    def label(self, key: str, count: int | None = None) -> str:
+        """Return the label `key`, in its plural form when `count` asks for it."""
+        try:
+            value = self.labels[key]
+        except KeyError:
+            raise ConfigError(f"{self.path}: labels.{key}: missing label") from None
+        return _plural(value, count)
+
+    def format(self, key: str, count: int | None = None, **values: Any) -> str:
+        """Return the format `key` filled with `values`."""
+        try:
+            pattern = _plural(self.formats[key], count)
+        except KeyError:
+            raise ConfigError(f"{self.path}: formats.{key}: missing format") from None
+        return pattern.format(**values)
+
+
+def _plural(value: Any, count: int | None) -> str:
+    if isinstance(value, dict):
+        return str(value["one"] if count == 1 else value["other"])
+    return str(value)
+
+
+def available(locale_dir: Path) -> list[str]:
+    """Return the language tags that have a locale file."""
+    return sorted(p.stem for p in locale_dir.glob("*.yaml"))
+
+
+def find(locale_dir: Path, language: str) -> Path | None:
+    """Return the locale file for a BCP 47 tag (`fr-FR` falls back to `fr`)."""
+    parts = language.replace("_", "-").split("-")
+    for n in range(len(parts), 0, -1):
+        candidate = locale_dir / ("-".join(parts[:n]) + ".yaml")
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@cache
+def load(path: Path) -> Locale:
+    """Load a locale file."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        typo = raw.get("typography", {})
+        quotes = typo.get("quotes", {})
+        return Locale(
+            tag=str(raw["language"]),
+            babel=str(raw.get("babel", raw["language"])).replace("-", "_"),
+            labels=dict(raw["labels"]),
+            formats=dict(raw["formats"]),
+            typography=Typography(
+                space_before=tuple(dict(typo.get("space_before", {})).items()),
+                quote_open=quotes.get("open", "«"),
+                quote_close=quotes.get("close", "»"),
+                quote_space=quotes.get("space", ""),
+                group_separator=typo.get("group_separator", ","),
+                unit_space=typo.get("unit_space", " "),
+                units=tuple(typo.get("units", ())),
+            ),
+            path=path,
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"{path}: not a usable locale file ({exc})") from None

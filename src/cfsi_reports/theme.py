@@ -1,0 +1,235 @@
+"""The theme: styles/ files turned into typed values (colours, fonts, sizes, geometry)."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import i18n
+from .errors import ConfigError
+
+MM = 72 / 25.4  # points per millimetre
+STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
+DEFAULT_THEME = STYLES_DIR / "theme.yaml"
+
+
+@dataclass(frozen=True)
+class Colour:
+    """A colour for print (CMYK, 0-1) and its screen equivalent (RGB hex)."""
+
+    name: str
+    cmyk: tuple[float, float, float, float]
+    rgb: str
+
+    @property
+    def rgb_floats(self) -> tuple[float, float, float]:
+        value = self.rgb.lstrip("#")
+        return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """A font family: four TrueType faces."""
+
+    key: str
+    name: str
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+
+    def face(self, bold: bool = False, italic: bool = False) -> Path:
+        """Return the file of one face."""
+        return (
+            (self.bold_italic if italic else self.bold)
+            if bold
+            else (self.italic if italic else self.regular)
+        )
+
+    @property
+    def faces(self) -> dict[str, Path]:
+        return {
+            "regular": self.regular,
+            "bold": self.bold,
+            "italic": self.italic,
+            "bold_italic": self.bold_italic,
+        }
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """A paragraph or character style, in points."""
+
+    name: str
+    family: str = "body"
+    bold: bool = False
+    italic: bool = False
+    size: float = 10
+    leading: float = 12
+    colour: str = "ink"
+    align: str = "left"
+    space_before: float = 0
+    space_after: float = 0
+    indent: float = 0  # mm
+    keep_with_next: bool = False
+    upper: bool = False
+    tracking: float = 0  # pt of letter spacing
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one cached object per file
+class Theme:
+    """Everything the renderers may not invent."""
+
+    name: str
+    path: Path
+    colours: dict[str, Colour]
+    families: dict[str, FontFamily]
+    page: dict[str, Any]
+    chart: dict[str, Any]
+    styles: dict[str, TextStyle]
+    docx: dict[str, Any]
+    docx_styles: dict[str, TextStyle]
+    docx_character_styles: dict[str, TextStyle]
+    locale_dir: Path
+    raw_hash: str = field(default="")
+
+    def colour(self, name: str) -> Colour:
+        """Return a named colour."""
+        try:
+            return self.colours[name]
+        except KeyError:
+            raise ConfigError(f"{self.path}: colours.{name}: colour not defined") from None
+
+    def style(self, name: str) -> TextStyle:
+        """Return a named paragraph style of the brochure."""
+        try:
+            return self.styles[name]
+        except KeyError:
+            raise ConfigError(f"{self.path}: styles.{name}: style not defined") from None
+
+    def family(self, name: str) -> FontFamily:
+        """Return a named font family."""
+        try:
+            return self.families[name]
+        except KeyError:
+            raise ConfigError(f"{self.path}: fonts.families.{name}: family not defined") from None
+
+    def mm(self, *keys: str) -> float:
+        """Return a page distance in points, e.g. `mm('margins', 'top')`."""
+        value: Any = self.page
+        for key in keys:
+            value = value[key]
+        return float(value) * MM
+
+    def locale(self, language: str) -> i18n.Locale:
+        """Return the locale for a content language, or raise ConfigError."""
+        found = i18n.find(self.locale_dir, language)
+        if found is None:
+            have = ", ".join(i18n.available(self.locale_dir)) or "none"
+            raise ConfigError(
+                f"no locale file for {language!r} in {self.locale_dir} (have: {have})"
+            )
+        return i18n.load(found)
+
+
+_STYLE_FIELDS = {f.name for f in fields(TextStyle)} - {"name"}
+
+
+def _styles(
+    raw: dict[str, Any], where: str, parent: dict[str, TextStyle] | None = None
+) -> dict[str, TextStyle]:
+    resolved: dict[str, dict[str, Any]] = {}
+
+    def resolve(name: str, chain: tuple[str, ...] = ()) -> dict[str, Any]:
+        if name in resolved:
+            return resolved[name]
+        if name in chain:
+            raise ConfigError(f"{where}.{name}: 'base' loops ({' -> '.join((*chain, name))})")
+        spec = dict(raw[name] or {})
+        base = spec.pop("base", None)
+        unknown = set(spec) - _STYLE_FIELDS
+        if unknown:
+            raise ConfigError(f"{where}.{name}: unknown keys {sorted(unknown)}")
+        merged: dict[str, Any] = {}
+        if base is not None:
+            if base not in raw:
+                raise ConfigError(f"{where}.{name}: base {base!r} is not defined")
+            merged.update(resolve(base, (*chain, name)))
+        merged.update(spec)
+        resolved[name] = merged
+        return merged
+
+    return {name: TextStyle(name=name, **resolve(name)) for name in raw}
+
+
+def _font_dir(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(f"font package {package!r} is not installed (pip install it)")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return folder / "files" if (folder / "files").is_dir() else folder
+
+
+@cache
+def load_theme(path: Path = DEFAULT_THEME) -> Theme:
+    """Load and check a theme file."""
+    path = Path(path).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read the theme ({exc})") from None
+    try:
+        colours = {
+            name: Colour(name, tuple(float(x) for x in spec["cmyk"]), str(spec["rgb"]))  # type: ignore[arg-type]
+            for name, spec in raw["colours"].items()
+        }
+        fonts = raw["fonts"]
+        font_dir = _font_dir(fonts["package"])
+        families = {}
+        for key, spec in fonts["families"].items():
+            files = {
+                face: font_dir / spec[face] for face in ("regular", "bold", "italic", "bold_italic")
+            }
+            for face, file in files.items():
+                if not file.is_file():
+                    raise ConfigError(f"{path}: fonts.families.{key}.{face}: {file} not found")
+                if file.suffix.lower() != ".ttf":
+                    raise ConfigError(
+                        f"{path}: fonts.families.{key}.{face}: TrueType (.ttf) needed"
+                    )
+            families[key] = FontFamily(key=key, name=str(spec.get("name", key)), **files)
+        docx = dict(raw.get("docx", {}))
+        theme = Theme(
+            name=str(raw.get("name", path.stem)),
+            path=path,
+            colours=colours,
+            families=families,
+            page=dict(raw["page"]),
+            chart=dict(raw.get("chart", {})),
+            styles=_styles(raw["styles"], f"{path}: styles"),
+            docx=docx,
+            docx_styles=_styles(docx.get("styles", {}), f"{path}: docx.styles"),
+            docx_character_styles=_styles(
+                docx.get("character_styles", {}), f"{path}: docx.character_styles"
+            ),
+            locale_dir=(path.parent / str(raw.get("locale_dir", "locale"))).resolve(),
+            raw_hash=_digest(text),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{path}: incomplete theme ({type(exc).__name__}: {exc})") from None
+    for style in (*theme.styles.values(), *theme.docx_styles.values()):
+        theme.colour(style.colour)
+        theme.family(style.family)
+    return theme
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,84 @@
+"""Typographic rules and number formats: the one place both renderers use."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+
+from .i18n import Locale, Typography
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+_BREAKABLE_BEFORE = r"[ \t\u00a0\u202f]+"
+
+
+@cache
+def _rules(typo: Typography) -> tuple[tuple[re.Pattern[str], str], ...]:
+    rules: list[tuple[re.Pattern[str], str]] = []
+    for mark, space in typo.space_before:
+        # Only spaces already typed become unbreakable: `http://` and `10:30` stay as they are.
+        rules.append((re.compile(_BREAKABLE_BEFORE + re.escape(mark)), space + mark))
+    if typo.quote_space:
+        q_open, q_close, space = typo.quote_open, typo.quote_close, typo.quote_space
+        rules.append((re.compile(re.escape(q_open) + r"[ \t\u00a0\u202f]*"), q_open + space))
+        rules.append((re.compile(r"[ \t\u00a0\u202f]*" + re.escape(q_close)), space + q_close))
+    if typo.group_separator.strip() == "":
+        # 4 130, 300 000: the spaces inside a grouped number must not break.
+        rules.append((re.compile(r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?![\d,])"), "GROUP"))
+    if typo.units:
+        alternatives = "|".join(re.escape(u) for u in sorted(typo.units, key=len, reverse=True))
+        rules.append((re.compile(rf"(\d) (?=(?:{alternatives})(?!\w))"), r"\1" + typo.unit_space))
+    return tuple(rules)
+
+
+def normalise(text: str, typo: Typography) -> str:
+    """Apply the locale's spacing rules to `text` without changing any word."""
+    for pattern, repl in _rules(typo):
+        if repl == "GROUP":
+            sep = typo.group_separator
+            text = pattern.sub(lambda m, s=sep: m.group(1) + m.group(2).replace(" ", s), text)
+        else:
+            text = pattern.sub(repl, text)
+    return text
+
+
+def number(value: Decimal | int, locale: Locale) -> str:
+    """Format a number: `98 525`, `75 500,50`."""
+    from babel.numbers import format_decimal
+
+    value = Decimal(value)
+    pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
+    text = format_decimal(value, format=pattern, locale=locale.babel)
+    # Babel's group separator differs between CLDR versions; the locale file decides.
+    return text.replace("\u202f", locale.typography.group_separator).replace(
+        "\u00a0", locale.typography.group_separator
+    )
+
+
+def money(value: Decimal | int, locale: Locale) -> str:
+    """Format an amount in euros: `98 525 €`."""
+    return locale.format("money", amount=number(value, locale))
+
+
+def percent(ratio: Decimal | float, locale: Locale) -> str:
+    """Format a share as a whole percentage: `65 %`."""
+    whole = int((Decimal(str(ratio)) * 100).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    return locale.format("percent", value=number(whole, locale))
+
+
+def months(n: int, locale: Locale) -> str:
+    """Format a duration: `25 mois`."""
+    return locale.format("months", count=n, n=n)
+
+
+def country_name(code: str, locale: Locale) -> str:
+    """Return the country name in the locale's language (Babel's CLDR data)."""
+    return _territories(locale.babel).get(code, code)
+
+
+@cache
+def _territories(babel_locale: str) -> dict[str, str]:
+    from babel import Locale as BabelLocale
+
+    return dict(BabelLocale.parse(babel_locale).territories)
