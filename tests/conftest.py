@@ -1,0 +1,75 @@
+"""Shared fixtures: the seed content, the theme, the seed lines and text helpers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cfsi_reports.content import Content, load_content
+from cfsi_reports.present import Presenter
+from cfsi_reports.theme import Theme, load_theme
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+SEED = Path(__file__).resolve().parent / "data" / "seed.txt"
+
+_INVISIBLE = re.compile(r"[\s\u00a0\u202f\u2009\u00ad\u200b]+")
+
+
+def squash(text: str) -> str:
+    """Remove all spacing, so text compares whatever the line breaks and space kinds."""
+    return _INVISIBLE.sub("", text)
+
+
+def seed_lines() -> list[str]:
+    """Return the non-empty lines of the seed text."""
+    return [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def missing_lines(lines: list[str], text: str) -> list[str]:
+    """Return the lines whose squashed form does not occur in `text`."""
+    haystack = squash(text)
+    return [line for line in lines if squash(line) not in haystack]
+
+
+def require_tool(name: str) -> str:
+    """Return the path of a system tool, or skip loudly when it is absent."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"SKIPPED LOUDLY: system tool {name!r} is not installed (.ci/run installs it)")
+    return path
+
+
+def run_tool(*args: str | Path, timeout: float = 120) -> str:
+    """Run a system tool and return its standard output."""
+    done = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, timeout=timeout, check=True
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def seed_content() -> Content:
+    return load_content(CONTENT)
+
+
+@pytest.fixture(scope="session")
+def theme() -> Theme:
+    return load_theme()
+
+
+@pytest.fixture(scope="session")
+def presenter(seed_content: Content, theme: Theme) -> Presenter:
+    return Presenter(theme.locale(seed_content.programme.language))
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed content folder."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
