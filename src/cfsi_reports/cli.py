@@ -28,12 +28,13 @@ THEME = click.option(
 )
 
 
-def _fail(exc: CfsiError) -> None:
+def _fail(exc: CfsiError, building: bool = False) -> None:
     if isinstance(exc, ContentError):
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         n = len(exc.problems)
-        click.echo(f"{n} problem{'s' if n > 1 else ''} found; nothing was written.", err=True)
+        tail = "; nothing was written" if building else ""
+        click.echo(f"{n} problem{'s' if n > 1 else ''} found{tail}.", err=True)
     else:
         click.echo(f"error: {exc}", err=True)
     sys.exit(exc.exit_code)
@@ -221,7 +222,7 @@ def build(
     try:
         run(options)
     except CfsiError as exc:
-        _fail(exc)
+        _fail(exc, building=True)
 
 
 def _formats(fmt: str | None, only: tuple[str, ...]) -> frozenset[str]:

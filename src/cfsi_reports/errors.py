@@ -43,6 +43,12 @@ class ConfigError(CfsiError):
     exit_code = 2
 
 
+class UsageError(CfsiError):
+    """The command asks for something that does not exist (an unknown slug, say)."""
+
+    exit_code = 2
+
+
 class RenderError(CfsiError):
     """A document could not be rendered; names the document."""
 

@@ -1,0 +1,60 @@
+"""Writing documents: atomic replacement, stale temporary files, the build manifest."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+TMP_MARK = ".tmp-"
+MANIFEST = ".cfsi-manifest.json"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def clean_stale(folder: Path) -> int:
+    """Remove temporary files a killed build left behind; return how many."""
+    removed = 0
+    for pattern in (f".*{TMP_MARK}*", f"fact-sheets/.*{TMP_MARK}*"):
+        for path in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """Return the manifest of the previous build, or an empty one."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Record what each document was built from."""
+    text = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False)
+    write_atomic(folder / MANIFEST, text.encode("utf-8") + b"\n")
+
+
+def inside(folder: Path, target: Path) -> bool:
+    """Tell whether `target` stays inside `folder` once links are resolved."""
+    return target.resolve().is_relative_to(folder.resolve())
