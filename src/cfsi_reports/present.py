@@ -251,16 +251,17 @@ def collation_key(name: str) -> tuple[str, str]:
     return (stripped, name)
 
 
-def plain_lines(view: ActionView) -> list[str]:
+def plain_lines(view: ActionView, locale: Locale) -> list[str]:
     """Return every line of text of an action view, in reading order (for tests and checks)."""
     lines = [view.regions] if view.regions else []
     lines.append(view.title)
     for fact in view.facts:
         lines.append(fact.heading)
         for entry in fact.entries:
+            values = list(entry.values)
             if entry.label:
-                lines.append(entry.label)
-            lines.extend(entry.values)
+                values[0] = locale.format("label_value", label=entry.label, value=values[0])
+            lines.extend(values)
     for section in view.sections:
         lines.append(section.heading)
         for block in section.blocks:

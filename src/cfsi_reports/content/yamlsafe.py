@@ -84,7 +84,7 @@ def parse(text: str) -> Located:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise _located(exc) from None
+        raise _located(exc, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlError(1, str(exc)) from None
     out = Located(None)
@@ -125,7 +125,15 @@ def _prescan(text: str) -> None:
                         "a second YAML document ('---'); one file holds one document",
                     )
     except yaml.MarkedYAMLError as exc:
-        raise _located(exc) from None
+        raise _located(exc, text) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlError(
+            line,
+            f"contains the character U+{code:04X}, which documents cannot hold",
+            _path_at(text, line),
+        ) from None
 
 
 def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], counter: list[int]) -> Any:
@@ -167,12 +175,34 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], counter: list[
     return value
 
 
-def _located(exc: yaml.MarkedYAMLError) -> YamlError:
+def _located(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     message = " ".join(part for part in (exc.context, exc.problem) if part)
-    if "\\t" in message or "'\\t'" in message or "tab" in message:
+    if "maximum nesting depth" in message:
+        return YamlError(
+            line, f"nesting deeper than {MAX_DEPTH} levels (content files are shallow)"
+        )
+    source = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "\t" in source[: len(source) - len(source.lstrip())] or "'\\t'" in message:
         message += " (tabs cannot indent YAML: use spaces)"
     if "mapping values are not allowed" in message:
         message += " (a value containing ': ' must be put in quotes)"
-    return YamlError(line, f"YAML syntax error: {message}")
+    return YamlError(line, f"YAML syntax error: {message}", _path_at(text, line))
+
+
+_KEY = re.compile(r"^(\s*)(?:- +)?([^\s#'\"\-][^:#]*?):(?:\s|$)")
+
+
+def _path_at(text: str, line: int) -> Path:
+    """Guess the key path of a line from indentation (for errors raised before parsing)."""
+    path: list[tuple[int, str]] = []
+    for source in text.splitlines()[:line]:
+        match = _KEY.match(source)
+        if not match:
+            continue
+        indent = len(match.group(1))
+        while path and path[-1][0] >= indent:
+            path.pop()
+        path.append((indent, match.group(2).strip()))
+    return tuple(key for _, key in path)

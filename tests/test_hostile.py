@@ -1,0 +1,161 @@
+"""Hostile and strange files: refused quickly, clearly, with bounded memory; or read correctly."""
+
+from __future__ import annotations
+
+import os
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from cfsi_reports.content import load_content
+from cfsi_reports.errors import ContentError
+
+ACTION = "actions/01-echangeons.yaml"
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_content(root)
+    return [str(p) for p in info.value.problems]
+
+
+def refused_quickly(root: Path, limit_s: float = 1.0, limit_mb: float = 64) -> list[str]:
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        found = problems(root)
+    finally:
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert elapsed < limit_s, f"took {elapsed:.2f} s"
+    assert peak < limit_mb * 1e6, f"peak {peak / 1e6:.0f} MB"
+    return found
+
+
+def test_python_tags_never_run(content_copy: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    (content_copy / ACTION).write_text(
+        f"title: !!python/object/apply:os.system ['touch {marker}']\n", encoding="utf-8"
+    )
+    found = refused_quickly(content_copy)
+    assert any(f"{ACTION}:1: title: the tag" in p and "not allowed" in p for p in found), found
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused(content_copy: Path) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 12):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    (content_copy / ACTION).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = refused_quickly(content_copy)
+    assert any(f"{ACTION}:2:" in p and "alias" in p for p in found), found
+
+
+def test_deep_nesting_is_refused(content_copy: Path) -> None:
+    (content_copy / ACTION).write_text("title: " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    found = refused_quickly(content_copy)
+    assert any("nesting deeper than" in p for p in found), found
+
+
+def test_huge_file_is_refused_before_reading(content_copy: Path) -> None:
+    with open(content_copy / ACTION, "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    found = refused_quickly(content_copy, limit_mb=8)
+    assert any(f"{ACTION}: is 52.4 MB" in p for p in found), found
+
+
+def test_control_characters_are_located(content_copy: Path) -> None:
+    path = content_copy / ACTION
+    text = path.read_text(encoding="utf-8").replace("lead: Batik", "lead: Batik\x0b")
+    path.write_text(text, encoding="utf-8")
+    found = problems(content_copy)
+    assert any(f"{ACTION}:5: lead: contains the character U+000B" in p for p in found), found
+
+
+def test_non_utf8_file_is_located(content_copy: Path) -> None:
+    path = content_copy / ACTION
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", "replace"))
+    found = problems(content_copy)
+    assert any(f"{ACTION}:1: is not UTF-8" in p and "save the file as UTF-8" in p for p in found)
+
+
+def test_bom_and_windows_line_endings_are_read(content_copy: Path) -> None:
+    path = content_copy / ACTION
+    original = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + original.replace("\n", "\r\n").encode("utf-8"))
+    content = load_content(content_copy)
+    action = content.action("echangeons")
+    assert action.lead == "Batik International"
+    assert "\r" not in action.project.plain
+
+
+def test_tabs_in_indentation_are_explained(content_copy: Path) -> None:
+    path = content_copy / ACTION
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  - Centre Hubertine", "\t- Centre Hubertine"),
+        encoding="utf-8",
+    )
+    found = problems(content_copy)
+    assert any("tabs cannot indent YAML" in p for p in found), found
+
+
+def test_symlink_outside_the_content_folder_is_refused(content_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.yaml"
+    outside.write_text((content_copy / ACTION).read_text(encoding="utf-8"), encoding="utf-8")
+    (content_copy / "actions/10-lien.yaml").symlink_to(outside)
+    found = problems(content_copy)
+    assert any("actions/10-lien.yaml: is a link to a file outside" in p for p in found), found
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd"])
+def test_photo_outside_the_content_folder_is_refused(content_copy: Path, name: str) -> None:
+    with open(content_copy / ACTION, "a", encoding="utf-8") as handle:
+        handle.write(f"photo:\n  file: {name}\n  alt: une photo\n")
+    found = problems(content_copy)
+    assert any("photo.file:" in p and "outside the content folder" in p for p in found), found
+
+
+@pytest.mark.parametrize("slug", ["../evil", "a/b", "Évasion", "x" * 200])
+def test_slugs_that_could_leave_the_output_folder_are_refused(
+    content_copy: Path, slug: str
+) -> None:
+    with open(content_copy / ACTION, "a", encoding="utf-8") as handle:
+        handle.write(f'slug: "{slug}"\n')
+    found = problems(content_copy)
+    assert any(": slug: " in p and "not a valid slug" in p for p in found), found
+
+
+def test_photo_that_is_not_an_image(content_copy: Path) -> None:
+    (content_copy / "photos").mkdir()
+    (content_copy / "photos/faux.jpg").write_bytes(os.urandom(2048))
+    with open(content_copy / ACTION, "a", encoding="utf-8") as handle:
+        handle.write("photo:\n  file: photos/faux.jpg\n  alt: une photo\n")
+    found = problems(content_copy)
+    assert any("not a readable image" in p for p in found), found
+
+
+def test_missing_photo_and_missing_alt(content_copy: Path) -> None:
+    with open(content_copy / ACTION, "a", encoding="utf-8") as handle:
+        handle.write("photo:\n  file: photos/absente.jpg\n")
+    found = problems(content_copy)
+    assert any("photo.alt: is missing" in p for p in found), found
+
+
+def test_norway_stays_a_country(content_copy: Path) -> None:
+    path = content_copy / ACTION
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[EG, MA, TN, FR]", "[EG, NO, FR]"),
+        encoding="utf-8",
+    )
+    assert load_content(content_copy).action("echangeons").countries == ["EG", "NO", "FR"]
+
+
+def test_duplicate_keys_are_refused(content_copy: Path) -> None:
+    with open(content_copy / ACTION, "a", encoding="utf-8") as handle:
+        handle.write("lead: Quelqu'un d'autre\n")
+    found = problems(content_copy)
+    assert any("lead: this key appears twice" in p for p in found), found

@@ -1,0 +1,173 @@
+"""`validate` and `list`: every mistake located, all at once, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cfsi_reports.cli import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_seed_is_valid() -> None:
+    code, out = run("validate", "--content", "content")
+    assert code == 0, out
+    assert "9 actions" in out
+
+
+def test_granted_above_budget_is_located(content_copy: Path) -> None:
+    path = content_copy / "actions/03-banane.yaml"
+    edit(path, "granted: 66440", "granted: 190000.5")
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    line = line_of(path, "granted:")
+    assert (
+        f"actions/03-banane.yaml:{line}: funding.granted: 190\u00a0000,50 € exceeds the budget of"
+        " 108\u00a0548 €"
+    ).replace("\u00a0", " ") in out
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        ("lead: Batik International\n", "", "lead", "missing"),
+        ("duration_months: 25", "duration_months: vingt-cinq", "duration_months", "whole number"),
+        ("duration_months: 25", "duration_months: 25\ndurée: 3", "durée", "unknown field"),
+        ("budget: 98525", "budget: 98 525 €", "funding.budget", "not an amount"),
+        ("countries: [EG, MA, TN, FR]", "countries: [EG, XX]", "countries[2]", "ISO 3166"),
+        ("partners:\n", "partners: []\nold_partners:\n", "partners", "at least one"),
+    ],
+)
+def test_each_mistake_names_file_line_and_field(
+    content_copy: Path, old: str, new: str, field: str, words: str
+) -> None:
+    path = content_copy / "actions/01-echangeons.yaml"
+    edit(path, old, new)
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    lines = [line for line in out.splitlines() if f": {field}: " in line]
+    assert lines, out
+    assert lines[0].startswith("actions/01-echangeons.yaml:")
+    assert words in lines[0]
+
+
+def test_syntax_error_is_located(content_copy: Path) -> None:
+    path = content_copy / "actions/02-jeunes-entreprendre.yaml"
+    edit(path, "lead: Cap Solidarités", "lead: Cap: Solidarités")
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    line = line_of(path, "lead: Cap: Solidarités")
+    assert f"actions/02-jeunes-entreprendre.yaml:{line}: lead: YAML syntax error" in out
+    assert "quotes" in out
+
+
+def test_every_broken_file_is_reported_in_one_run(content_copy: Path) -> None:
+    edit(content_copy / "actions/01-echangeons.yaml", "duration_months: 25", "duration_months: -1")
+    edit(content_copy / "actions/05-formation-insertion-tchad.yaml", "title:", "titre:")
+    edit(content_copy / "programme.yaml", "title:", "tittle:")
+    (content_copy / "actions/10-copie.yaml").write_text(
+        (content_copy / "actions/09-paniers-paysans.yaml").read_text(encoding="utf-8")
+        + "slug: paniers-paysans\n",
+        encoding="utf-8",
+    )
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    assert "actions/01-echangeons.yaml:" in out and "duration_months" in out
+    assert "actions/05-formation-insertion-tchad.yaml:" in out and "titre: unknown field" in out
+    assert "programme.yaml:" in out and "tittle: unknown field" in out
+    assert "actions/10-copie.yaml:" in out and "also the slug of actions/09" in out
+    assert "problems found" in out
+
+
+def test_beneficiaries_need_direct_or_indirect(content_copy: Path) -> None:
+    path = content_copy / "actions/04-jeunes-ruraux-guinee.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("beneficiaries:")
+    end = text.index("duration_months:")
+    path.write_text(text[:start] + "beneficiaries: {}\n" + text[end:], encoding="utf-8")
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    assert "beneficiaries: give 'direct' or 'indirect'" in out
+
+
+def test_list_shows_totals_computed_from_the_data() -> None:
+    code, out = run("list", "--content", "content")
+    assert code == 0, out
+    assert "1 336 449" in out.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "17 countries: France and 16 others" in out
+    assert out.index("echangeons") < out.index("paniers-paysans")
+
+
+def test_help_on_every_command() -> None:
+    for command in ([], ["validate"], ["list"], ["build"], ["new"]):
+        code, out = run(*command, "--help")
+        assert code == 0 and "Usage:" in out
+
+
+def test_new_writes_a_file_validate_accepts_once_filled(content_copy: Path) -> None:
+    code, out = run("new", "maraichage", "--content", str(content_copy))
+    assert code == 0, out
+    path = content_copy / "actions/10-maraichage.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "Porteur du projet" in text  # commented in French
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1 and "actions/10-maraichage.yaml:" in out
+    filled = (
+        text.replace('regions: ""', "regions: Bénin / France")
+        .replace('title: ""', "title: Maraîchage solidaire")
+        .replace("countries: []", "countries: [BJ, FR]")
+        .replace('lead: ""', "lead: Une association")
+        .replace('partners:\n  - ""', "partners:\n  - Un partenaire")
+        .replace('locations:\n  - ""', "locations:\n  - Cotonou")
+        .replace('direct: ""', "direct: 40 familles")
+        .replace('indirect: ""', "indirect: 300 personnes")
+        .replace("duration_months: 0", "duration_months: 24")
+        .replace("budget: 0", "budget: 50000")
+        .replace("granted: 0", "granted: 30000")
+        .replace("project: |\n", "project: |\n  Un projet de maraîchage.\n")
+        .replace('expected_results:\n  - ""', "expected_results:\n  - des légumes")
+        .replace('activities:\n  - ""', "activities:\n  - planter")
+    )
+    path.write_text(filled, encoding="utf-8")
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 0, out
+    code, out = run("new", "maraichage", "--content", str(content_copy))
+    assert code == 2 and "already exists" in out
+
+
+def test_no_traceback_from_the_real_command(content_copy: Path) -> None:
+    (content_copy / "actions/01-echangeons.yaml").write_bytes(b"title: [unclosed\n\x00")
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "cfsi_reports.cli", "validate", "--content", str(content_copy)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "actions/01-echangeons.yaml:" in done.stderr
+    assert time.monotonic() - started < 30
