@@ -1,0 +1,192 @@
+"""Measure whole-process builds: wall time and peak memory; write the table to README.md.
+
+Each case runs `cfsi-reports build` as a fresh process (so imports, font loading
+and template preparation are counted), three times, and keeps the median time.
+Peak memory is the largest sum of the resident memory of the build process and
+its workers, sampled every 5 ms from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generate import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "benchmarks" / "_work"
+README = ROOT / "benchmarks" / "README.md"
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+CLI = [sys.executable, "-m", "cfsi_reports.cli", "build", "--quiet"]
+
+
+@dataclass
+class Result:
+    case: str
+    seconds: float
+    peak_mb: float
+    per_doc_ms: float | None = None
+
+
+def tree_rss(pid: int) -> int:
+    """Return the resident memory of a process and its descendants, in bytes."""
+    total = 0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            with open(f"/proc/{current}/statm") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/task/{current}/children") as handle:
+                pids.extend(int(c) for c in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(args: list[str], prepare=None) -> tuple[float, float]:
+    """Run one build process; return (seconds, peak MB)."""
+    if prepare:
+        prepare()
+    peak = [0]
+    started = time.perf_counter()
+    process = subprocess.Popen([*CLI, *args], cwd=ROOT)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = process.wait()
+    elapsed = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"build failed ({code}): {' '.join(args)}")
+    return elapsed, peak[0] / 1e6
+
+
+def case(
+    name: str, args: list[str], prepare=None, repeat: int = 3, docs: int | None = None
+) -> Result:
+    runs = [measure(args, prepare) for _ in range(repeat)]
+    seconds = statistics.median(r[0] for r in runs)
+    peak = max(r[1] for r in runs)
+    per_doc = seconds * 1000 / docs if docs else None
+    print(
+        f"{name:55s} {seconds:7.2f} s  {peak:6.0f} MB"
+        + (f"  {per_doc:5.1f} ms/doc" if per_doc else "")
+    )
+    return Result(name, seconds, peak, per_doc)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{model}, {cores} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 500])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true", help="do not update README.md")
+    args = parser.parse_args()
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    seed_out = WORK / "seed-out"
+
+    def fresh_seed() -> None:
+        shutil.rmtree(seed_out, ignore_errors=True)
+
+    results = [
+        case(
+            "seed: full build, cold (brochure, screen, 9 sheets)",
+            ["--content", "content", "--output", str(seed_out)],
+            fresh_seed,
+            args.repeat,
+        ),
+        case(
+            "seed: no-op rebuild",
+            ["--content", "content", "--output", str(seed_out)],
+            None,
+            args.repeat,
+        ),
+    ]
+    for n in args.sizes:
+        content = generate(n, WORK / f"content-{n}")
+        out = WORK / f"out-{n}"
+
+        def fresh(out: Path = out) -> None:
+            shutil.rmtree(out, ignore_errors=True)
+
+        base = ["--content", str(content), "--output", str(out), "--force"]
+        results.append(
+            case(
+                f"{n} actions: brochure, print + screen (--format pdf)",
+                [*base, "--format", "pdf"],
+                fresh,
+                args.repeat,
+            )
+        )
+        results.append(
+            case(
+                f"{n} actions: fact sheets, 1 job",
+                [*base, "--format", "docx", "--jobs", "1"],
+                fresh,
+                args.repeat,
+                n,
+            )
+        )
+        results.append(
+            case(
+                f"{n} actions: fact sheets, 2 jobs",
+                [*base, "--format", "docx", "--jobs", "2"],
+                fresh,
+                args.repeat,
+                n,
+            )
+        )
+    if not args.no_write:
+        write_table(results)
+
+
+def write_table(results: list[Result]) -> None:
+    rows = ["| case | wall time | peak memory | per document |", "|---|---:|---:|---:|"]
+    for r in results:
+        per = f"{r.per_doc_ms:.1f} ms" if r.per_doc_ms else ""
+        rows.append(f"| {r.case} | {r.seconds:.2f} s | {r.peak_mb:.0f} MB | {per} |")
+    stamp = time.strftime("%Y-%m-%d", time.gmtime())
+    block = "\n".join([BEGIN, f"Measured on {stamp}: {machine()}.", "", *rows, END])
+    text = (
+        README.read_text(encoding="utf-8")
+        if README.exists()
+        else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    )
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    README.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    print(f"updated {README}")
+
+
+if __name__ == "__main__":
+    main()
