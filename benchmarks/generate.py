@@ -25,7 +25,7 @@ def generate(n: int, target: Path, source: Path = ROOT / "content") -> Path:
         # Vary the title so every action is distinct in the brochure and its outline.
         text = re.sub(
             r"^title: (\"?)",
-            lambda m: f"title: {m.group(1)}{i + 1:0{width}d} · ",
+            lambda m, number=i + 1: f"title: {m.group(1)}{number:0{width}d} · ",
             text,
             count=1,
             flags=re.M,
