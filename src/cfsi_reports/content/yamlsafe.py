@@ -167,7 +167,7 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], counter: list[
             items.append(_convert(item, (*path, index), lines, counter))
         return items
     value = str(node.value)
-    if node.style is None and _NULL.match(value):
+    if node.tag == _CORE + "null" and _NULL.match(value):  # plain `~`, `null` or nothing
         return None
     bad = bad_character(value)
     if bad:

@@ -1,0 +1,226 @@
+"""`build`: formats, --only, incremental skips, atomic writes, exit codes, interruptions."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from cfsi_reports import build as build_module
+from cfsi_reports.cli import main
+
+SLUGS = [
+    "echangeons",
+    "jeunes-entreprendre",
+    "banane",
+    "jeunes-ruraux-guinee",
+    "formation-insertion-tchad",
+    "energie-konseguela",
+    "migrants-ess",
+    "droit-femmes-migrantes",
+    "paniers-paysans",
+]
+
+
+def build(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["build", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".cfsi-manifest.json"
+    }
+
+
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seed") / "output"
+    code, text = build("--content", "content", "--output", str(out), "--jobs", "2")
+    assert code == 0, text
+    return out
+
+
+def test_full_build_writes_every_document(seed_build: Path) -> None:
+    names = set(snapshot(seed_build))
+    expected = {"brochure.pdf", "brochure-screen.pdf"} | {f"fact-sheets/{s}.docx" for s in SLUGS}
+    assert names == expected
+    with pikepdf.open(seed_build / "brochure.pdf") as pdf:
+        assert len(pdf.pages) >= 12
+    for slug in SLUGS:
+        with zipfile.ZipFile(seed_build / f"fact-sheets/{slug}.docx") as z:
+            assert "word/document.xml" in z.namelist()
+
+
+def test_two_builds_give_identical_bytes(seed_build: Path, tmp_path: Path) -> None:
+    code, text = build("--content", "content", "--output", str(tmp_path / "again"), "--jobs", "1")
+    assert code == 0, text
+    assert snapshot(tmp_path / "again") == snapshot(seed_build)
+
+
+def test_noop_rebuild_skips_everything(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build("--content", str(content_copy), "--output", str(out))[0] == 0
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.*") if p.is_file()}
+    code, text = build("--content", str(content_copy), "--output", str(out))
+    assert code == 0
+    assert "0 written, 11 unchanged" in text
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+    # One action changes: only its sheet and the brochure are rebuilt.
+    path = content_copy / "actions/03-banane.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("30", "31", 1), encoding="utf-8")
+    code, text = build("--content", str(content_copy), "--output", str(out))
+    assert code == 0, text
+    assert "3 written, 8 unchanged" in text
+    assert "wrote fact-sheets/banane.docx" in text and "wrote brochure.pdf" in text
+    code, text = build("--content", str(content_copy), "--output", str(out), "--force")
+    assert "11 written, 0 unchanged" in text
+
+
+def test_only_builds_those_sheets(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, text = build("--output", str(out), "--only", "banane", "--only", "echangeons")
+    assert code == 0, text
+    assert set(snapshot(out)) == {"fact-sheets/banane.docx", "fact-sheets/echangeons.docx"}
+    code, text = build("--output", str(out), "--only", "banane", "--format", "pdf")
+    assert code == 0, text
+    assert {"brochure.pdf", "brochure-screen.pdf"} <= set(snapshot(out))
+
+
+def test_unknown_slug_lists_the_known_ones(tmp_path: Path) -> None:
+    code, text = build("--output", str(tmp_path / "out"), "--only", "bananes")
+    assert code == 2
+    assert "unknown action slug(s): bananes" in text and "banane" in text
+    assert not (tmp_path / "out").exists()
+
+
+def test_format_pdf_writes_only_the_brochures(tmp_path: Path) -> None:
+    code, text = build("--output", str(tmp_path / "out"), "--format", "pdf")
+    assert code == 0, text
+    assert set(snapshot(tmp_path / "out")) == {"brochure.pdf", "brochure-screen.pdf"}
+
+
+def test_invalid_content_writes_nothing(
+    content_copy: Path, seed_build: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    before = snapshot(out)
+    path = content_copy / "actions/01-echangeons.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("granted: 64040", "granted: 1e9"))
+    code, text = build("--content", str(content_copy), "--output", str(out), "--force")
+    assert code == 1
+    assert "funding.granted" in text and "nothing was written" in text
+    assert snapshot(out) == before
+
+
+def test_render_failure_names_the_document_and_keeps_earlier_outputs(
+    seed_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    before = snapshot(out)
+    real = build_module._bytes_of
+
+    def failing(job, state):
+        if job.slug == "banane":
+            raise RuntimeError("engine exploded")
+        return real(job, state)
+
+    monkeypatch.setattr(build_module, "_bytes_of", failing)
+    code, text = build("--output", str(out), "--force", "--jobs", "1", "--format", "docx")
+    assert code == 3
+    assert "fact-sheets/banane.docx: RuntimeError: engine exploded" in text
+    assert "Traceback" not in text
+    assert snapshot(out) == before  # same content: rewritten sheets are byte-identical
+    assert not [p for p in out.rglob("*.tmp-*")]
+
+
+def test_stale_temporary_files_are_cleaned(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "fact-sheets").mkdir(parents=True)
+    stale = [out / ".brochure.pdf.tmp-1-abcd", out / "fact-sheets/.banane.docx.tmp-2-ef01"]
+    for path in stale:
+        path.write_bytes(b"partial")
+    code, _ = build("--output", str(out), "--only", "banane")
+    assert code == 0
+    assert not any(p.exists() for p in stale)
+
+
+def test_removed_action_loses_its_sheet(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build("--content", str(content_copy), "--output", str(out), "--format", "docx")[0] == 0
+    (content_copy / "actions/09-paniers-paysans.yaml").unlink()
+    assert build("--content", str(content_copy), "--output", str(out), "--format", "docx")[0] == 0
+    assert not (out / "fact-sheets/paniers-paysans.docx").exists()
+    assert (out / "fact-sheets/banane.docx").exists()
+
+
+def test_quiet_prints_nothing_and_lines_otherwise(tmp_path: Path) -> None:
+    code, text = build("--output", str(tmp_path / "a"), "--only", "banane", "--quiet")
+    assert code == 0 and text == ""
+    code, text = build("--output", str(tmp_path / "b"), "--only", "banane")
+    assert "wrote fact-sheets/banane.docx" in text and "1 written" in text
+
+
+def test_source_date_epoch_reaches_the_documents(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build("--output", str(tmp_path / "a"), "--only", "banane")[0] == 0
+    with zipfile.ZipFile(tmp_path / "a/fact-sheets/banane.docx") as z:
+        core = z.read("docProps/core.xml").decode()
+        assert "2023-11-14T22:13:20Z" in core
+        assert all(info.date_time[:3] == (2023, 11, 14) for info in z.infolist())
+
+
+def test_killed_build_leaves_documents_whole(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build("--content", str(content_copy), "--output", str(out))[0] == 0
+    before = snapshot(out)
+    # Change every action so every document would change, then kill the build part-way.
+    for path in (content_copy / "actions").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("lead: ", "lead: Nouveau ", 1), encoding="utf-8")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "cfsi_reports.cli", "build", "--content", str(content_copy)]
+    process = subprocess.Popen(
+        [*cmd, "--output", str(out), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()  # one document written: kill the whole group now
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert first.startswith(b"wrote ")
+    after = snapshot(out)
+    assert set(after) == set(before)  # no document lost, no partial file under its name
+    changed = [name for name in after if after[name] != before[name]]
+    assert 0 < len(changed) < len(after)
+    for name in after:  # every file is whole: the old version or a complete new one
+        data = (out / name).read_bytes()
+        if name.endswith(".docx"):
+            assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
+        else:
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                assert len(pdf.pages) > 0
+    # The next build finishes the job and removes any temporary file the kill left.
+    time.sleep(0.1)
+    code, text = build("--content", str(content_copy), "--output", str(out))
+    assert code == 0, text
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]

@@ -1,0 +1,188 @@
+"""Property-based tests: any valid content builds with all its text; any broken content fails cleanly."""
+
+from __future__ import annotations
+
+import io
+import string
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cfsi_reports.cli import main
+from cfsi_reports.content import load_content
+from cfsi_reports.content.richtext import parse
+from conftest import squash
+
+# Letters the fonts cover: French, Vietnamese and other Latin-script languages of partners.
+LETTERS = (
+    string.ascii_letters
+    + "àâäçéèêëîïôöùûüÿœæÀÂÇÉÈÊËÎÏÔÙÛÜŒÆ"
+    + "ăắằẳẵặâấầẩẫậđêếềểễệôốồổỗộơớờởỡợưứừửữựảãạẻẽẹỉĩịỏõọủũụỷỹỵ"
+    + "ñáíóúÑÁÍÓÚãõÃÕ"
+    + string.digits
+)
+MARKS = "&<>«»_'\"()/.,;:!?%€-"
+word = st.text(alphabet=LETTERS + MARKS, min_size=1, max_size=12) | st.text(
+    alphabet=LETTERS, min_size=60, max_size=80
+)
+# Plain fields: words joined by spaces (no line-start list markers or emphasis stars).
+plain = st.lists(word, min_size=1, max_size=5).map(" ".join).filter(lambda s: s.strip() != "")
+# Rich fields may carry emphasis and paragraphs.
+emphasis = st.tuples(st.sampled_from(["", "*", "**"]), word).map(lambda t: f"{t[0]}{t[1]}{t[0]}")
+rich_para = st.lists(st.one_of(word, emphasis), min_size=1, max_size=20).map(" ".join)
+rich = st.lists(rich_para, min_size=1, max_size=3).map("\n\n".join)
+items = st.lists(plain, min_size=1, max_size=40)
+
+
+@st.composite
+def action(draw: st.DrawFn) -> dict:
+    budget = draw(st.integers(min_value=1, max_value=10_000_000))
+    data = {
+        "title": draw(plain),
+        "lead": draw(plain),
+        "partners": draw(items),
+        "locations": draw(st.lists(plain, min_size=1, max_size=5)),
+        "beneficiaries": {"direct": draw(st.one_of(plain, items))},
+        "duration_months": draw(st.integers(min_value=1, max_value=120)),
+        "funding": {"budget": budget, "granted": draw(st.integers(0, budget))},
+        "project": draw(rich),
+        "expected_results": draw(st.lists(rich_para, min_size=1, max_size=10)),
+        "activities": draw(st.lists(rich_para, min_size=1, max_size=10)),
+    }
+    if draw(st.booleans()):
+        data["regions"] = draw(plain)
+    if draw(st.booleans()):
+        data["beneficiaries"]["indirect"] = draw(plain)
+    return data
+
+
+def write_content(root: Path, actions: list[dict]) -> Path:
+    (root / "actions").mkdir(parents=True, exist_ok=True)
+    for old in (root / "actions").glob("*.yaml"):
+        old.unlink()
+    programme = {"title": "Programme d'essai", "intro": "Une introduction & < >."}
+    (root / "programme.yaml").write_text(yaml.safe_dump(programme, allow_unicode=True), "utf-8")
+    for i, data in enumerate(actions, 1):
+        text = yaml.safe_dump(data, allow_unicode=True, width=10_000)
+        (root / f"actions/{i:02d}-action-{i}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def visible(value: object, rich_text: bool) -> list[str]:
+    if isinstance(value, list):
+        return [v for item in value for v in visible(item, rich_text)]
+    text = str(value)
+    return [parse(text).plain] if rich_text else [text]
+
+
+def expected_strings(data: dict) -> list[str]:
+    out = visible(data["title"], False) + visible(data["lead"], False)
+    out += visible(data["partners"], False) + visible(data["locations"], False)
+    for key in ("direct", "indirect"):
+        if key in data["beneficiaries"]:
+            out += visible(data["beneficiaries"][key], False)
+    if "regions" in data:
+        out += visible(data["regions"], False)
+    for key in ("project", "expected_results", "activities"):
+        out += visible(data[key], True)
+    return [line for s in out for line in s.split("\n")]
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def docx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    import re
+
+    return (
+        "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+    )
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(action(), min_size=1, max_size=3))
+def test_any_valid_content_builds_with_all_its_text(tmp_path_factory, actions: list[dict]) -> None:
+    from cfsi_reports.checks import check
+    from cfsi_reports.docx import FactSheetRenderer
+    from cfsi_reports.pdf import render_brochure
+    from cfsi_reports.theme import load_theme
+
+    root = write_content(tmp_path_factory.mktemp("prop"), actions)
+    content = load_content(root)
+    theme = load_theme()
+    check(content, theme)
+    pdf, _ = render_brochure(content, theme, screen=True)
+    brochure = squash(pdf_text(pdf))
+    sheets = FactSheetRenderer(content, theme)
+    for data, model in zip(actions, content.actions, strict=True):
+        sheet = squash(docx_text(sheets.render(model)))
+        for text in expected_strings(data):
+            assert squash(text) in brochure, text
+            assert squash(text) in sheet, text
+
+
+broken = st.sampled_from(
+    [
+        ("duration_months", "beaucoup"),
+        ("duration_months", -3),
+        ("funding", {"budget": 10, "granted": 20}),
+        ("funding", {"budget": "dix"}),
+        ("partners", []),
+        ("title", ""),
+        ("lead", None),
+        ("colour", "rouge"),
+        ("countries", ["ZZZ"]),
+        ("slug", "Pas un slug"),
+        ("project", ["pas", "du texte"]),
+    ]
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(action(), st.lists(broken, min_size=1, max_size=4, unique_by=lambda b: b[0]))
+def test_any_broken_content_fails_cleanly(tmp_path_factory, base: dict, faults: list) -> None:
+    data = dict(base)
+    for key, value in faults:
+        data[key] = value
+    root = write_content(tmp_path_factory.mktemp("bad"), [data])
+    result = CliRunner().invoke(main, ["validate", "--content", str(root)])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.startswith("actions/")]
+    fields = {key for key, _ in faults}
+    for key in fields:
+        assert any(f": {key}" in line for line in lines), (key, result.output)
+    for line in lines:
+        assert line.split(":")[1].isdigit()  # file:line:
+
+
+@pytest.mark.parametrize("garbage", [b"\xff\xfe\x00", b"- just\n- a list\n", b"title: [", b"{{{"])
+def test_garbage_files_fail_cleanly(tmp_path: Path, garbage: bytes) -> None:
+    root = write_content(tmp_path, [])
+    (root / "actions/01-x.yaml").write_bytes(garbage)
+    result = CliRunner().invoke(main, ["validate", "--content", str(root)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "actions/01-x.yaml:" in result.output
