@@ -1,4 +1,4 @@
-"""Property-based tests: any valid content builds with all its text; any broken content fails cleanly."""
+"""Property tests: valid content builds with all its text; broken content fails cleanly."""
 
 from __future__ import annotations
 
