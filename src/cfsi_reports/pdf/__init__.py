@@ -1,0 +1,69 @@
+"""The PDF brochure: the whole programme laid out by ReportLab, for print or for screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .. import __version__
+from ..content.model import Content
+from ..errors import RenderError
+from ..present import Presenter
+from ..theme import Theme
+
+MAX_PASSES = 4
+
+
+def render_brochure(
+    content: Content,
+    theme: Theme,
+    *,
+    screen: bool = False,
+    epoch: int = 0,
+    canvasmaker: Callable[..., Any] | None = None,
+) -> tuple[bytes, int]:
+    """Return the brochure PDF bytes and its page count.
+
+    screen=False: print file (A4 trim, 3 mm bleed, crop marks, CMYK only, enforced);
+    screen=True: trimmed A4 pages, RGB colours, no marks. `epoch` (seconds since 1970)
+    dates the document; the same inputs give the same bytes.
+    """
+    from reportlab.platypus.doctemplate import LayoutError
+
+    from .document import BrochureDoc, Meta
+    from .flowables import pdf_text
+    from .pages import Brochure
+
+    locale = theme.locale(content.programme.language)
+    view = Presenter(locale).programme(content)
+    meta = Meta(
+        title=pdf_text(view.title),
+        author=pdf_text(view.publisher or ""),
+        subject=pdf_text(view.subtitle or view.title),
+        keywords=pdf_text(locale.label("keywords")),
+        creator=f"cfsi-reports {__version__}",
+        language=locale.tag,
+    )
+    # The contents page needs the page numbers, and the back cover must fall on a left
+    # page: lay out again until both are what the previous pass found.
+    pages: dict[str, int] = {}
+    blank = False
+    for _ in range(MAX_PASSES):
+        brochure = Brochure(view, theme, locale, screen=screen, pages=pages, blank=blank)
+        templates, story = brochure.build()
+        doc = BrochureDoc(
+            brochure.g, meta, screen=screen, epoch=epoch, initial_font=brochure.styles.font()
+        )
+        doc.addPageTemplates(templates)
+        try:
+            data = doc.render(story, canvasmaker)
+        except (LayoutError, ValueError) as exc:
+            kind = "screen" if screen else "print"
+            raise RenderError(f"brochure ({kind})", str(exc)) from exc
+        found = {k: v for k, v in doc.pages_of.items() if k != "back"}
+        before_back = doc.pages_of.get("back", doc.page) - (1 if blank else 0) - 1
+        want_blank = before_back % 2 == 0  # the back cover would be a right-hand page
+        if found == pages and want_blank == blank:
+            return data, doc.page
+        pages, blank = found, want_blank
+    return data, doc.page

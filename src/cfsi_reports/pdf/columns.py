@@ -1,0 +1,200 @@
+"""The action spread: a sidebar and a main column that each continue on their own.
+
+Platypus fills the frames of a page in order, so a sidebar frame that overflows
+would spill into the main column. `Spread` is one flowable as wide as the body
+frame that lays out two independent columns; when either does not fit, it splits
+into the part for this page and a `Spread` of what is left of each column, which
+the next page (same template, same design) receives. Headings stay with what
+follows and paragraphs keep their no-widow/no-orphan rules in both columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.platypus import Flowable, KeepTogether, PageBreak
+from reportlab.platypus.doctemplate import ActionFlowable
+
+_FUZZ = 1e-6
+
+
+def _breaks(f: Flowable) -> bool:
+    return isinstance(f, (ActionFlowable, PageBreak))
+
+
+def room_for_run(run: Sequence[Flowable], nxt: Flowable | None, width: float, avail: float) -> bool:
+    """Return True if `run` fits in `avail` with at least a first part of `nxt` after it."""
+    y = prev_after = 0.0
+    for i, f in enumerate(run):
+        gap = 0.0 if i == 0 else max(f.getSpaceBefore() - prev_after, 0.0)
+        h = f.wrap(width, max(avail - y - gap, 0.0))[1]
+        y += gap + h
+        if y > avail + _FUZZ:
+            return False
+        prev_after = f.getSpaceAfter()
+        y += prev_after
+    if nxt is None:
+        return True
+    rest = avail - y - max(nxt.getSpaceBefore() - prev_after, 0.0)
+    if rest <= 0:
+        return False
+    if nxt.wrap(width, rest)[1] <= rest + _FUZZ:
+        return True
+    parts = nxt.split(width, rest)
+    return bool(parts) and parts[0].wrap(width, rest)[1] <= rest + _FUZZ
+
+
+@dataclass
+class Column:
+    """What one column places on this page, and what is left for the next."""
+
+    placed: list[tuple[Flowable, float, float]]  # flowable, top offset, height
+    rest: list[Flowable]
+    height: float
+
+
+def fill(items: Sequence[Flowable], width: float, height: float, force: bool) -> Column:
+    """Place items from the top of a column of `height`; split the one that does not fit.
+
+    With `force` (the column is a fresh page), the first item is placed even when it
+    cannot fit, so layout always progresses and no text is dropped.
+    """
+    queue = list(items)
+    placed: list[tuple[Flowable, float, float]] = []
+    y = prev_after = 0.0
+    while queue:
+        f = queue[0]
+        if _breaks(f):
+            queue.pop(0)
+            if placed:
+                break
+            continue
+        gap = max(f.getSpaceBefore() - prev_after, 0.0) if placed else 0.0
+        avail = height - y - gap
+        if placed and f.getKeepWithNext():
+            n = 1
+            while n < len(queue) and queue[n].getKeepWithNext() and not _breaks(queue[n]):
+                n += 1
+            nxt = queue[n] if n < len(queue) and not _breaks(queue[n]) else None
+            if not room_for_run(queue[:n], nxt, width, avail):
+                break  # the heading goes to the next page with its text
+        if avail > 0:
+            h = f.wrap(width, avail)[1]
+            if h <= avail + _FUZZ:
+                placed.append((f, y + gap, h))
+                prev_after = f.getSpaceAfter()
+                y += gap + h + prev_after
+                queue.pop(0)
+                continue
+            parts = f.split(width, avail)
+            if parts and parts[0] is not f:
+                head = parts[0]
+                hh = head.wrap(width, avail)[1]
+                if hh <= avail + _FUZZ:
+                    placed.append((head, y + gap, hh))
+                    y += gap + hh
+                    queue[0:1] = parts[1:]
+                    break
+        if not placed and force:
+            h = f.wrap(width, height)[1]
+            placed.append((f, 0.0, h))  # taller than a page and unsplittable: never dropped
+            y = h
+            queue.pop(0)
+        break
+    used = max((top + h for _, top, h in placed), default=0.0)
+    return Column(placed, queue, used)
+
+
+class Spread(Flowable):
+    """A sidebar and a main column side by side, each flowing onto the next page alone."""
+
+    def __init__(
+        self,
+        side: Sequence[Flowable],
+        main: Sequence[Flowable],
+        *,
+        side_width: float,
+        gap: float,
+        padding: float,
+        inset: float,
+    ) -> None:
+        super().__init__()
+        self.side, self.main = list(side), list(main)
+        self.side_width, self.gap, self.padding, self.inset = side_width, gap, padding, inset
+        self._plan: tuple[Column, Column] | None = None
+        self._fixed = False  # a part made by split(): laid out for exactly one page
+
+    def _tail(self, side: list[Flowable], main: list[Flowable]) -> Spread:
+        return Spread(
+            side,
+            main,
+            side_width=self.side_width,
+            gap=self.gap,
+            padding=self.padding,
+            inset=self.inset,
+        )
+
+    def _layout(self, aW: float, aH: float, force: bool) -> tuple[Column, Column]:
+        side_w = self.side_width - 2 * self.padding
+        main_w = aW - self.side_width - self.gap
+        side = fill(self.side, side_w, aH - self.inset - self.padding, force)
+        main = fill(self.main, main_w, aH - self.inset, force)
+        return side, main
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._fixed:
+            return self.width, self.height
+        side, main = self._layout(availWidth, availHeight, force=False)
+        self.width = availWidth
+        if side.rest or main.rest:
+            self._plan = None
+            self.height = availHeight + 1  # does not fit: the frame will ask for a split
+        else:
+            self._plan = (side, main)
+            self.height = self.inset + max(side.height + self.padding, main.height)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        frame = getattr(self, "_frame", None)
+        force = bool(frame is not None and frame._atTop)
+        side, main = self._layout(availWidth, availHeight, force)
+        if not side.placed and not main.placed:
+            return []
+        head = self._tail([], [])
+        head._plan, head._fixed = (side, main), True
+        head.width, head.height = availWidth, availHeight
+        parts: list[Any] = [head]
+        if side.rest or main.rest:
+            parts.append(self._tail(side.rest, main.rest))
+        return parts
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        assert self._plan is not None, "Spread drawn before it was laid out"
+        side, main = self._plan
+        top = y + self.height - self.inset
+        for col, cx in ((side, x + self.padding), (main, x + self.side_width + self.gap)):
+            for f, offset, h in col.placed:
+                f.drawOn(canvas, cx, top - offset - h)
+
+    @property
+    def children(self) -> list[Flowable]:
+        """Return the content in reading order: sidebar, then main column."""
+        return [*self.side, *self.main]
+
+
+class KeepHeading(KeepTogether):
+    """Keep headings with the first lines of what follows, not with all of it.
+
+    ReportLab's keepWithNext moves a heading and the whole next paragraph to the next
+    frame when that paragraph is long; this moves them only when not even the first
+    lines of the paragraph would fit under the heading.
+    """
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        content = list(self._content)
+        frame = getattr(self, "_frame", None)
+        if (frame is not None and frame._atTop) or room_for_run(content[:-1], content[-1], aW, aH):
+            return content
+        return [self.FrameBreak(), *content]

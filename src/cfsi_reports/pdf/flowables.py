@@ -1,0 +1,296 @@
+"""Content flowables of the brochure, each carrying its structure role for tagging.
+
+Every piece of content is made here, through `Factory`, so that a tagging layer can
+find a role (H1, H2, P, L/LI/Lbl/LBody, Figure, TOCI) and the enclosing section on
+each flowable. Page furniture (bands, running heads, folios, marks) is never a
+flowable: it is drawn by the page templates (see furniture.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.platypus import Flowable, Paragraph
+
+from ..content.richtext import Block, ListBlock, Span
+from ..content.richtext import Para as RichPara
+from ..theme import MM
+from .styles import Styles
+
+NNBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+def pdf_text(text: str) -> str:
+    """Return text as the PDF must draw it: the one place U+202F becomes U+00A0.
+
+    ReportLab treats U+202F as a breakable space; U+00A0 holds, so an amount or a
+    « quotation » never breaks across lines.
+    """
+    return text.replace(NNBSP, NBSP)
+
+
+def markup(text: str) -> str:
+    """Return plain text as Paragraph markup: `a < b & c` prints exactly."""
+    text = pdf_text(text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def spans_markup(spans: Sequence[Span]) -> str:
+    """Return rich-text spans as Paragraph markup with <b> and <i>."""
+    out = []
+    for span in spans:
+        text = markup(span.text)
+        if span.italic:
+            text = f"<i>{text}</i>"
+        if span.bold:
+            text = f"<b>{text}</b>"
+        out.append(text)
+    return "".join(out)
+
+
+def fill(pattern: str, **parts: str) -> str:
+    """Fill a locale pattern with markup parts, escaping the pattern's own text."""
+    keys = list(parts)
+    text = pattern.format(**{k: f"\x00{i}\x00" for i, k in enumerate(keys)})
+    text = markup(text)
+    for i, k in enumerate(keys):
+        text = text.replace(f"\x00{i}\x00", parts[k])
+    return text
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A bookmark to set where a flowable is drawn, and its outline entry."""
+
+    key: str
+    title: str
+    level: int
+
+
+class Para(Paragraph):
+    """A paragraph with a structure role; split parts keep it, the outline stays on the first."""
+
+    role = "P"
+    section: str | None = None
+    outline: tuple[OutlineEntry, ...] = ()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        for i, part in enumerate(parts):
+            if part is not self:
+                part.role, part.section = self.role, self.section
+                part.outline = self.outline if i == 0 else ()
+                part.tracking = getattr(self, "tracking", 0.0)
+        return parts
+
+
+class TrackedPara(Para):
+    """A paragraph drawn with letter spacing, wrapped so the spacing never overflows."""
+
+    tracking = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width = availWidth
+        for _ in range(6):
+            h = super().wrap(width, availHeight)[1]
+            excess = self._widest(width) - availWidth
+            if excess <= 0.01 or not self.tracking:
+                break
+            width -= excess + 0.5
+        return availWidth, h
+
+    def _widest(self, width: float) -> float:
+        lines = getattr(self.blPara, "lines", [])
+        widest = 0.0
+        for line in lines:
+            if isinstance(line, tuple):  # simple lines: (extra space, words)
+                extra, words = line
+                chars = len(" ".join(words))
+            else:
+                extra = line.extraSpace
+                chars = sum(len(getattr(w, "text", "")) for w in line.words)
+            widest = max(widest, width - extra + self.tracking * max(chars - 1, 0))
+        return widest
+
+    def beginText(self, x: float, y: float) -> Any:
+        text = super().beginText(x, y)
+        text.setCharSpace(self.tracking)
+        return text
+
+    def draw(self) -> None:
+        self.canv.saveState()  # Tc belongs to the graphics state: keep it to this paragraph
+        try:
+            super().draw()
+        finally:
+            self.canv.restoreState()
+
+
+class ListItem(Flowable):
+    """A list item: its label (Lbl) hung in the indent and its body (LBody); the body splits."""
+
+    role = "LI"
+    section: str | None = None
+
+    def __init__(self, label: Para | None, body: Para, indent: float) -> None:
+        super().__init__()
+        self.label, self.body, self.indent = label, body, indent
+        self.section = body.section
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, self._body_h = self.body.wrap(availWidth - self.indent, availHeight)
+        self._label_h = self.label.wrap(self.indent, availHeight)[1] if self.label else 0.0
+        self.width, self.height = availWidth, max(self._body_h, self._label_h)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = self.body.split(availWidth - self.indent, availHeight)
+        return [
+            ListItem(self.label if i == 0 else None, p, self.indent) for i, p in enumerate(parts)
+        ]
+
+    def getSpaceBefore(self) -> float:
+        return self.body.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.body.getSpaceAfter()
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        top = y + self.height
+        if self.label is not None:
+            self.label.drawOn(canvas, x, top - self._label_h)
+        self.body.drawOn(canvas, x + self.indent, top - self._body_h)
+
+
+class Factory:
+    """Make the content flowables from theme styles; every one gets its role and section."""
+
+    def __init__(self, styles: Styles, list_number: Callable[[int], str], bullet: str) -> None:
+        self.styles = styles
+        self.list_number = list_number  # the label of item n of an ordered list, e.g. "3."
+        self.bullet = bullet
+        self._section: str | None = None
+
+    @contextmanager
+    def section(self, key: str | None) -> Iterator[None]:
+        """Give the flowables made inside the block this enclosing section (Sect)."""
+        saved, self._section = self._section, key
+        try:
+            yield
+        finally:
+            self._section = saved
+
+    def _tag(self, flowable: Any, role: str) -> Any:
+        flowable.role, flowable.section = role, self._section
+        return flowable
+
+    def para(
+        self,
+        text: str,
+        style: str,
+        role: str = "P",
+        *,
+        outline: Sequence[OutlineEntry] = (),
+        raw: bool = False,
+    ) -> Para:
+        """Return a paragraph of plain text (or ready markup when `raw`) in a theme style."""
+        body = text if raw else markup(text)
+        tracking = self.styles.tracking(style)
+        cls = TrackedPara if tracking else Para
+        p = cls(body, self.styles[style])
+        if tracking:
+            p.tracking = tracking
+        p.outline = tuple(outline)
+        return self._tag(p, role)
+
+    def rich(self, para: RichPara, style: str, role: str = "P") -> Para:
+        """Return a rich-text paragraph (bold and italic spans)."""
+        return self.para(spans_markup(para.spans), style, role, raw=True)
+
+    def items(
+        self, paras: Sequence[RichPara], style: str, *, ordered: bool = False, start: int = 1
+    ) -> list[Flowable]:
+        """Return the items of a list (L > LI > Lbl + LBody), one flowable per item."""
+        indent = self.styles.text(style).indent * MM
+        body_style = self.styles.derived(f"{style}-body", style, leftIndent=0)
+        label_style = self.styles.derived(
+            f"{style}-label", "bullet_label", leftIndent=0, spaceBefore=0, spaceAfter=0
+        )
+        out: list[Flowable] = []
+        for i, item in enumerate(paras):
+            text = self.list_number(start + i) if ordered else self.bullet
+            label = self._tag(Para(markup(text), label_style), "Lbl")
+            body = self._tag(Para(spans_markup(item.spans), body_style), "LBody")
+            out.append(self._tag(ListItem(label, body, indent), "LI"))
+        if out:
+            out[0].list_start = True  # where the L element begins, for a tagging layer
+            out[-1].list_end = True
+        return out
+
+    def blocks(self, blocks: Sequence[Block], style: str, list_style: str) -> list[Flowable]:
+        """Return rich-text blocks as paragraphs and list items."""
+        out: list[Flowable] = []
+        for block in blocks:
+            if isinstance(block, ListBlock):
+                out += self.items(block.items, list_style, ordered=block.ordered, start=block.start)
+            else:
+                out.append(self.rich(block, style))
+        return out
+
+    def figure(self, flowable: Flowable, alt: str) -> Flowable:
+        """Mark a drawing or an image as a Figure with its alternative text."""
+        flowable.alt = alt
+        return self._tag(flowable, "Figure")
+
+    def tag(self, flowable: Any, role: str) -> Any:
+        """Give any flowable a role and the current section."""
+        return self._tag(flowable, role)
+
+
+class TocEntry(Flowable):
+    """A table-of-contents entry (TOCI): number, title and page, the whole row a link."""
+
+    role = "TOCI"
+    section: str | None = None
+
+    def __init__(
+        self,
+        number: Para | None,
+        title: Para,
+        page: Para,
+        key: str,
+        *,
+        number_width: float,
+        page_width: float,
+    ) -> None:
+        super().__init__()
+        self.number, self.title, self.page, self.key = number, title, page, key
+        self.number_width, self.page_width = number_width, page_width
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        title_w = availWidth - self.number_width - self.page_width
+        self._h = [
+            self.number.wrap(self.number_width, availHeight)[1] if self.number else 0.0,
+            self.title.wrap(title_w, availHeight)[1],
+            self.page.wrap(self.page_width, availHeight)[1],
+        ]
+        self.width, self.height = availWidth, max(self._h)
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.title.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.title.getSpaceAfter()
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        top = y + self.height
+        if self.number is not None:
+            self.number.drawOn(canvas, x, top - self._h[0])
+        self.title.drawOn(canvas, x + self.number_width, top - self._h[1])
+        self.page.drawOn(canvas, x + self.width - self.page_width, top - self._h[2])
+        rect = (x, y, x + self.width, top)
+        canvas.linkRect("", self.key, rect, relative=1, thickness=0)

@@ -1,0 +1,426 @@
+"""The brochure's pages: cover, introduction, contents, overview, actions, back cover.
+
+`Brochure` turns the programme view into page templates and a story. Every label and
+value comes from the view or the locale; every size, colour and font from the theme.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    FrameBreak,
+    Indenter,
+    KeepInFrame,
+    NextPageTemplate,
+    PageBreak,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import _listWrapOn
+from reportlab.platypus.frames import Frame
+
+from ..i18n import Locale
+from ..present import ActionView, Fact, ProgrammeView
+from ..theme import MM, Theme
+from . import chart, images
+from .columns import Spread
+from .document import MirroredTemplate
+from .flowables import Factory, OutlineEntry, TocEntry, fill, markup, pdf_text
+from .furniture import Furniture
+from .geometry import Geometry
+from .styles import Styles
+
+
+class Brochure:
+    """Page templates and story of one brochure, for print or for screen."""
+
+    def __init__(
+        self,
+        view: ProgrammeView,
+        theme: Theme,
+        locale: Locale,
+        *,
+        screen: bool,
+        pages: dict[str, int],
+        blank: bool,
+    ) -> None:
+        self.view, self.theme, self.loc = view, theme, locale
+        self.screen, self.pages, self.blank = screen, pages, blank
+        self.g = Geometry.from_theme(theme, screen=screen)
+        self.styles = Styles(theme, screen=screen, language=locale.tag)
+        self.furniture = Furniture(self.g, self.styles, marks=not screen)
+        self.make = Factory(
+            self.styles, lambda n: locale.format("list_number", n=n), str(theme.page["bullet"])
+        )
+        self.templates: list[MirroredTemplate] = []
+        self.story: list[Any] = []
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _mm(self, *keys: str) -> float:
+        return self.theme.mm(*keys)
+
+    def _frame(self, id: str, x: float, y: float, w: float, h: float) -> Frame:
+        """Return a frame in trim coordinates (laid out for a recto), without padding."""
+        s = self.g.slug
+        return Frame(
+            s + x, s + y, w, h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=id
+        )
+
+    def _template(self, id: str, frames: list[Frame], on_page: Any, **kw: Any) -> None:
+        self.templates.append(MirroredTemplate(id, frames, on_page, self.g, **kw))
+
+    def _start(self, template: str) -> None:
+        """Begin a new page with `template` (the very first page needs no break)."""
+        if self.story:
+            self.story += [NextPageTemplate(template), PageBreak()]
+
+    def _bottom(self, flowables: list[Any], width: float, height: float) -> list[Any]:
+        """Return flowables that sit at the bottom of a frame, shrunk if they cannot fit."""
+        h = _listWrapOn(flowables, width, None)[1]
+        if h <= height - 1:
+            return [Spacer(width, height - h - 1), *flowables]
+        return [KeepInFrame(width, height - 1, flowables, mode="shrink")]
+
+    def _pattern(self, key: str) -> str:
+        """Return a locale format unfilled, to fill with markup (see flowables.fill)."""
+        if key not in self.loc.formats:
+            self.loc.format(key)  # raises the ConfigError naming the missing format
+        return str(self.loc.formats[key])
+
+    @property
+    def _programme(self) -> str:
+        return self.view.title
+
+    def _outline(self, key: str, label: str) -> tuple[OutlineEntry, ...]:
+        return (OutlineEntry(key, label, 0),)
+
+    # -- pages ----------------------------------------------------------------------------------
+
+    def build(self) -> tuple[list[MirroredTemplate], list[Any]]:
+        """Return the page templates and the story."""
+        self.cover()
+        self.introduction()
+        self.contents()
+        self.overview()
+        for action in self.view.actions:
+            self.action(action)
+        self.back()
+        return self.templates, self.story
+
+    def cover(self) -> None:
+        g, v, make = self.g, self.view, self.make
+        field = g.height * g.cover_band
+        rule = self._mm("cover_rule")
+        width = g.text_width()
+        title_h = field - g.top - self._mm("band_padding")
+        below = g.height - field - rule
+        pub_h = below - g.bottom - self._mm("band_padding")
+        self._template(
+            "cover",
+            [
+                self._frame(
+                    "cover-title", g.inside, below + rule + self._mm("band_padding"), width, title_h
+                ),
+                self._frame("cover-publisher", g.inside, g.bottom, width, pub_h),
+            ],
+            self.furniture.cover(rule),
+        )
+        with make.section("cover"):
+            title = [make.para(v.title, "cover_title", "H1")]
+            if v.subtitle:
+                title.append(make.para(v.subtitle, "cover_subtitle"))
+            self.story += self._bottom(title, width, title_h)
+            self.story.append(FrameBreak())
+            if v.publisher:
+                publisher = [
+                    make.para(self.loc.label("published_by"), "cover_label"),
+                    make.para(v.publisher, "cover_publisher"),
+                ]
+                self.story += self._bottom(publisher, width, pub_h)
+
+    def _inner(self, id: str, section: str) -> None:
+        g = self.g
+        self._template(
+            id,
+            [self._frame(id, g.inside, g.bottom, g.text_width(), g.text_height)],
+            self.furniture.inner(self._programme, section),
+        )
+
+    def introduction(self) -> None:
+        label = self.loc.label("introduction")
+        self._inner("introduction", label)
+        self._start("introduction")
+        make = self.make
+        with make.section("introduction"):
+            self.story.append(
+                make.para(label, "heading1", "H1", outline=self._outline("introduction", label))
+            )
+            blocks = list(self.view.intro)
+            lead = []
+            if blocks and not hasattr(blocks[0], "items"):
+                lead = [make.rich(blocks.pop(0), "lead_in")]
+            self.story += lead
+            # The body takes the measure and the place of an action's main column.
+            indent = self.g.side_width + self.g.side_gap
+            self.story.append(Indenter(left=indent))
+            self.story += make.blocks(blocks, "intro", "bullet")
+            self.story.append(Indenter(left=-indent))
+
+    def contents(self) -> None:
+        label = self.loc.label("contents")
+        self._inner("contents", label)
+        self._start("contents")
+        make, loc = self.make, self.loc
+        with make.section("contents"):
+            self.story.append(
+                make.para(label, "toc_title", "H1", outline=self._outline("contents", label))
+            )
+            self.story.append(self._toc_entry(None, loc.label("introduction"), "introduction"))
+            self.story.append(self._toc_entry(None, loc.label("overview"), "overview"))
+            if self.view.actions:
+                self.story.append(make.para(loc.label("actions_section"), "toc_group"))
+            for a in self.view.actions:
+                self.story.append(self._toc_entry(str(a.number), a.title, f"action-{a.number}"))
+
+    def _toc_entry(self, number: str | None, title: str, key: str) -> TocEntry:
+        make = self.make
+        page = self.pages.get(key)
+        entry = TocEntry(
+            make.para(number, "toc_number", "Lbl") if number else None,
+            make.para(title, "toc_entry", "Reference"),
+            make.para(str(page) if page else "", "toc_page", "Reference"),
+            key,
+            number_width=self._mm("toc", "number_width"),
+            page_width=self._mm("toc", "page_width"),
+        )
+        return make.tag(entry, "TOCI")
+
+    def overview(self) -> None:
+        label = self.loc.label("overview")
+        self._inner("overview", label)
+        self._start("overview")
+        make, loc, v = self.make, self.loc, self.view
+        with make.section("overview"):
+            self.story.append(
+                make.para(label, "heading1", "H1", outline=self._outline("overview", label))
+            )
+            self.story.append(self._figures())
+            if v.country_names:
+                names = loc.format("list_join").join(v.country_names)
+                text = fill(
+                    self._pattern("label_value"),
+                    label=f"<b>{markup(loc.label('countries'))}</b>",
+                    value=markup(names),
+                )
+                self.story.append(make.para(text, "overview_countries", raw=True))
+            if v.actions:
+                self.story.append(make.para(loc.label("chart_title"), "heading2", "H2"))
+                legend = (loc.label("chart_budget"), loc.label("chart_granted"))
+                bars = chart.BarChart(
+                    chart.rows(v.actions, loc), legend, self.styles, self.theme.chart
+                )
+                self.story.append(make.figure(bars, chart.alt_text(v.actions, loc)))
+
+    def _figures(self) -> Table:
+        make, spec = self.make, self.theme.page["overview"]
+        cols, gap = int(spec["columns"]), self._mm("overview", "gap")
+        col_w = (self.g.text_width() - gap * (cols - 1)) / cols
+        # One size for every figure, shrunk if needed so the widest stays on one line.
+        fs = self.styles["overview_figure"]
+        widest = max(
+            (stringWidth(pdf_text(f.value), fs.fontName, fs.fontSize) for f in self.view.figures),
+            default=0.0,
+        )
+        ratio = min(1.0, col_w / widest) if widest else 1.0
+        self.styles.derived(
+            "overview_figure-fit",
+            "overview_figure",
+            fontSize=fs.fontSize * ratio,
+            leading=fs.leading * ratio,
+        )
+        cells = []
+        for f in self.view.figures:
+            cell = [make.para(f.value, "overview_figure-fit"), make.para(f.label, "overview_label")]
+            if f.note:
+                cell.append(make.para(f.note, "overview_note"))
+            cells.append(cell)
+        rows = [cells[i : i + cols] for i in range(0, len(cells), cols)]
+        # Gap columns between the figures, so each figure has its own rule above it.
+        grid = [
+            [x for c, cell in enumerate(row) for x in ((cell,) if c == 0 else ("", cell))]
+            for row in rows
+        ]
+        width = 2 * cols - 1
+        for row in grid:
+            row += [""] * (width - len(row))
+        rule = self.styles.colour(spec["rule_colour"])
+        style = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), self.styles.font()),  # not ReportLab's Helvetica
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), self._mm("overview", "rule_space")),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), gap),
+        ]
+        for r, row in enumerate(rows):
+            for c in range(len(row)):
+                style.append(("LINEABOVE", (2 * c, r), (2 * c, r), float(spec["rule_width"]), rule))
+        widths = [col_w if i % 2 == 0 else gap for i in range(width)]
+        table = Table(grid, colWidths=widths, hAlign="LEFT", style=TableStyle(style))
+        table.spaceAfter = self._mm("overview", "space_after")
+        return make.tag(table, "Table")
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action(self, a: ActionView) -> None:
+        g, make, loc = self.g, self.make, self.loc
+        key = f"action-{a.number}"
+        width = g.text_width()
+        pad = self._mm("band_padding")
+        with make.section(key):
+            outline = [OutlineEntry(key, a.title, 1)]
+            if a.number == 1:
+                outline.insert(0, OutlineEntry("actions", loc.label("actions_section"), 0))
+            number = markup(loc.label("action_number").format(n=a.number))
+            ns = self.styles.text("action_number")
+            number = (
+                f'<font name="{self.styles.font(ns.family, ns.bold, ns.italic)}"'
+                f' size="{ns.size}">{number}</font>'
+            )
+            if a.regions:
+                number = fill(
+                    self._pattern("action_kicker"), number=number, regions=markup(a.regions)
+                )
+            head = [
+                make.para(number, "action_regions", raw=True),
+                make.para(a.title, "action_title", "H1", outline=outline),
+            ]
+            # The band grows with the title, up to a limit; beyond it the title shrinks.
+            need = _listWrapOn(head, width, None)[1] + 1
+            top = self._mm("band_top")
+            band = min(
+                max(g.band_height, top + need + pad), g.height * float(self.theme.page["band_max"])
+            )
+            inner_h = band - top - pad
+            first = [
+                self._frame(f"{key}-band", g.inside, g.height - band + pad, width, inner_h),
+                self._frame(f"{key}-body", g.inside, g.bottom, width, g.height - band - g.bottom),
+            ]
+            strip = self._mm("strip_height")
+            running = loc.format(
+                "running_continued",
+                number=loc.label("action_number").format(n=a.number),
+                title=a.title,
+            )
+            nxt = [self._frame(f"{key}-next", g.inside, g.bottom, width, g.text_height)]
+            self._template(
+                key,
+                first,
+                self.furniture.action_first(self._programme, band),
+                autoNextPageTemplate=f"{key}-next",
+            )
+            self._template(
+                f"{key}-next", nxt, self.furniture.action_next(self._programme, running, strip)
+            )
+            self._start(key)
+            self.story += self._bottom(head, width, inner_h)
+            self.story.append(FrameBreak())
+            self.story.append(
+                Spread(
+                    self._sidebar(a),
+                    self._main(a),
+                    side_width=g.side_width,
+                    gap=g.side_gap,
+                    padding=g.side_padding,
+                    inset=self._mm("sidebar", "inset"),
+                )
+            )
+
+    def _sidebar(self, a: ActionView) -> list[Any]:
+        out: list[Any] = []
+        for fact in a.facts:
+            out.append(self.make.para(fact.heading, "sidebar_heading", "H2"))
+            out += self._entries(fact)
+        return out
+
+    def _entries(self, fact: Fact) -> list[Any]:
+        make = self.make
+        figure = fact.key in self.theme.page["sidebar"]["figure_facts"]
+        fs = self.styles.text("sidebar_figure")
+        font = self.styles.font(fs.family, fs.bold, fs.italic)
+        colour = self.styles.colour.markup(fs.colour)
+
+        def value(text: str) -> str:
+            if not figure:
+                return markup(text)
+            return f'<font name="{font}" size="{fs.size}" color="{colour}">{markup(text)}</font>'
+
+        style = "sidebar_figure_line" if figure else "sidebar_text"
+        out: list[Any] = []
+        for entry in fact.entries:
+            values = list(entry.values)
+            if entry.label:
+                first = fill(
+                    self._pattern("label_value"),
+                    label=markup(entry.label),
+                    value=value(values.pop(0)),
+                )
+                out.append(make.para(first, style, raw=True))
+            out += [make.para(value(v), style, raw=True) for v in values]
+        return out
+
+    def _main(self, a: ActionView) -> list[Any]:
+        make = self.make
+        out: list[Any] = []
+        if a.photo is not None:
+            spec = self.theme.page["photo"]
+            width = self.g.text_width() - self.g.side_width - self.g.side_gap
+            image = images.photo(
+                a.photo.path,
+                width,
+                float(spec["max_height"]) * MM,
+                dpi=float(spec["screen_dpi" if self.screen else "dpi"]),
+                cmyk=not self.screen,
+            )
+            image.spaceAfter = 0
+            fig = make.figure(image, a.photo.alt)
+            if a.photo.credit:
+                fig.keepWithNext = 1
+                out += [fig, make.para(a.photo.credit, "caption", "Caption")]
+            else:
+                out.append(fig)
+        for section in a.sections:
+            out.append(make.para(section.heading, "heading2", "H2"))
+            out += make.blocks(section.blocks, "body", "bullet")
+        return out
+
+    # -- back cover -----------------------------------------------------------------------------
+
+    def back(self) -> None:
+        g, make, v = self.g, self.make, self.view
+        if self.blank:
+            self._template(
+                "blank",
+                [self._frame("blank", g.inside, g.bottom, g.text_width(), g.text_height)],
+                self.furniture.blank(),
+            )
+            self._start("blank")
+            self.story.append(Spacer(1, 1))  # a page that holds nothing is not emitted
+        width, height = g.text_width(), g.text_height
+        self._template(
+            "back", [self._frame("back", g.inside, g.bottom, width, height)], self.furniture.back()
+        )
+        self._start("back")
+        with make.section("back"):
+            block = [make.para(v.title, "back_title")]
+            if v.subtitle:
+                block.append(make.para(v.subtitle, "back_text"))
+            if v.publisher:
+                block.append(make.para(self.loc.label("published_by"), "back_label"))
+                block.append(make.para(v.publisher, "back_text"))
+            block[0].page_key = "back"
+            self.story += self._bottom(block, width, height)

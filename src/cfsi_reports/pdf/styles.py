@@ -1,0 +1,149 @@
+"""Theme to ReportLab: registered fonts, colours for print or screen, paragraph styles."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reportlab.lib.colors import CMYKColor, Color, HexColor
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from ..errors import ConfigError
+from ..theme import MM, FontFamily, TextStyle, Theme
+
+_ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER, "justify": TA_JUSTIFY}
+_FACES = (
+    ("regular", False, False),
+    ("bold", True, False),
+    ("italic", False, True),
+    ("bold_italic", True, True),
+)
+
+
+@cache
+def _register(key: str, regular: Path, bold: Path, italic: Path, bold_italic: Path) -> str:
+    """Register the four faces of a family once per process; return the family name."""
+    files = {"regular": regular, "bold": bold, "italic": italic, "bold_italic": bold_italic}
+    # One font name per (family, face), even when two families share a file: ReportLab maps
+    # a font name back to a single family, and <b> inside the wrong family would stay regular.
+    digest = hashlib.sha1("|".join(str(files[f]) for f, _, _ in _FACES).encode()).hexdigest()
+    family = f"{key}-{digest[:8]}"
+    for face, _, _ in _FACES:
+        pdfmetrics.registerFont(TTFont(f"{family}-{face}", str(files[face])))
+    pdfmetrics.registerFontFamily(
+        family,
+        normal=f"{family}-regular",
+        bold=f"{family}-bold",
+        italic=f"{family}-italic",
+        boldItalic=f"{family}-bold_italic",
+    )
+    return family
+
+
+def register_family(family: FontFamily) -> str:
+    """Register a theme font family (idempotent) and return its ReportLab family name."""
+    return _register(family.key, family.regular, family.bold, family.italic, family.bold_italic)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Theme colours as ReportLab colours: CMYK for print, RGB for screen."""
+
+    theme: Theme
+    screen: bool
+
+    def __call__(self, name: str) -> Color:
+        """Return the named theme colour."""
+        colour = self.theme.colour(name)
+        if self.screen:
+            return HexColor(colour.rgb)
+        return CMYKColor(*colour.cmyk)
+
+    def markup(self, name: str) -> str:
+        """Return the named colour as a Paragraph `<font color>` value of the right space."""
+        colour = self.theme.colour(name)
+        if self.screen:
+            return colour.rgb
+        return "CMYKColor({},{},{},{})".format(*colour.cmyk)
+
+
+class Styles:
+    """Paragraph styles, fonts and colours of one theme, for print or screen."""
+
+    def __init__(self, theme: Theme, *, screen: bool, language: str) -> None:
+        self.theme = theme
+        self.colour = Palette(theme, screen)
+        self.families = {key: register_family(fam) for key, fam in theme.families.items()}
+        # pyphen knows `fr`; ReportLab hands the tag to pyphen, which falls back by itself.
+        self.hyphenation = language.replace("-", "_")
+        self._cache: dict[str, ParagraphStyle] = {}
+        self._bases: dict[str, str] = {}  # derived style -> the theme style it varies
+
+    def font(self, family: str = "body", bold: bool = False, italic: bool = False) -> str:
+        """Return the registered font name of one face of a theme family."""
+        try:
+            name = self.families[family]
+        except KeyError:
+            raise ConfigError(f"{self.theme.path}: fonts.families.{family}: not defined") from None
+        face = next(f for f, b, i in _FACES if (b, i) == (bold, italic))
+        return f"{name}-{face}"
+
+    def text(self, name: str) -> TextStyle:
+        """Return the theme's text style (for a derived style, the one it varies)."""
+        while name in self._bases:
+            name = self._bases[name]
+        return self.theme.style(name)
+
+    def __getitem__(self, name: str) -> ParagraphStyle:
+        """Return the ParagraphStyle built from the theme style `name`."""
+        if name not in self._cache:
+            self._cache[name] = self._build(self.theme.style(name))
+        return self._cache[name]
+
+    def derived(self, name: str, base: str, **changes: object) -> ParagraphStyle:
+        """Return a variant of a theme style, registered under `name`."""
+        self._cache[name] = ParagraphStyle(name, parent=self[base], **changes)
+        self._bases[name] = base
+        return self._cache[name]
+
+    def _build(self, ts: TextStyle) -> ParagraphStyle:
+        try:
+            alignment = _ALIGN[ts.align]
+        except KeyError:
+            raise ConfigError(
+                f"{self.theme.path}: styles.{ts.name}.align: {ts.align!r}"
+                f" (expected one of {', '.join(_ALIGN)})"
+            ) from None
+        font = self.font(ts.family, ts.bold, ts.italic)
+        return ParagraphStyle(
+            ts.name,
+            fontName=font,
+            fontSize=ts.size,
+            leading=ts.leading,
+            textColor=self.colour(ts.colour),
+            alignment=alignment,
+            spaceBefore=ts.space_before,
+            spaceAfter=ts.space_after,
+            leftIndent=ts.indent * MM,
+            keepWithNext=int(ts.keep_with_next),
+            textTransform="uppercase" if ts.upper else None,
+            bulletFontName=font,
+            bulletFontSize=ts.size,
+            # Justified text needs hyphenation to avoid rivers; a title must never be hyphenated.
+            hyphenationLang=self.hyphenation if alignment == TA_JUSTIFY else "",
+            embeddedHyphenation=1,
+            uriWasteReduce=0.3,
+            # A single line alone at the foot or the head of a column is never allowed.
+            allowWidows=0,
+            allowOrphans=0,
+            splitLongWords=1,
+        )
+
+    def tracking(self, name: str) -> float:
+        """Return the letter spacing of a theme style, in points."""
+        return self.text(name).tracking
