@@ -1,0 +1,180 @@
+"""The layout of one fact sheet: named styles only, the look comes from the template."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.oxml.shape import CT_Inline
+from docx.shared import Emu, Mm
+from lxml import etree
+
+from ..content.model import Action, Content
+from ..content.richtext import Block, Para
+from ..errors import ConfigError, RenderError
+from ..present import ActionView, Entry, Fact, Presenter, Section
+from ..theme import Theme
+from . import oxml
+from .oxml import paragraph, run
+from .package import write
+from .prepare import PreparedTemplate
+from .template import template_bytes
+
+_STORIES = (CT.WML_DOCUMENT_MAIN, CT.WML_HEADER, CT.WML_FOOTER)
+_LABEL, _VALUE = "\x00", "\x01"  # placeholders: XML cannot hold them, so no text contains them
+
+
+class FactSheetRenderer:
+    """Render the Word fact sheet of each action, from a template prepared once."""
+
+    def __init__(
+        self, content: Content, theme: Theme, *, template: Path | None = None, epoch: int = 0
+    ) -> None:
+        self._locale = theme.locale(content.programme.language)
+        self._present = Presenter(self._locale)
+        self._theme = theme
+        self._epoch = epoch
+        self._numbers = {action.key: n for n, action in enumerate(content.actions, 1)}
+        programme = content.programme
+        self._programme = self._present.text(programme.title)
+        self._publisher = self._present.text(programme.publisher) if programme.publisher else ""
+        if template is None:
+            data, source = template_bytes(theme, self._locale), "default template"
+        else:
+            try:
+                data, source = Path(template).read_bytes(), str(template)
+            except OSError as exc:
+                raise ConfigError(f"{template}: cannot read the Word template ({exc})") from None
+        self._template = PreparedTemplate(data, source, theme, self._locale)
+        self._ids = self._template.style_ids
+        self._label_width = min(
+            oxml.mm(float(theme.docx["label_column"])), self._template.text_width // 2
+        )
+
+    def render(self, action: Action) -> bytes:
+        """Return the .docx of one action: same inputs and epoch, same bytes."""
+        try:
+            number = self._numbers[action.key]
+        except KeyError:
+            raise RenderError(f"{action.key}.docx", "the action is not in the content") from None
+        view = self._present.action(action, number)
+        document = self._template.open()
+        body: list[etree._Element] = []
+        if view.regions or view.countries:
+            kicker = view.regions or ", ".join(view.countries)
+            body.append(self._para("Subtitle", kicker))
+        body.append(self._para("Title", view.title))
+        body.append(self._facts(view.facts))
+        if view.photo is not None:
+            body.extend(self._photo(document, view))
+        for section in view.sections:
+            body.extend(self._section(document, section))
+        page_setup = document.element.body.find(oxml.qn("w:sectPr"))
+        for element in body:
+            page_setup.addprevious(element)
+        self._header(document, view)
+        self._properties(document, view)
+        oxml.renumber_drawings(
+            part.element
+            for part in document.part.package.iter_parts()
+            if part.content_type in _STORIES
+        )
+        return write(document, self._epoch)
+
+    # Building blocks ----------------------------------------------------------------------
+
+    def _para(self, style: str, text: str) -> etree._Element:
+        return paragraph(self._ids[style], [run(text)])
+
+    def _rich(self, style: str, para: Para, num: tuple[int, int] | None = None):
+        runs = [run(span.text, self._span_style(span.bold, span.italic)) for span in para.spans]
+        return paragraph(self._ids[style], runs, num)
+
+    def _span_style(self, bold: bool, italic: bool) -> str | None:
+        if bold and italic:
+            return self._ids["Strong Emphasis"]
+        if bold or italic:
+            return self._ids["Strong" if bold else "Emphasis"]
+        return None
+
+    def _facts(self, facts: tuple[Fact, ...]) -> etree._Element:
+        rows = []
+        for fact in facts:
+            values: list[etree._Element] = []
+            for entry in fact.entries:
+                values.extend(self._entry(entry))
+            rows.append([[self._para("Fact Label", fact.heading)], values])
+        widths = [self._label_width, self._template.text_width - self._label_width]
+        return oxml.table(self._ids[self._template.table_style], widths, rows)
+
+    def _entry(self, entry: Entry) -> list[etree._Element]:
+        values = list(entry.values)
+        paras = []
+        if entry.label is not None and values:
+            # "Budget : 98 525 €" reads as one line; the locale decides the separator.
+            pattern = self._locale.format("label_value", label=_LABEL, value=_VALUE)
+            term, _, tail = pattern.partition(_VALUE)
+            runs = [run(term.replace(_LABEL, entry.label), self._ids["Fact Term"])]
+            runs += [run(text) for text in (values.pop(0), tail) if text]
+            paras.append(paragraph(self._ids["Fact Text"], runs))
+        paras.extend(self._para("Fact Text", value) for value in values)
+        return paras
+
+    def _section(self, document: Document, section: Section) -> list[etree._Element]:
+        paras = [self._para("Heading 1", section.heading)]
+        for block in section.blocks:
+            paras.extend(self._block(document, block))
+        return paras
+
+    def _block(self, document: Document, block: Block) -> list[etree._Element]:
+        if isinstance(block, Para):
+            return [self._rich("Normal", block)]
+        if not block.ordered:
+            # The style carries the list: Enter in Word or LibreOffice continues it.
+            return [self._rich("List Bullet", item) for item in block.items]
+        # Each numbered list restarts at its own start: a new w:num of the same definition.
+        numbering = document.part.numbering_part.element
+        num_id = 1 + max(int(n.get(oxml.qn("w:numId"))) for n in numbering.iter(oxml.qn("w:num")))
+        instance = oxml.numbering_instance(num_id, self._template.number_definition, block.start)
+        oxml.insert_before(numbering, instance, ("numIdMacAtCleanup",))
+        return [self._rich("List Number", item, (num_id, 0)) for item in block.items]
+
+    def _photo(self, document: Document, view: ActionView) -> list[etree._Element]:
+        photo = view.photo
+        assert photo is not None
+        box = self._theme.docx["photo"]
+        rel_id, image = document.part.get_or_add_image(str(photo.path))
+        width = min(Mm(float(box["max_width"])), Emu(self._template.text_width * 635))
+        cx, cy = image.scaled_dimensions(width, None)
+        if cy > Mm(float(box["max_height"])):
+            cx, cy = image.scaled_dimensions(None, Mm(float(box["max_height"])))
+        inline = CT_Inline.new_pic_inline(1, rel_id, image.filename, cx, cy)
+        inline.docPr.set("descr", photo.alt)  # the alternative text Word shows and reads out
+        picture = oxml.el("w:r", None, oxml.el("w:drawing", None, inline))
+        paras = [paragraph(self._ids["Figure"], [picture])]
+        if photo.credit:
+            paras.append(self._para("Caption", photo.credit))
+        return paras
+
+    # Header, footer and properties --------------------------------------------------------
+
+    def _header(self, document: Document, view: ActionView) -> None:
+        header = document.sections[0].header.part.element
+        number = self._locale.label("action_number").format(n=view.number)
+        runs = [run(self._programme), oxml.tab(), run(number)]
+        header.append(paragraph(self._ids["Header"], runs))
+
+    def _properties(self, document: Document, view: ActionView) -> None:
+        properties = document.core_properties
+        properties.title = view.title
+        properties.subject = self._programme
+        properties.author = self._publisher
+        properties.last_modified_by = self._publisher
+        properties.language = self._locale.tag
+        properties.keywords = self._locale.label("keywords")
+        properties.revision = 1
+        when = dt.datetime.fromtimestamp(self._epoch, dt.UTC).replace(tzinfo=None)
+        properties.created = when
+        properties.modified = when
