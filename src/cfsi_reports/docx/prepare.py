@@ -24,6 +24,7 @@ from .template import (
     PARAGRAPH_STYLES,
     footer_paragraph,
     section_properties,
+    style_id,
 )
 
 _EMU_PER_TWIP = 635
@@ -73,11 +74,20 @@ def _open(data: bytes, source: str) -> Document:
 
 def _style_ids(document: Document, source: str, table_style: str) -> dict[str, str]:
     found: dict[tuple[str, str], str] = {}
+    ranks: dict[tuple[str, str], int] = {}
     for style in document.styles.element.iterchildren(qn("w:style")):
         name = style.find(qn("w:name"))
-        if name is not None:
-            ui_name = BabelFish.internal2ui(name.get(qn("w:val"), ""))
-            found.setdefault((style.get(qn("w:type"), ""), ui_name), style.get(qn("w:styleId")))
+        if name is None:
+            continue
+        raw = name.get(qn("w:val"), "")
+        ui_name = BabelFish.internal2ui(raw)
+        key = (style.get(qn("w:type"), ""), ui_name)
+        # Two styles can claim one name: LibreOffice saves its own "Caption" beside Word's
+        # "caption". Prefer Word's internal name, then Word's id for the name.
+        found_id = style.get(qn("w:styleId"), "")
+        rank = (raw == BabelFish.ui2internal(ui_name)) * 2 + (found_id == style_id(ui_name))
+        if rank > ranks.get(key, -1):
+            found[key], ranks[key] = found_id, rank
     needed = [("paragraph", n) for n in PARAGRAPH_STYLES]
     needed += [("character", n) for n in CHARACTER_STYLES]
     needed.append(("table", table_style))

@@ -94,7 +94,7 @@ class FactSheetRenderer:
 
     def _span_style(self, bold: bool, italic: bool) -> str | None:
         if bold and italic:
-            return self._ids["Strong Emphasis"]
+            return self._ids["Strong Italic"]
         if bold or italic:
             return self._ids["Strong" if bold else "Emphasis"]
         return None

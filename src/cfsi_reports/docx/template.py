@@ -30,7 +30,7 @@ PARAGRAPH_STYLES = (
     "Normal", "Title", "Subtitle", "Heading 1", "List Bullet", "List Number", "Figure",
     "Fact Label", "Fact Text", "Header", "Footer", "Caption",
 )  # fmt: skip
-CHARACTER_STYLES = ("Strong", "Emphasis", "Strong Emphasis", "Fact Term")
+CHARACTER_STYLES = ("Strong", "Emphasis", "Strong Italic", "Fact Term")
 LIST_STYLES = {"List Bullet": "bullet", "List Number": "decimal"}  # style -> numFmt
 OUTLINE_LEVELS = {"Heading 1": 0}  # what Word's navigation pane and PDF bookmarks show
 # The style Word moves to when Enter is pressed at the end of a paragraph.
