@@ -203,15 +203,15 @@ def test_template_baggage_is_dropped(
     parts = xml_parts(data)
     everything = b"".join(etree.tostring(root) for root in parts.values())
     for word in (b"FIRST PAGE ONLY", b"BODY OF THE TEMPLATE", b"python-docx", b"brouillon",
-                 "Modèle".encode(), b"en-US", b"titlePg", b"thumbnail"):  # fmt: skip
+                 "Modèle".encode(), b"en-US", b"titlePg", b"thumbnail", b"ACME"):  # fmt: skip
         assert word not in everything, word
     assert parts["word/settings.xml"].find(f"{W}compat/{W}compatSetting").get(f"{W}val") == "15"
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert not [n for n in archive.namelist() if "thumbnail" in n]
+        assert not [n for n in archive.namelist() if "thumbnail" in n or "app.xml" in n]
 
 
 def add_thumbnail(path: Path) -> None:
-    """Add a thumbnail part, as Word's 'Save thumbnail' and python-docx's template have."""
+    """Add a thumbnail and app.xml, as Word's 'Save thumbnail' and python-docx's template do."""
     with zipfile.ZipFile(path) as archive:
         entries = {name: archive.read(name) for name in archive.namelist()}
     rels = etree.fromstring(entries["_rels/.rels"])
@@ -223,10 +223,28 @@ def add_thumbnail(path: Path) -> None:
         Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
         Target="docProps/thumbnail.jpeg",
     )
+    etree.SubElement(
+        rels,
+        f"{{{ns}}}Relationship",
+        Id="rIdApp",
+        Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "extended-properties",
+        Target="docProps/app.xml",
+    )
     entries["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8")
+    entries["docProps/app.xml"] = (
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties"><Company>ACME Template Co</Company><Pages>7</Pages></Properties>'
+    )
     types = etree.fromstring(entries["[Content_Types].xml"])
     etree.SubElement(
         types, f"{{{types.nsmap[None]}}}Default", Extension="jpeg", ContentType="image/jpeg"
+    )
+    etree.SubElement(
+        types,
+        f"{{{types.nsmap[None]}}}Override",
+        PartName="/docProps/app.xml",
+        ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml",
     )
     entries["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8")
     entries["docProps/thumbnail.jpeg"] = b"\xff\xd8\xff\xd9"

@@ -136,8 +136,9 @@ def test_layout_uses_named_styles_and_headings(
         assert ("Title", view.title) in paras
         headings = [text for style, text in paras if style == "Heading 1"]
         assert headings == [section.heading for section in view.sections]
-        if view.regions:
-            assert paras[0] == ("Subtitle", view.regions)
+        # The regions line, or the countries when the action names no regions.
+        join = presenter.locale.format("list_join")
+        assert paras[0] == ("Subtitle", view.regions or join.join(view.countries))
         items = sum(
             len(block.items)
             for section in view.sections

@@ -10,6 +10,7 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.shared import Length
 from docx.styles import BabelFish
 from lxml import etree
 
@@ -25,9 +26,8 @@ from .template import (
     footer_paragraph,
     section_properties,
     style_id,
+    text_width,
 )
-
-_EMU_PER_TWIP = 635
 
 
 class PreparedTemplate:
@@ -40,11 +40,8 @@ class PreparedTemplate:
         self.table_style = table_style
         # The definition of List Number, for numbered lists that restart at their own start.
         self.number_definition = _check_lists(document, self.style_ids, source)
-        section = document.sections[0]
-        self.text_width = (section.page_width - section.left_margin - section.right_margin) // (
-            _EMU_PER_TWIP
-        )
         _blank_body(document, theme)
+        self.text_width = _text_width(document, theme)
         _one_header_and_footer(document, self.style_ids, locale)
         _drop_metadata(document)
         oxml.set_language(document.styles.element, locale.tag)
@@ -142,7 +139,16 @@ def _blank_body(document: Document, theme: Theme) -> None:
         body.append(section_properties(theme))
 
 
-def _one_header_and_footer(document: Document, style_ids: dict[str, str], locale: Locale):
+def _text_width(document: Document, theme: Theme) -> int:
+    section = document.sections[0]
+    page = (section.page_width, section.left_margin, section.right_margin)
+    if None in page:  # a page setup without size or margins: Word falls back to its own
+        return text_width(theme)
+    width, left, right = page
+    return Length(width - left - right).twips
+
+
+def _one_header_and_footer(document: Document, style_ids: dict[str, str], locale: Locale) -> None:
     # One header and one footer on every page: first-page and even-page variants would
     # keep the template's own text.
     sect_pr = document.element.body.find(qn("w:sectPr"))
@@ -180,17 +186,18 @@ def _keep_pictures(story: etree._Element) -> None:
             story.remove(child)
             continue
         for element in list(child):
-            if element.tag not in (qn("w:pPr"),) and element not in drawings:
+            if element.tag != qn("w:pPr") and element not in drawings:
                 child.remove(element)
 
 
 def _drop_metadata(document: Document) -> None:
-    # The template's author, title, dates and thumbnail must not reach a fact sheet.
-    document.core_properties  # noqa: B018 (python-docx adds the part if the template has none)
-    core = document.part.package.part_related_by(RT.CORE_PROPERTIES).element
+    # The template's author, title, dates, thumbnail and statistics (app.xml lists its
+    # title, pages and words) must not reach a fact sheet.
+    package = document.part.package
+    _ = package.core_properties  # python-docx adds the part if the template has none
+    core = package.part_related_by(RT.CORE_PROPERTIES).element
     for child in list(core):
         core.remove(child)
-    package = document.part.package
     for rel_id, rel in list(package.rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
+        if rel.reltype in (RT.THUMBNAIL, RT.EXTENDED_PROPERTIES):
             del package.rels[rel_id]

@@ -8,7 +8,7 @@ from pathlib import Path
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.oxml.shape import CT_Inline
-from docx.shared import Emu, Mm
+from docx.shared import Mm, Twips
 from lxml import etree
 
 from ..content.model import Action, Content
@@ -63,7 +63,7 @@ class FactSheetRenderer:
         document = self._template.open()
         body: list[etree._Element] = []
         if view.regions or view.countries:
-            kicker = view.regions or ", ".join(view.countries)
+            kicker = view.regions or self._locale.format("list_join").join(view.countries)
             body.append(self._para("Subtitle", kicker))
         body.append(self._para("Title", view.title))
         body.append(self._facts(view.facts))
@@ -146,11 +146,12 @@ class FactSheetRenderer:
         assert photo is not None
         box = self._theme.docx["photo"]
         rel_id, image = document.part.get_or_add_image(str(photo.path))
-        width = min(Mm(float(box["max_width"])), Emu(self._template.text_width * 635))
+        width = min(Mm(float(box["max_width"])), Twips(self._template.text_width))
         cx, cy = image.scaled_dimensions(width, None)
         if cy > Mm(float(box["max_height"])):
             cx, cy = image.scaled_dimensions(None, Mm(float(box["max_height"])))
-        inline = CT_Inline.new_pic_inline(1, rel_id, image.filename, cx, cy)
+        # Drawing ids are numbered once the whole document is built (renumber_drawings).
+        inline = CT_Inline.new_pic_inline(0, rel_id, image.filename, cx, cy)
         inline.docPr.set("descr", photo.alt)  # the alternative text Word shows and reads out
         picture = oxml.el("w:r", None, oxml.el("w:drawing", None, inline))
         paras = [paragraph(self._ids["Figure"], [picture])]
