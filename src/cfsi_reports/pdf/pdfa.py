@@ -1,0 +1,256 @@
+"""PDF/A-2b from a finished tagged PDF: CMYK output intent, PDF/A identification in XMP.
+
+No ICC profile is shipped with this project: find_cmyk_icc() looks for one installed on the
+machine (Debian's scribus-data or ghostscript), or takes the one given with --icc FILE.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from .tagging_finish import drop_empty_transitions, save_deterministic, write_metadata
+from .tagging_xmp import meta_from_docinfo
+
+# Best first: ISO Coated v2 300% (FOGRA39-based, European offset printing), then the
+# generic CMYK profile every ghostscript installation has.
+CMYK_ICC_CANDIDATES: tuple[Path, ...] = (
+    Path("/usr/share/scribus/profiles/ISOcoated_v2_300_bas.icc"),  # Debian: scribus-data
+    Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),  # Debian: ghostscript
+)
+ICC_SEARCH_DIRS: tuple[Path, ...] = (
+    Path("/usr/share/color/icc"),
+    Path("/usr/local/share/color/icc"),
+    Path("/usr/share/scribus/profiles"),
+)
+
+_PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+
+
+class IccProfileNotFound(FileNotFoundError):
+    """Raised when no CMYK output ICC profile is available for PDF/A."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            "No CMYK ICC output profile found for PDF/A-2b"
+            + (f" ({detail})" if detail else "")
+            + ". Install one, e.g. `apt-get install ghostscript` (default_cmyk.icc) or "
+            "`apt-get install scribus-data` (ISOcoated_v2_300_bas.icc), or pass the "
+            "printer's profile with --icc FILE. ICC profiles are not shipped with "
+            "cfsi-reports."
+        )
+
+
+@dataclass(frozen=True)
+class IccInfo:
+    """What the header and description tag of an ICC profile say."""
+
+    colour_space: str
+    device_class: str
+    version: int
+    description: str
+
+
+def icc_info(data: bytes) -> IccInfo:
+    """Read an ICC profile's colour space, device class, major version and description."""
+    if len(data) < 132 or data[36:40] != b"acsp":
+        raise ValueError("not an ICC profile (no 'acsp' signature)")
+    description = ""
+    count = int.from_bytes(data[128:132], "big")
+    for i in range(min(count, 1024)):
+        entry = 132 + 12 * i
+        if data[entry : entry + 4] != b"desc":
+            continue
+        offset = int.from_bytes(data[entry + 4 : entry + 8], "big")
+        tag = data[offset : offset + int.from_bytes(data[entry + 8 : entry + 12], "big")]
+        if tag[:4] == b"desc":  # ICC v2 textDescriptionType
+            length = int.from_bytes(tag[8:12], "big")
+            description = tag[12 : 12 + length].split(b"\0", 1)[0].decode("latin-1")
+        elif tag[:4] == b"mluc" and int.from_bytes(tag[8:12], "big") > 0:  # ICC v4
+            length, start = int.from_bytes(tag[20:24], "big"), int.from_bytes(tag[24:28], "big")
+            description = tag[start : start + length].decode("utf-16-be", "replace")
+        break
+    return IccInfo(
+        colour_space=data[16:20].decode("latin-1").strip(),
+        device_class=data[12:16].decode("latin-1"),
+        version=data[8],
+        description=description.strip(),
+    )
+
+
+def _is_cmyk_output(path: Path) -> bool:
+    """Return True if `path` is a CMYK output (printer) profile PDF/A-2 accepts."""
+    try:
+        with path.open("rb") as f:
+            info = icc_info(f.read())
+    except (OSError, ValueError):
+        return False
+    return info.colour_space == "CMYK" and info.device_class == "prtr" and info.version <= 4
+
+
+def find_cmyk_icc(explicit: Path | None = None) -> Path:
+    """Return a CMYK output ICC profile: `explicit`, else a well-known installed one."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise IccProfileNotFound(f"{path} does not exist")
+        if not _is_cmyk_output(path):
+            raise IccProfileNotFound(f"{path} is not a CMYK output profile of ICC version <= 4")
+        return path
+    for path in CMYK_ICC_CANDIDATES:
+        if path.is_file() and _is_cmyk_output(path):
+            return path
+    for directory in ICC_SEARCH_DIRS:
+        if directory.is_dir():
+            for path in sorted(directory.rglob("*")):
+                if path.suffix.lower() in {".icc", ".icm"} and _is_cmyk_output(path):
+                    return path
+    searched = ", ".join(str(d) for d in ICC_SEARCH_DIRS)
+    raise IccProfileNotFound(f"searched {searched}")
+
+
+# PDF/A requires properties outside the predefined schemas, such as pdfuaid:part, to be
+# described by an extension schema in the packet itself (ISO 19005-2, 6.6.2.3.3).
+_PDFUA_EXTENSION = """  <rdf:Description rdf:about=""
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+   <pdfaExtension:schemas>
+    <rdf:Bag>
+     <rdf:li rdf:parseType="Resource">
+      <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+      <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+      <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+      <pdfaSchema:property>
+       <rdf:Seq>
+        <rdf:li rdf:parseType="Resource">
+         <pdfaProperty:name>part</pdfaProperty:name>
+         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+         <pdfaProperty:category>internal</pdfaProperty:category>
+         <pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+        </rdf:li>
+       </rdf:Seq>
+      </pdfaSchema:property>
+     </rdf:li>
+    </rdf:Bag>
+   </pdfaExtension:schemas>
+  </rdf:Description>
+"""
+
+
+def declare_pdfa(xmp: bytes, part: int, *, pdfua: bool = True) -> bytes:
+    """Add the PDF/A identification (conformance B) to an XMP packet written by finish().
+
+    With `pdfua`, pdfuaid:part is kept and described by an extension schema; without,
+    it is removed, for checkers that do not read extension schemas.
+    """
+    text = xmp.decode("utf-8")
+    if "pdfaid:part" in text:
+        raise ValueError("the XMP packet already declares PDF/A conformance")
+    match = re.search(r"<rdf:Description\b[^>]*?(/?)>", text)
+    if match is None or match.group(1):
+        raise ValueError("the XMP packet has no rdf:Description to extend; run finish() first")
+    head = match.group(0)[:-1] + f'\n    xmlns:pdfaid="{_PDFAID}">'
+    props = f"<pdfaid:part>{part}</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>\n   "
+    end = text.index("</rdf:Description>", match.end())
+    text = text[: match.start()] + head + text[match.end() : end] + props + text[end:]
+    if not pdfua:
+        text = re.sub(r"\s*<pdfuaid:part>\d</pdfuaid:part>", "", text)
+        text = re.sub(r'\s*xmlns:pdfuaid="[^"]*"', "", text)
+    elif "pdfuaid:part" in text:
+        close = text.index("</rdf:Description>", match.start()) + len("</rdf:Description>\n")
+        text = text[:close] + _PDFUA_EXTENSION + text[close:]
+    return text.encode("utf-8")
+
+
+def make_pdfa2b(pdf_bytes: bytes, icc_path: Path, *, pdfua_identification: bool = True) -> bytes:
+    """Return a PDF/A-2b copy of a PDF with the ICC profile as output intent.
+
+    A PDF made by finish() stays tagged and PDF/UA; one that was not gets XMP metadata
+    from its Info dictionary (ReportLab's, with its dates), and no PDF/UA claim.
+
+    Use a CMYK profile (find_cmyk_icc) for a document drawn in CMYK; a document with
+    DeviceRGB colours needs an RGB profile instead (e.g. sRGB).
+
+    `pdfua_identification=False` drops pdfuaid:part (and the extension schema that PDF/A
+    needs for it), which pikepdf's PDF/A validator, reading no extension schema, rejects.
+    """
+    icc = Path(icc_path).read_bytes()
+    info = icc_info(icc)
+    components = {"CMYK": 4, "RGB": 3, "GRAY": 1}.get(info.colour_space)
+    if components is None or info.version > 4 or info.device_class not in ("prtr", "mntr"):
+        raise ValueError(f"{icc_path} is not an output ICC profile PDF/A-2 accepts")
+    with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
+        metadata = pdf.Root.get("/Metadata")
+        if metadata is None:  # not finished (untagged): XMP from the Info dictionary
+            docinfo = {str(k): str(v) for k, v in pdf.docinfo.items() if isinstance(v, String)}
+            lang = str(pdf.Root.get("/Lang", "")) or None
+            write_metadata(pdf, meta_from_docinfo(docinfo, lang), pdfua=False)
+            metadata = pdf.Root.Metadata
+        profile = pdf.make_stream(icc, N=components)
+        identifier = info.description or Path(icc_path).stem
+        intent = Dictionary(
+            Type=Name.OutputIntent,
+            S=Name.GTS_PDFA1,
+            OutputConditionIdentifier=String(identifier),
+            Info=String(identifier),
+            DestOutputProfile=profile,
+        )
+        pdf.Root.OutputIntents = Array([pdf.make_indirect(intent)])
+        pdf.Root.Metadata = pdf.make_stream(
+            declare_pdfa(metadata.read_bytes(), 2, pdfua=pdfua_identification),
+            Type=Name.Metadata,
+            Subtype=Name.XML,
+        )
+        _make_annotations_printable(pdf)
+        drop_empty_transitions(pdf)
+        return save_deterministic(pdf)
+
+
+def _make_annotations_printable(pdf: pikepdf.Pdf) -> None:
+    """Set the Print flag and clear Hidden/Invisible/NoView/ToggleNoView, as PDF/A requires."""
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", ()):
+            flags = int(annot.get("/F", 0))
+            annot.F = (flags | 4) & ~(1 | 2 | 32 | 256)
+
+
+@dataclass
+class PdfaCheck:
+    """Findings of the PDF/A checkers that could be run, by checker name."""
+
+    findings: dict[str, list[str]] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        """Return True if at least one checker ran and none reported anything."""
+        return bool(self.findings) and not any(self.findings.values())
+
+
+def check_pdfa2b(pdf_bytes: bytes, checkers: Iterable[str] = ("pikepdf", "page")) -> PdfaCheck:
+    """Validate PDF/A-2b with pikepdf.pdfa (pikepdf[pdfa]) and page (page-validation)."""
+    result = PdfaCheck()
+    for name in checkers:
+        try:
+            if name == "pikepdf":
+                from pikepdf.pdfa import validate_written
+
+                report = validate_written(BytesIO(pdf_bytes), "2b")
+                result.findings[name] = [str(f) for f in report.findings]
+            elif name == "page":
+                import page
+
+                report = page.validate_pdf_bytes(pdf_bytes, profile="2b")
+                result.findings[name] = [f"{f.rule_id}: {f.message}" for f in report.failures]
+            else:
+                raise ValueError(f"unknown PDF/A checker {name!r}")
+        except ImportError as e:
+            result.unavailable[name] = str(e)
+    return result

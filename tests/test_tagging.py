@@ -1,0 +1,726 @@
+"""Tagged PDF (PDF/UA-1) from ReportLab, and PDF/A-2b: read the output back and check it."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib.colors import CMYKColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Preformatted, Spacer
+
+from cfsi_reports.pdf import pdfa
+from cfsi_reports.pdf.tagging import (
+    SHY,
+    StructElement,
+    StructTree,
+    TaggedCanvas,
+    TaggedParagraph,
+    TaggingError,
+    UnembeddedFontError,
+    artifact,
+    finish,
+    tag_flowable,
+)
+from cfsi_reports.pdf.tagging_finish import save_deterministic
+from cfsi_reports.pdf.tagging_hyphen import _FRAG_HEADS, _WORD_HEADS
+
+EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
+PAGE = (420.0, 595.0)  # A5
+INK = CMYKColor(0, 0, 0, 1)
+CYAN = CMYKColor(1, 0, 0, 0)
+
+LONG = (
+    "Comment adapter nos pratiques et actions de solidarité dans un monde où les enjeux "
+    "économiques, sociaux, environnementaux sont souvent proches et les territoires "
+    "interdépendants ? Comment à notre échelle être de véritables acteurs de changements ? "
+    "Comment établir avec nos partenaires des relations qui reflètent véritablement nos "
+    "valeurs d'équité, de partage, d'équilibre ? Ici et là-bas, des problématiques liées à "
+    "l'insertion des jeunes, aux droits humains ou encore à la consommation se font échos. "
+)
+
+
+def _fonts() -> tuple[str, str]:
+    """Register Source Sans Pro (regular, bold) once and return the two font names."""
+    import font_source_sans_pro as fsp
+
+    for name, key in (("TagSans", "SourceSansPro"), ("TagSans-Bold", "SourceSansProBold")):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, fsp.font_files_ttf[key]))
+    return "TagSans", "TagSans-Bold"
+
+
+REGULAR, BOLD = _fonts()
+BODY = ParagraphStyle(
+    "body", fontName=REGULAR, fontSize=10, leading=13, alignment=4,
+    hyphenationLang="fr_FR", textColor=INK,
+)  # fmt: skip
+NARROW = ParagraphStyle("narrow", parent=BODY, rightIndent=170)
+H1 = ParagraphStyle("h1", fontName=BOLD, fontSize=18, leading=22, spaceAfter=6, textColor=INK)
+H2 = ParagraphStyle("h2", parent=H1, fontSize=13, leading=16)
+TOC_STYLE = ParagraphStyle("toc", fontName=REGULAR, fontSize=10, leading=14, textColor=INK)
+TITLES = ["Sommaire", "Le programme", "Les actions", "Les résultats"]
+
+
+class _Doc(BaseDocTemplate):
+    """Registers headings with the table of contents and bookmarks them."""
+
+    def afterFlowable(self, flowable: Any) -> None:
+        element = getattr(flowable, "struct", None)
+        if isinstance(flowable, TaggedParagraph) and element and element.role in ("H1", "H2"):
+            key = getattr(flowable, "key", None)
+            if key:
+                self.canv.bookmarkPage(key)
+                level = int(element.role[1]) - 1
+                self.notify("TOCEntry", (level, flowable.getPlainText(), self.page, key))
+
+
+def _on_page(canvas: Any, doc: Any) -> None:
+    """Running header and folio: page furniture, artifacts whether typed or not."""
+    canvas.saveState()
+    canvas.setFont(REGULAR, 8)
+    canvas.setFillColor(INK)
+    with artifact(canvas, "Pagination", "Header"):
+        canvas.drawString(30, PAGE[1] - 24, "CFSI — Coopérer autrement")
+    canvas.drawRightString(PAGE[0] - 30, 18, str(doc.page))  # default artifact
+    canvas.setStrokeColor(CYAN)
+    canvas.line(30, PAGE[1] - 28, PAGE[0] - 30, PAGE[1] - 28)
+    canvas.restoreState()
+
+
+def _heading(tree: StructTree, text: str, style: ParagraphStyle, role: str) -> TaggedParagraph:
+    para = tree.paragraph(text, style, role=role)
+    para.key = "sec-" + re.sub(r"\W+", "-", text.lower())
+    return para
+
+
+def build(*, crop_marks: bool = False) -> tuple[bytes, StructTree]:
+    """Build the sample brochure and return the ReportLab bytes and its structure tree."""
+    tree = StructTree(lang="fr-FR")
+    story: list[Any] = []
+    with tree.group("Sect"):
+        story.append(_heading(tree, TITLES[0], H1, "H1"))
+        story.append(tree.toc(levelStyles=[TOC_STYLE, TOC_STYLE]))
+    with tree.group("Sect"):
+        story.append(_heading(tree, TITLES[1], H1, "H1"))
+        story.append(tree.paragraph(LONG * 3, NARROW))  # hyphenated in a narrow column
+        story.append(
+            tree.paragraph(
+                'Voir <a href="#sec-les-résultats">les résultats du programme</a> '
+                'et <a href="https://www.cfsi.asso.fr/">le site du CFSI</a>.', BODY
+            )
+        )  # fmt: skip
+        story.append(tree.paragraph(LONG * 9, BODY))  # long enough to split across pages
+    with tree.group("Sect"):
+        story.append(_heading(tree, TITLES[2], H1, "H1"))
+        story.append(_heading(tree, "Une liste", H2, "H2"))
+        story.append(
+            tree.bullet_list(
+                [Paragraph(LONG, BODY), Paragraph("Second élément, court.", BODY),
+                 [Paragraph("Troisième, en deux paragraphes.", BODY), Paragraph(LONG, BODY)]]
+            )
+        )  # fmt: skip
+        drawing = Drawing(200, 80)
+        drawing.add(Rect(0, 0, 200, 80, fillColor=CYAN, strokeColor=None))
+        drawing.add(String(10, 30, "70 partenaires", fontName=BOLD, fontSize=14, fillColor=INK))
+        story.append(tree.figure(drawing, alt="Rectangle cyan : 70 partenaires dans 16 pays"))
+    with tree.group("Sect"):
+        story.append(_heading(tree, TITLES[3], H1, "H1"))
+        rows = [["Pays", "Partenaires"]] + [[f"Pays {i}", str(i * 3)] for i in range(1, 41)]
+        style = [("FONT", (0, 0), (-1, -1), REGULAR, 9), ("GRID", (0, 0), (-1, -1), 0.3, INK)]
+        story.append(Spacer(1, 300))
+        story.append(tree.table(rows, repeatRows=1, style=style))
+    buf = io.BytesIO()
+    doc = _Doc(
+        buf, pagesize=PAGE, invariant=1, enforceColorSpace="cmyk", initialFontName=REGULAR,
+        cropMarks=crop_marks,
+    )  # fmt: skip
+    frame = Frame(36, 36, PAGE[0] - 72, PAGE[1] - 80, id="body")
+    doc.addPageTemplates([PageTemplate("page", [frame], onPage=_on_page)])
+    doc.multiBuild(story, canvasmaker=tree.canvasmaker)
+    return buf.getvalue(), tree
+
+
+def finished(raw: bytes, tree: StructTree) -> bytes:
+    """Run finish() with the sample metadata."""
+    return finish(
+        raw, tree, title="Coopérer autrement", lang="fr-FR", epoch=EPOCH, author="CFSI",
+        subject="Programme", keywords=["solidarité", "CFSI"], creator="cfsi-reports",
+        producer="ReportLab + pikepdf",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[bytes, StructTree]:
+    raw, tree = build()
+    return finished(raw, tree), tree
+
+
+@pytest.fixture(scope="module")
+def pdf(sample: tuple[bytes, StructTree]) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(sample[0]))
+
+
+# -- reading the output back ---------------------------------------------------------------------
+
+
+def _to_unicode(font: Any, cache: dict[Any, dict[int, str]]) -> dict[int, str]:
+    """Return code -> text from a simple font's ToUnicode CMap (ReportLab writes bfchar)."""
+    key = font.objgen
+    if key not in cache:
+        data = font.ToUnicode.read_bytes().split(b"endcodespacerange")[-1]
+        pairs = re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", data)
+        cache[key] = {int(a, 16): bytes.fromhex(b.decode()).decode("utf-16-be") for a, b in pairs}
+    return cache[key]
+
+
+@dataclass
+class PageScan:
+    """What one page's content stream holds, checked for well-formedness on the way."""
+
+    mcid_text: dict[int, str] = field(default_factory=dict)
+    mcid_roles: dict[int, str] = field(default_factory=dict)
+    artifact_text: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "BI", "INLINE IMAGE"}
+SHOW = {"Tj", "TJ", "'", '"'}
+
+
+def scan_page(page: pikepdf.Page, cache: dict[Any, dict[int, str]]) -> PageScan:
+    """Parse a page: MC nesting vs q/Q and BT/ET, painting only inside MC, text by MCID."""
+    scan = PageScan()
+    fonts = page.Resources.get("/Font", {})
+    stack: list[tuple[str, int | None, int]] = []  # (kind, mcid, q depth at open)
+    q = 0
+    in_text = False
+    font = None
+    for operands, op in pikepdf.parse_content_stream(page):
+        name = str(op)
+        if name == "q":
+            q += 1
+        elif name == "Q":
+            q -= 1
+        elif name == "BT":
+            in_text = True
+        elif name == "ET":
+            in_text = False
+        elif name in ("BMC", "BDC"):
+            if in_text:
+                scan.errors.append("marked content opened inside BT/ET")
+            if stack:
+                scan.errors.append(f"nested marked content: {operands[0]} in {stack[-1][0]}")
+            tag = str(operands[0])
+            mcid = None
+            if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
+                mcid = int(operands[1].get("/MCID", -1))
+                mcid = None if mcid < 0 else mcid
+            kind = "artifact" if tag == "/Artifact" else "tag"
+            if kind == "tag" and mcid is None:
+                scan.errors.append(f"{tag} without MCID")
+            if mcid is not None:
+                if mcid in scan.mcid_text:
+                    scan.errors.append(f"MCID {mcid} used twice")
+                scan.mcid_text[mcid] = ""
+                scan.mcid_roles[mcid] = tag[1:]
+            stack.append((kind, mcid, q))
+        elif name == "EMC":
+            if not stack:
+                scan.errors.append("EMC without BMC/BDC")
+                continue
+            _kind, _mcid, depth = stack.pop()
+            if depth != q:
+                scan.errors.append("marked content straddles q/Q")
+            if in_text:
+                scan.errors.append("marked content closed inside BT/ET")
+        elif name == "Tf":
+            font = fonts.get(str(operands[0]))
+        if (name in PAINT or name in SHOW) and not stack:
+            scan.errors.append(f"{name} outside marked content")
+            continue
+        if name in SHOW:
+            strings = (
+                operands[-1]
+                if name != "TJ"
+                else [o for o in operands[0] if isinstance(o, pikepdf.String)]
+            )
+            strings = strings if isinstance(strings, list) else [strings]
+            cmap = _to_unicode(font, cache)
+            text = "".join(cmap.get(b, "?") for s in strings for b in bytes(s))
+            kind, mcid, _depth = stack[-1]
+            if kind == "artifact":
+                scan.artifact_text.append(text)
+            else:
+                scan.mcid_text[mcid] += text + "\n"
+    if stack:
+        scan.errors.append("marked content left open at the end of the page")
+    if q != 0:
+        scan.errors.append("unbalanced q/Q")
+    return scan
+
+
+def scan_all(pdf: pikepdf.Pdf) -> list[PageScan]:
+    cache: dict[Any, dict[int, str]] = {}
+    return [scan_page(page, cache) for page in pdf.pages]
+
+
+@dataclass
+class Elem:
+    role: str
+    obj: Any
+    parent: Elem | None
+    kids: list[Any] = field(default_factory=list)  # (page, mcid) | ("objr", annot) | Elem
+
+
+def read_tree(pdf: pikepdf.Pdf) -> Elem:
+    """Return the structure tree as Elem objects, MCIDs resolved to (page index, mcid)."""
+    page_index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+
+    def walk(d: Any, parent: Elem | None) -> Elem:
+        elem = Elem(str(d.S)[1:], d, parent)
+        k = d.get("/K")
+        items = list(k) if isinstance(k, pikepdf.Array) else [] if k is None else [k]
+        for item in items:
+            if isinstance(item, int):
+                elem.kids.append((page_index[d.Pg.objgen], int(item)))
+            elif item.get("/Type") == "/MCR":
+                elem.kids.append((page_index[item.Pg.objgen], int(item.MCID)))
+            elif item.get("/Type") == "/OBJR":
+                elem.kids.append(("objr", item.Obj))
+            else:
+                assert item.P.objgen == d.objgen, "a child's /P is not its parent"
+                elem.kids.append(walk(item, elem))
+        return elem
+
+    root = pdf.Root.StructTreeRoot
+    assert len(root.K) == 1
+    return walk(root.K[0], None)
+
+
+def iter_elems(elem: Elem) -> Any:
+    yield elem
+    for kid in elem.kids:
+        if isinstance(kid, Elem):
+            yield from iter_elems(kid)
+
+
+def elem_text(elem: Elem, scans: list[PageScan], *, flow: bool = False) -> str:
+    """Return the text of an element and its descendants, in order (`flow`: lines joined)."""
+    parts = []
+    for kid in elem.kids:
+        if isinstance(kid, Elem):
+            parts.append(elem_text(kid, scans))
+        elif kid[0] != "objr":
+            parts.append(scans[kid[0]].mcid_text[kid[1]])
+    text = "".join(parts)
+    if flow:  # as a reader hears it: soft hyphens join words, line ends are spaces
+        text = " ".join(text.replace(SHY + "\n", "").split())
+    return text
+
+
+# -- the tests ---------------------------------------------------------------------------------
+
+
+def test_marked_content_is_well_formed(pdf: pikepdf.Pdf) -> None:
+    for i, scan in enumerate(scan_all(pdf)):
+        assert scan.errors == [], f"page {i + 1}: {scan.errors[:5]}"
+        assert scan.mcid_text, f"page {i + 1} has no tagged content"
+        assert any("Coopérer autrement" in t for t in scan.artifact_text)
+
+
+def test_every_mcid_is_in_the_tree_and_parent_tree(pdf: pikepdf.Pdf) -> None:
+    scans = scan_all(pdf)
+    tree = read_tree(pdf)
+    owner: dict[tuple[int, int], Elem] = {}
+    for elem in iter_elems(tree):
+        for kid in elem.kids:
+            if isinstance(kid, tuple) and kid[0] != "objr":
+                assert kid not in owner, f"MCID {kid} in two elements"
+                owner[kid] = elem
+    drawn = {(i, m) for i, s in enumerate(scans) for m in s.mcid_text}
+    assert drawn == set(owner)
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    parent_tree = dict(zip(nums[::2], nums[1::2], strict=True))
+    for i, page in enumerate(pdf.pages):
+        key = int(page.obj.StructParents)
+        refs = parent_tree[key]
+        assert len(refs) == len(scans[i].mcid_text)
+        for mcid, ref in enumerate(refs):
+            assert ref.objgen == owner[(i, mcid)].obj.objgen
+            assert owner[(i, mcid)].role == scans[i].mcid_roles[mcid]
+    assert int(pdf.Root.StructTreeRoot.ParentTreeNextKey) > max(int(k) for k in parent_tree)
+
+
+def test_tree_order_and_headings(pdf: pikepdf.Pdf) -> None:
+    scans = scan_all(pdf)
+    doc = read_tree(pdf)
+    assert doc.role == "Document"
+    assert [k.role for k in doc.kids] == ["Sect"] * 4
+    headings = [e for e in iter_elems(doc) if e.role == "H1"]
+    assert [elem_text(h, scans).strip() for h in headings] == TITLES
+    roles = [e.role for e in iter_elems(doc.kids[2])]
+    assert roles[:3] == ["Sect", "H1", "H2"]
+    assert "L" in roles and "Figure" in roles and roles.index("L") < roles.index("Figure")
+    toc = next(e for e in iter_elems(doc) if e.role == "TOC")
+    assert [e.role for e in toc.kids] == ["TOCI"] * 5
+    assert all([k.role for k in e.kids] == ["Link"] for e in toc.kids)
+    # Title, then page number (drawn after it); the dot leaders are artifacts.
+    entries = [elem_text(t, scans) for t in toc.kids]
+    expected = [*TITLES[:3], "Une liste", TITLES[3]]
+    assert all(re.fullmatch(rf"{t}\n\d+\n", e) for t, e in zip(expected, entries, strict=True))
+    assert any(text.startswith(" .  . ") for text in scans[0].artifact_text)
+
+
+def test_split_paragraph_is_one_element_on_two_pages(pdf: pikepdf.Pdf) -> None:
+    scans = scan_all(pdf)
+    paragraphs = [e for e in iter_elems(read_tree(pdf)) if e.role == "P"]
+    split = [p for p in paragraphs if len({k[0] for k in p.kids if isinstance(k, tuple)}) > 1]
+    assert split, "the long paragraph should span two pages"
+    texts = [elem_text(p, scans, flow=True) for p in split]
+    assert any(t == " ".join((LONG * 9).split()) for t in texts), texts
+
+
+def test_figures_have_alt_and_bbox(pdf: pikepdf.Pdf) -> None:
+    figures = [e for e in iter_elems(read_tree(pdf)) if e.role == "Figure"]
+    assert len(figures) == 1
+    for fig in figures:
+        assert str(fig.obj.Alt).startswith("Rectangle cyan")
+        layout = fig.obj.A
+        assert layout.O == "/Layout"
+        x0, y0, x1, y1 = (float(v) for v in layout.BBox)
+        assert (round(x1 - x0), round(y1 - y0)) == (200, 80)
+
+
+def test_list_structure(pdf: pikepdf.Pdf) -> None:
+    scans = scan_all(pdf)
+    lst = next(e for e in iter_elems(read_tree(pdf)) if e.role == "L")
+    assert [k.role for k in lst.kids] == ["LI"] * 3
+    for item in lst.kids:
+        assert [k.role for k in item.kids] == ["Lbl", "LBody"]
+        assert elem_text(item.kids[0], scans).strip() == "\u2022"
+    assert "deux paragraphes" in elem_text(lst.kids[2].kids[1], scans)
+
+
+def test_table_split_keeps_one_table(pdf: pikepdf.Pdf) -> None:
+    scans = scan_all(pdf)
+    tables = [e for e in iter_elems(read_tree(pdf)) if e.role == "Table"]
+    assert len(tables) == 1
+    rows = tables[0].kids
+    assert len(rows) == 41 and all(r.role == "TR" for r in rows)
+    assert [c.role for c in rows[0].kids] == ["TH", "TH"]
+    assert all(c.obj.A.Scope == "/Column" for c in rows[0].kids)
+    assert all([c.role for c in r.kids] == ["TD", "TD"] for r in rows[1:])
+    pages = sorted({k[0] for r in rows for c in r.kids for k in c.kids})
+    assert len(pages) >= 2, "the table should split"
+    assert elem_text(rows[40].kids[0], scans).strip() == "Pays 40"
+    # The header row repeated on the continuation page is an artifact, not a second TH.
+    assert "Partenaires" in scans[pages[-1]].artifact_text
+
+
+def test_links_are_tagged(pdf: pikepdf.Pdf) -> None:
+    links = [e for e in iter_elems(read_tree(pdf)) if e.role == "Link"]
+    objrs = [k[1] for e in links for k in e.kids if isinstance(k, tuple) and k[0] == "objr"]
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    parent_tree = dict(zip(nums[::2], nums[1::2], strict=True))
+    annots = [a for p in pdf.pages for a in p.obj.get("/Annots", [])]
+    assert len(annots) == len(objrs) == 7  # 5 TOC entries, 2 links in a paragraph
+    for page in pdf.pages:
+        if page.obj.get("/Annots"):
+            assert page.obj.Tabs == "/S"
+    contents = set()
+    for annot in annots:
+        assert annot.objgen in {o.objgen for o in objrs}
+        element = parent_tree[int(annot.StructParent)]
+        assert element.S == "/Link"
+        assert int(annot.F) & 4
+        contents.add(str(annot.Contents))
+    assert {"Les actions", "les résultats du programme", "le site du CFSI"} <= contents
+
+
+def test_catalog_and_metadata(pdf: pikepdf.Pdf) -> None:
+    root = pdf.Root
+    assert root.MarkInfo.Marked is True
+    assert str(root.Lang) == "fr-FR"
+    assert root.ViewerPreferences.DisplayDocTitle is True
+    assert "/RoleMap" not in root.StructTreeRoot
+    xmp = root.Metadata.read_bytes().decode()
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+    assert "Coopérer autrement" in xmp and "<rdf:li>CFSI</rdf:li>" in xmp
+    assert "<xmp:CreateDate>2023-11-14T22:13:20+00:00</xmp:CreateDate>" in xmp
+    assert "<pdf:Keywords>solidarité, CFSI</pdf:Keywords>" in xmp
+    meta = pdf.open_metadata()
+    assert meta["dc:title"] == "Coopérer autrement"
+    assert str(pdf.docinfo.Title) == "Coopérer autrement"
+    assert str(pdf.docinfo.CreationDate) == "D:20231114221320+00'00'"
+    assert str(pdf.docinfo.Keywords) == "solidarité, CFSI"
+
+
+def test_soft_hyphens_in_extracted_text(pdf: pikepdf.Pdf) -> None:
+    assert _WORD_HEADS and _FRAG_HEADS, "ReportLab's hyphenation classes moved"
+    scans = scan_all(pdf)
+    lines = [line for s in scans for t in s.mcid_text.values() for line in t.split("\n")]
+    soft = [line for line in lines if line.endswith(SHY)]
+    assert len(soft) >= 3, "the narrow paragraph should be hyphenated"
+    hard = [line for line in lines if line.endswith("-")]
+    assert hard == [], f"hard hyphens at line ends: {hard[:3]}"
+
+
+def test_pdftotext_sees_no_hard_hyphen(sample: tuple[bytes, StructTree], tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed; apt-get install poppler-utils")
+    path = tmp_path / "tagged.pdf"
+    path.write_bytes(sample[0])
+    text = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert SHY + "\n" in text
+    assert not re.search(r"[a-zé]-\n", text)
+
+
+def test_no_rgb_and_all_fonts_embedded(pdf: pikepdf.Pdf) -> None:
+    for page in pdf.pages:
+        ops = {str(op) for _o, op in pikepdf.parse_content_stream(page)}
+        assert not ops & {"rg", "RG"}, "RGB colour in a CMYK document"
+        for font in page.Resources.Font.values():
+            assert "/FontFile2" in font.FontDescriptor, font.BaseFont
+            assert "Helvetica" not in str(font.BaseFont)
+
+
+def test_deterministic(sample: tuple[bytes, StructTree]) -> None:
+    raw, tree = build()
+    assert finished(raw, tree) == sample[0]
+
+
+def test_pdfinfo_says_tagged(sample: tuple[bytes, StructTree], tmp_path: Path) -> None:
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) is not installed; apt-get install poppler-utils")
+    path = tmp_path / "tagged.pdf"
+    path.write_bytes(sample[0])
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True)
+    assert re.search(rb"^Tagged:\s+yes$", out.stdout, re.M)
+    assert b"Error" not in out.stderr, out.stderr
+
+
+def test_pdfua_checker_reports_nothing(sample: tuple[bytes, StructTree], tmp_path: Path) -> None:
+    from pdfua import validate
+
+    path = tmp_path / "tagged.pdf"
+    path.write_bytes(sample[0])
+    report = validate(str(path))
+    assert [f"{f.rule_id}: {f.message}" for f in report.findings] == []
+
+
+def test_page_validator_pdfua1(sample: tuple[bytes, StructTree]) -> None:
+    page = pytest.importorskip("page", reason="page-validation is not installed (pip)")
+    report = page.validate_pdf_bytes(sample[0], profile="ua1")
+    assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []
+
+
+def test_crop_marks_are_artifacts() -> None:
+    raw, tree = build(crop_marks=True)
+    with pikepdf.open(io.BytesIO(finished(raw, tree))) as out:
+        for scan in scan_all(out):
+            assert scan.errors == []
+
+
+def test_tag_any_flowable_split_keeps_element() -> None:
+    style = ParagraphStyle("code", fontName=REGULAR, fontSize=9, leading=11)
+    tree = StructTree(lang="fr")
+    code = tag_flowable(Preformatted("ligne\n" * 80, style), "Code", parent=tree.root)
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(buf, pagesize=PAGE, invariant=1, initialFontName=REGULAR)
+    doc.addPageTemplates([PageTemplate("p", [Frame(36, 36, 300, 500)])])
+    doc.build([code], canvasmaker=tree.canvasmaker)
+    with pikepdf.open(
+        io.BytesIO(finish(buf.getvalue(), tree, title="t", lang="fr", epoch=0))
+    ) as out:
+        element = read_tree(out).kids[0]
+        assert element.role == "Code"
+        assert {k[0] for k in element.kids} == {0, 1}
+        assert "".join(elem_text(element, scan_all(out)).split()) == "ligne" * 80
+
+
+def test_stream_ending_with_cr_is_not_ambiguous() -> None:
+    # Flate data ends with the Adler-32 of the content: find content whose last byte is CR.
+    # Its low byte is 1 + the sum of the bytes: pad a comment to reach 13 (mod 256).
+    base = b"0 0 0 1 k\n%"
+    pad = (13 - 1 - sum(base)) % 256 + 256 * 2
+    data = base + bytes([pad // 3, pad // 3, pad - 2 * (pad // 3)])
+    assert zlib.compress(data)[-1] == 13
+    doc = pikepdf.new()
+    doc.add_blank_page()
+    doc.pages[0].obj.Contents = doc.make_stream(
+        zlib.compress(data), Filter=pikepdf.Name.FlateDecode
+    )
+    out = save_deterministic(doc)
+    assert b"\r\nendstream" not in out
+    with pikepdf.open(io.BytesIO(out)) as back:
+        assert back.pages[0].Contents.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("ops", "paints"),
+    [
+        (["1 0 0 1 10 10 cm", "0 0 0 1 k", "BT /F1+0 10 Tf 12 TL ET"], False),
+        (["BT 1 0 0 1 0 3 Tm (a) Tj T* ET"], True),
+        (["BT [(a) -20 (b)] TJ ET"], True),
+        (["q 10 0 0 10 0 0 cm /FormXob.1 Do Q"], True),
+        (["10 10 50 50 re f*"], True),
+        (["n 0 0 m 10 10 l S"], True),
+        (["/Sh0 sh"], True),
+        (["10 10 50 50 re W n"], False),
+    ],
+)
+def test_paint_detection(ops: list[str], paints: bool) -> None:
+    from cfsi_reports.pdf.tagging_canvas import _PAINTS
+
+    assert any(_PAINTS.search(op) for op in ops) is paints
+
+
+def test_empty_sequences_are_dropped() -> None:
+    tree = StructTree(lang="fr")
+    canvas = TaggedCanvas(io.BytesIO(), tree=tree, initialFontName=REGULAR)
+    empty, full = StructElement("P", tree.root), StructElement("P", tree.root)
+    with canvas.tagged(empty):
+        canvas.saveState()
+        canvas.translate(10, 10)  # state only: no marked content needed
+        canvas.restoreState()
+    with canvas.tagged(full):
+        canvas.setFont(REGULAR, 10)
+        canvas.drawString(10, 10, "texte")
+    canvas.showPage()
+    canvas.save()
+    assert tree.pages == [[full]]
+    assert "".join(canvas._code) == "", "the next page's artifact opener was dropped"
+
+
+def test_helvetica_text_is_refused() -> None:
+    tree = StructTree(lang="fr")
+    buf = io.BytesIO()
+    canvas = TaggedCanvas(buf, tree=tree, initialFontName=REGULAR)
+    canvas.setFont("Helvetica", 10)  # only selected: deferred, never referenced
+    canvas.setFont(REGULAR, 10)
+    canvas.drawString(10, 10, "ok")
+    canvas.showPage()
+    canvas.save()
+    finish(buf.getvalue(), tree, title="t", lang="fr", epoch=EPOCH)
+
+    tree = StructTree(lang="fr")
+    buf = io.BytesIO()
+    canvas = TaggedCanvas(buf, tree=tree, initialFontName=REGULAR)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(10, 10, "drawn in an unembedded font")
+    canvas.save()
+    with pytest.raises(UnembeddedFontError, match="Helvetica"):
+        finish(buf.getvalue(), tree, title="t", lang="fr", epoch=EPOCH)
+
+
+def test_tree_errors() -> None:
+    tree, other = StructTree(), StructTree()
+    buf = io.BytesIO()
+    canvas = TaggedCanvas(buf, tree=tree, initialFontName=REGULAR)
+    with pytest.raises(TaggingError, match="another structure tree"):
+        canvas.begin_tag(StructElement("P", other.root))
+    with pytest.raises(TaggingError, match="without begin_tag"):
+        canvas.end_tag()
+    with pytest.raises(ValueError, match="PDF name"):
+        StructElement("not a name")
+    custom = StructElement("Chapo", tree.root)
+    with canvas.tagged(custom):
+        canvas.setFont(REGULAR, 10)
+        canvas.drawString(10, 10, "chapô")
+    canvas.save()
+    with pytest.raises(TaggingError, match="role_map"):
+        finish(buf.getvalue(), tree, title="t", lang="fr", epoch=EPOCH)
+    tree.role_map["Chapo"] = "P"
+    with pikepdf.open(
+        io.BytesIO(finish(buf.getvalue(), tree, title="t", lang="fr", epoch=0))
+    ) as out:
+        assert out.Root.StructTreeRoot.RoleMap.Chapo == "/P"
+
+
+# -- PDF/A-2b ------------------------------------------------------------------------------------
+
+
+def _icc() -> Path:
+    try:
+        return pdfa.find_cmyk_icc()
+    except pdfa.IccProfileNotFound as e:
+        pytest.skip(f"no CMYK ICC profile on this machine, PDF/A not checked: {e}")
+
+
+def test_pdfa2b(sample: tuple[bytes, StructTree]) -> None:
+    out = pdfa.make_pdfa2b(sample[0], _icc())
+    with pikepdf.open(io.BytesIO(out)) as doc:
+        intent = doc.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFA1" and int(intent.DestOutputProfile.N) == 4
+        assert "/StructTreeRoot" in doc.Root and doc.Root.MarkInfo.Marked is True
+        xmp = doc.Root.Metadata.read_bytes().decode()
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfuaid:part>1</pdfuaid:part>" in xmp
+    assert pdfa.make_pdfa2b(sample[0], _icc()) == out, "PDF/A output is not deterministic"
+    check = pdfa.check_pdfa2b(out)
+    if "page" in check.findings:
+        assert check.findings["page"] == []
+    if "pikepdf" in check.findings:
+        # pikepdf's allowlist validator reads no XMP extension schema, which PDF/A needs
+        # for pdfuaid:part: those findings, and only those, are expected.
+        unexpected = [f for f in check.findings["pikepdf"] if "6.6.2.3.1" not in f]
+        assert unexpected == []
+    if not check.findings:
+        pytest.skip(f"no PDF/A checker installed: {check.unavailable}")
+
+
+def test_pdfa2b_without_pdfua_id_passes_pikepdf(sample: tuple[bytes, StructTree]) -> None:
+    pytest.importorskip("jsonschema", reason="pikepdf[pdfa] extras are not installed")
+    out = pdfa.make_pdfa2b(sample[0], _icc(), pdfua_identification=False)
+    check = pdfa.check_pdfa2b(out)
+    assert check.findings["pikepdf"] == []
+    assert check.findings.get("page", []) == []
+
+
+def test_pdfa2b_stays_pdfua(sample: tuple[bytes, StructTree]) -> None:
+    page = pytest.importorskip("page", reason="page-validation is not installed (pip)")
+    out = pdfa.make_pdfa2b(sample[0], _icc())
+    assert [f.rule_id for f in page.validate_pdf_bytes(out, profile="ua1").failures] == []
+
+
+def test_pdfa2b_of_an_untagged_pdf() -> None:
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=PAGE, invariant=1, enforceColorSpace="cmyk", initialFontName=REGULAR,
+        title="Sans balises", author="CFSI", lang="fr-FR",
+    )  # fmt: skip
+    doc.addPageTemplates([PageTemplate("p", [Frame(36, 36, 300, 500)])])
+    doc.build([Paragraph(LONG, BODY)])
+    out = pdfa.make_pdfa2b(buf.getvalue(), _icc())
+    with pikepdf.open(io.BytesIO(out)) as back:
+        xmp = back.Root.Metadata.read_bytes().decode()
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "pdfuaid" not in xmp
+        assert "Sans balises" in xmp and "<dc:language><rdf:Bag><rdf:li>fr-FR" in xmp
+    check = pdfa.check_pdfa2b(out)
+    assert all(found == [] for found in check.findings.values()), check.findings
+
+
+def test_find_cmyk_icc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(pdfa, "CMYK_ICC_CANDIDATES", ())
+    monkeypatch.setattr(pdfa, "ICC_SEARCH_DIRS", (tmp_path,))
+    with pytest.raises(pdfa.IccProfileNotFound, match=r"apt-get install ghostscript.*--icc FILE"):
+        pdfa.find_cmyk_icc()
+    with pytest.raises(pdfa.IccProfileNotFound, match="does not exist"):
+        pdfa.find_cmyk_icc(tmp_path / "missing.icc")
+    bogus = tmp_path / "bogus.icc"
+    bogus.write_bytes(b"not a profile")
+    with pytest.raises(pdfa.IccProfileNotFound, match="not a CMYK output profile"):
+        pdfa.find_cmyk_icc(bogus)
