@@ -7,9 +7,15 @@ import zipfile
 
 import docx
 from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.package import Unmarshaller
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, PartFactory
+from docx.opc.pkgreader import PackageReader
 from docx.oxml.ns import qn
+from docx.package import Package
 from docx.shared import Length
 from docx.styles import BabelFish
 from lxml import etree
@@ -28,6 +34,14 @@ from .template import (
     style_id,
     text_width,
 )
+
+# Parts no sheet changes: kept as bytes per sheet, never parsed nor serialized again. In a
+# template saved by Word, styles.xml alone is tens of kilobytes.
+_STATIC_PARTS = frozenset(
+    {CT.WML_STYLES, CT.WML_SETTINGS, CT.WML_FONT_TABLE, CT.OFC_THEME, CT.WML_WEB_SETTINGS}
+)
+# Word 2010 kept a second copy of the styles there; Word 2013 and later neither need nor read it.
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
 class PreparedTemplate:
@@ -49,10 +63,25 @@ class PreparedTemplate:
             document.settings.element, locale.tag, bool(theme.docx.get("hyphenation", False))
         )
         self.data = write(document, ZIP_EPOCH_MIN)
+        self._reader = PackageReader.from_file(io.BytesIO(self.data))
 
     def open(self) -> Document:
-        """Return a new document: the template with an empty body."""
-        return docx.Document(io.BytesIO(self.data))
+        """Return a new document: the template with an empty body.
+
+        Like `docx.Document(BytesIO(self.data))`, without unzipping again and without
+        parsing the parts no sheet changes: the sheet's styles are applied by id.
+        """
+        package = Package()
+        Unmarshaller.unmarshal(self._reader, package, _load_part)
+        return package.main_document_part.document
+
+
+def _load_part(
+    partname: PackURI, content_type: str, reltype: str, blob: bytes, package: Package
+) -> Part:
+    if content_type in _STATIC_PARTS:
+        return Part.load(partname, content_type, blob, package)
+    return PartFactory(partname, content_type, reltype, blob, package)
 
 
 def _open(data: bytes, source: str) -> Document:
@@ -201,3 +230,6 @@ def _drop_metadata(document: Document) -> None:
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype in (RT.THUMBNAIL, RT.EXTENDED_PROPERTIES):
             del package.rels[rel_id]
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype == _STYLES_WITH_EFFECTS:
+            del document.part.rels[rel_id]
