@@ -56,7 +56,9 @@ def template_bytes(theme: Theme, locale: Locale) -> bytes:
     (Title, Heading 1, List Bullet, Fact Label, Key Facts...), the page setup and the
     header and footer styles, save it as .docx and pass it back with
     `--docx-template template.docx`. Its styles and page setup are used and its body, a
-    specimen of every style, is ignored; the header and footer text is written per sheet.
+    specimen of every style, is ignored. The header and footer text (programme title,
+    action number, `page X / Y`) is written per sheet in the Header and Footer styles;
+    a picture placed in the header or footer, such as a logo, is kept.
     """
     missing = [n for n in PARAGRAPH_STYLES if n not in theme.docx_styles]
     missing += [n for n in CHARACTER_STYLES if n not in theme.docx_character_styles]
