@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -20,13 +18,13 @@ from cfsi_reports.docx import FactSheetRenderer, template_bytes
 from cfsi_reports.docx.template import CHARACTER_STYLES, PARAGRAPH_STYLES
 from cfsi_reports.errors import ConfigError
 from cfsi_reports.theme import Theme
-from conftest import require_tool
 from test_fact_sheets import (
     EPOCH,
     W,
     body_text,
     content_with_photo,
     out_of_order,
+    soffice_convert,
     style_of,
     xml_parts,
 )
@@ -258,15 +256,9 @@ def test_template_saved_by_libreoffice_still_works(
 ) -> None:
     # A designer restyling in LibreOffice: its save renames and adds styles (its own
     # "Caption" beside Word's "caption"); the sheet must still find ours.
-    soffice = require_tool("soffice")
     source = tmp_path / "template.docx"
     source.write_bytes(default_template)
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file:///tmp/lo-profile-{uuid.uuid4().hex}",
-         "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir",
-         str(tmp_path / "saved"), str(source)],
-        capture_output=True, timeout=300, check=True,
-    )  # fmt: skip
+    soffice_convert("docx:MS Word 2007 XML", tmp_path / "saved", [source])
     content = content_with_photo(tmp_path)
     renderer = FactSheetRenderer(content, theme, template=tmp_path / "saved/template.docx")
     sheet = docx.Document(io.BytesIO(renderer.render(content.action("banane"))))

@@ -67,6 +67,22 @@ def seed_blocks(content: Content) -> dict[str, list[str]]:
     return {a.key: lines[s:e] for a, s, e in zip(content.actions, starts, ends, strict=True)}
 
 
+def soffice_convert(
+    target: str, outdir: Path, files: list[Path], env: dict[str, str] | None = None
+) -> None:
+    """Convert `files` with one LibreOffice call, in a private profile removed afterwards."""
+    soffice = require_tool("soffice")
+    profile = Path(f"/tmp/lo-profile-{uuid.uuid4().hex}")  # parallel runs need their own
+    try:
+        subprocess.run(
+            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+             "--convert-to", target, "--outdir", str(outdir), *map(str, files)],
+            env=env, capture_output=True, timeout=300, check=True,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def style_of(styles: etree._Element, style_id: str) -> etree._Element:
     return styles.find(f"{W}style[@{W}styleId='{style_id}']")
 
@@ -488,7 +504,7 @@ def test_render_is_fast(seed_content: Content, renderer: FactSheetRenderer) -> N
 def pdfs(
     tmp_path_factory: pytest.TempPathFactory, sheets: dict[str, bytes], theme: Theme
 ) -> dict[str, Path]:
-    soffice = require_tool("soffice")
+    require_tool("soffice")
     require_tool("pdfinfo")
     folder = tmp_path_factory.mktemp("lo")
     for slug, data in sheets.items():
@@ -503,13 +519,8 @@ def pdfs(
         f"<dir>{font_dir}</dir><cachedir>{folder / 'fc-cache'}</cachedir></fontconfig>",
         encoding="utf-8",
     )
-    profile = f"file:///tmp/lo-profile-{uuid.uuid4().hex}"
     env = {**os.environ, "FONTCONFIG_FILE": str(config)}
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder / "pdf"), *sorted(str(p) for p in folder.glob("*.docx"))],
-        env=env, capture_output=True, timeout=300, check=True,
-    )  # fmt: skip
+    soffice_convert("pdf", folder / "pdf", sorted(folder.glob("*.docx")), env)
     out = {slug: folder / "pdf" / f"{slug}.pdf" for slug in sheets}
     assert all(p.is_file() for p in out.values()), sorted((folder / "pdf").iterdir())
     return out
