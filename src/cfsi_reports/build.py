@@ -423,7 +423,7 @@ def _progress(total: int, options: BuildOptions):
     """Return a callback that reports each finished document."""
     if options.quiet:
         return lambda done: None
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     if stream.isatty():
         bar = click.progressbar(length=total, label="building", file=stream)
         bar.__enter__()
