@@ -207,6 +207,7 @@ def test_killed_build_leaves_documents_whole(content_copy: Path, tmp_path: Path)
     first = process.stdout.readline()  # one document written: kill the whole group now
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+    process.stdout.close()
     assert first.startswith(b"wrote ")
     after = snapshot(out)
     assert set(after) == set(before)  # no document lost, no partial file under its name

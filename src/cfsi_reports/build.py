@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -395,7 +395,7 @@ def _execute(todo: list[Job], state: _State, options: BuildOptions):
         pending = set(futures)
         failures: list[BaseException] = []
         while pending:
-            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 exc = future.exception()
                 if exc is not None:
