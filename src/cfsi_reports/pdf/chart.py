@@ -137,7 +137,10 @@ class BarChart(Flowable):
         w, h = self.width, self.height
         d = Drawing(w, h)
         font, size, ink = self._font("chart_label")
-        d.initialFontName, d.initialFontSize = font, size  # not ReportLab's Helvetica
+        d.initialFontName, d.initialFontSize = (
+            font,
+            size,
+        )  # not ReportLab's default, unembedded font
         nfont, _, accent = self._font("chart_number")
         colours = {k: self.styles.colour(v) for k, v in self.spec["colours"].items()}
         # Legend, along the top.

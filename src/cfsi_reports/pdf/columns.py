@@ -4,8 +4,13 @@ Platypus fills the frames of a page in order, so a sidebar frame that overflows
 would spill into the main column. `Spread` is one flowable as wide as the body
 frame that lays out two independent columns; when either does not fit, it splits
 into the part for this page and a `Spread` of what is left of each column, which
-the next page (same template, same design) receives. Headings stay with what
-follows and paragraphs keep their no-widow/no-orphan rules in both columns.
+the next page (same template, same design) receives.
+
+Page breaks fall between paragraphs: a paragraph that does not fit moves whole to
+the next page, and is cut only when it is taller than a whole column. So every
+paragraph, list item and key fact reads in one piece in extracted text (a page
+break would put the running head and folio in the middle of it), no line is left
+alone at the foot or head of a page, and a heading always has its text under it.
 """
 
 from __future__ import annotations
@@ -24,8 +29,14 @@ def _breaks(f: Flowable) -> bool:
     return isinstance(f, (ActionFlowable, PageBreak))
 
 
-def room_for_run(run: Sequence[Flowable], nxt: Flowable | None, width: float, avail: float) -> bool:
-    """Return True if `run` fits in `avail` with at least a first part of `nxt` after it."""
+def room_for_run(
+    run: Sequence[Flowable], nxt: Flowable | None, width: float, avail: float, full: float
+) -> bool:
+    """Return True if `run` (headings) and what follows fit in `avail`.
+
+    What follows must fit whole, unless it is taller than a `full` column: then its
+    first lines suffice, since it will be cut anyway.
+    """
     y = prev_after = 0.0
     for i, f in enumerate(run):
         gap = 0.0 if i == 0 else max(f.getSpaceBefore() - prev_after, 0.0)
@@ -40,8 +51,11 @@ def room_for_run(run: Sequence[Flowable], nxt: Flowable | None, width: float, av
     rest = avail - y - max(nxt.getSpaceBefore() - prev_after, 0.0)
     if rest <= 0:
         return False
-    if nxt.wrap(width, rest)[1] <= rest + _FUZZ:
+    h = nxt.wrap(width, rest)[1]
+    if h <= rest + _FUZZ:
         return True
+    if h <= full:
+        return False
     parts = nxt.split(width, rest)
     return bool(parts) and parts[0].wrap(width, rest)[1] <= rest + _FUZZ
 
@@ -56,10 +70,11 @@ class Column:
 
 
 def fill(items: Sequence[Flowable], width: float, height: float, force: bool) -> Column:
-    """Place items from the top of a column of `height`; split the one that does not fit.
+    """Place items from the top of a column of `height` until one does not fit.
 
-    With `force` (the column is a fresh page), the first item is placed even when it
-    cannot fit, so layout always progresses and no text is dropped.
+    An item is split only at the top of a column or when it is taller than one. With
+    `force` (the column is a fresh page), that item is placed even when it cannot be
+    split, so layout always progresses and no text is dropped.
     """
     queue = list(items)
     placed: list[tuple[Flowable, float, float]] = []
@@ -78,7 +93,7 @@ def fill(items: Sequence[Flowable], width: float, height: float, force: bool) ->
             while n < len(queue) and queue[n].getKeepWithNext() and not _breaks(queue[n]):
                 n += 1
             nxt = queue[n] if n < len(queue) and not _breaks(queue[n]) else None
-            if not room_for_run(queue[:n], nxt, width, avail):
+            if not room_for_run(queue[:n], nxt, width, avail, height):
                 break  # the heading goes to the next page with its text
         if avail > 0:
             h = f.wrap(width, avail)[1]
@@ -88,7 +103,7 @@ def fill(items: Sequence[Flowable], width: float, height: float, force: bool) ->
                 y += gap + h + prev_after
                 queue.pop(0)
                 continue
-            parts = f.split(width, avail)
+            parts = f.split(width, avail) if not placed or h > height else []
             if parts and parts[0] is not f:
                 head = parts[0]
                 hh = head.wrap(width, avail)[1]
@@ -185,16 +200,14 @@ class Spread(Flowable):
 
 
 class KeepHeading(KeepTogether):
-    """Keep headings with the first lines of what follows, not with all of it.
-
-    ReportLab's keepWithNext moves a heading and the whole next paragraph to the next
-    frame when that paragraph is long; this moves them only when not even the first
-    lines of the paragraph would fit under the heading.
-    """
+    """Keep headings with what follows, as in a Spread column (see room_for_run)."""
 
     def split(self, aW: float, aH: float) -> list[Any]:
         content = list(self._content)
         frame = getattr(self, "_frame", None)
-        if (frame is not None and frame._atTop) or room_for_run(content[:-1], content[-1], aW, aH):
+        full = frame._aH if frame is not None else aH
+        if (frame is not None and frame._atTop) or room_for_run(
+            content[:-1], content[-1], aW, aH, full
+        ):
             return content
         return [self.FrameBreak(), *content]

@@ -84,7 +84,7 @@ class BrochureDoc(BaseDocTemplate):
             lang=meta.language,
             displayDocTitle=1,
             invariant=1,
-            # Without it every page would name Helvetica, a font nobody embeds.
+            # Without it every page would name ReportLab's default font, which is never embedded.
             initialFontName=initial_font,
             **boxes,
         )

@@ -13,12 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from ..content.richtext import Block, ListBlock, Span
 from ..content.richtext import Para as RichPara
 from ..theme import MM
 from .styles import Styles
+from .tagging_hyphen import soften_line_end_hyphens
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"
@@ -28,9 +31,11 @@ def pdf_text(text: str) -> str:
     """Return text as the PDF must draw it: the one place U+202F becomes U+00A0.
 
     ReportLab treats U+202F as a breakable space; U+00A0 holds, so an amount or a
-    « quotation » never breaks across lines.
+    « quotation » never breaks across lines. A hyphen followed by a space (`- notamment`,
+    `auto- et`) keeps to the next word: at the end of a line, text extraction would take
+    it for a hyphenation and drop it.
     """
-    return text.replace(NNBSP, NBSP)
+    return text.replace(NNBSP, NBSP).replace("- ", "-" + NBSP)
 
 
 def markup(text: str) -> str:
@@ -62,6 +67,14 @@ def fill(pattern: str, **parts: str) -> str:
     return text
 
 
+def may_split(flowable: Flowable) -> bool:
+    """Return True unless a frame asks to split, below other content, what fits a page."""
+    frame = getattr(flowable, "_frame", None)
+    if frame is None or frame._atTop:
+        return True
+    return getattr(flowable, "height", 0) > frame._aH  # it will be cut anyway: cut it here
+
+
 @dataclass(frozen=True)
 class OutlineEntry:
     """A bookmark to set where a flowable is drawn, and its outline entry."""
@@ -78,7 +91,49 @@ class Para(Paragraph):
     section: str | None = None
     outline: tuple[OutlineEntry, ...] = ()
 
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        size = super().wrap(availWidth, availHeight)
+        style = self.style
+        if self._overflows() and (
+            style.hyphenationLang or style.uriWasteReduce or style.embeddedHyphenation
+        ):
+            # ReportLab 5.1 leaves the rest of a long URL unsplit once it has hyphenated it
+            # or cut it at a slash or a hyphen, and the line runs out of the column: break
+            # such a paragraph without them, where splitLongWords always fits the column.
+            self.style = ParagraphStyle(
+                f"{style.name}-unhyphenated",
+                parent=style,
+                hyphenationLang="",
+                uriWasteReduce=0,
+                embeddedHyphenation=0,
+            )
+            size = super().wrap(availWidth, availHeight)
+        return size
+
+    def draw(self) -> None:
+        # Hyphens the layout adds are drawn as U+00AD (same glyph): extracted text and
+        # screen readers then read "Méditerranée", not "Méditer-ranée".
+        lines = getattr(self, "blPara", None)
+        soft = soften_line_end_hyphens(lines, self.frags) if lines else lines
+        if soft is lines:
+            return super().draw()
+        self.blPara = soft
+        try:
+            return super().draw()
+        finally:
+            self.blPara = lines
+
+    def _overflows(self) -> bool:
+        """Return True if a line is wider than the width it was broken for."""
+        for line in getattr(self.blPara, "lines", ()):
+            extra = line[0] if isinstance(line, tuple) else getattr(line, "extraSpace", 0)
+            if extra < -0.5:
+                return True
+        return False
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if not may_split(self):
+            return []  # page breaks fall between paragraphs (see columns.py)
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):
             if part is not self:
@@ -135,21 +190,26 @@ class ListItem(Flowable):
     role = "LI"
     section: str | None = None
 
-    def __init__(self, label: Para | None, body: Para, indent: float) -> None:
+    def __init__(self, label: Para | None, body: Para, indent: float, gap: float) -> None:
         super().__init__()
-        self.label, self.body, self.indent = label, body, indent
+        self.label, self.body, self.indent, self.gap = label, body, indent, gap
         self.section = body.section
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         _, self._body_h = self.body.wrap(availWidth - self.indent, availHeight)
-        self._label_h = self.label.wrap(self.indent, availHeight)[1] if self.label else 0.0
+        self._label_h = (
+            self.label.wrap(self.indent - self.gap, availHeight)[1] if self.label else 0.0
+        )
         self.width, self.height = availWidth, max(self._body_h, self._label_h)
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if not may_split(self):
+            return []
         parts = self.body.split(availWidth - self.indent, availHeight)
         return [
-            ListItem(self.label if i == 0 else None, p, self.indent) for i, p in enumerate(parts)
+            ListItem(self.label if i == 0 else None, p, self.indent, self.gap)
+            for i, p in enumerate(parts)
         ]
 
     def getSpaceBefore(self) -> float:
@@ -168,8 +228,11 @@ class ListItem(Flowable):
 class Factory:
     """Make the content flowables from theme styles; every one gets its role and section."""
 
-    def __init__(self, styles: Styles, list_number: Callable[[int], str], bullet: str) -> None:
+    def __init__(
+        self, styles: Styles, list_number: Callable[[int], str], bullet: str, label_gap: float
+    ) -> None:
         self.styles = styles
+        self.label_gap = label_gap  # between a list mark and its text, in em
         self.list_number = list_number  # the label of item n of an ordered list, e.g. "3."
         self.bullet = bullet
         self._section: str | None = None
@@ -216,15 +279,23 @@ class Factory:
         """Return the items of a list (L > LI > Lbl + LBody), one flowable per item."""
         indent = self.styles.text(style).indent * MM
         body_style = self.styles.derived(f"{style}-body", style, leftIndent=0)
+        # The mark hangs right-aligned, a word space from the text: extracted text then
+        # reads "- item" on one line, not the mark alone in a column of its own.
         label_style = self.styles.derived(
-            f"{style}-label", "bullet_label", leftIndent=0, spaceBefore=0, spaceAfter=0
+            f"{style}-label",
+            "bullet_label",
+            leftIndent=0,
+            spaceBefore=0,
+            spaceAfter=0,
+            alignment=TA_RIGHT,
         )
+        gap = label_style.fontSize * self.label_gap
         out: list[Flowable] = []
         for i, item in enumerate(paras):
             text = self.list_number(start + i) if ordered else self.bullet
             label = self._tag(Para(markup(text), label_style), "Lbl")
             body = self._tag(Para(spans_markup(item.spans), body_style), "LBody")
-            out.append(self._tag(ListItem(label, body, indent), "LI"))
+            out.append(self._tag(ListItem(label, body, indent, gap), "LI"))
         if out:
             out[0].list_start = True  # where the L element begins, for a tagging layer
             out[-1].list_end = True

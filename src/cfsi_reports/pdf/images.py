@@ -6,7 +6,6 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image
 
 
@@ -42,6 +41,6 @@ def photo(
     w, h = w_px * scale, h_px * scale
     max_px = (max(1, round(w / 72 * dpi)), max(1, round(h / 72 * dpi)))
     data = _prepare(path, path.stat().st_mtime, max_px, cmyk, quality)
-    image = Image(ImageReader(BytesIO(data)), width=w, height=h)
+    image = Image(BytesIO(data), width=w, height=h)
     image.hAlign = "LEFT"
     return image

@@ -53,7 +53,10 @@ class Brochure:
         self.styles = Styles(theme, screen=screen, language=locale.tag)
         self.furniture = Furniture(self.g, self.styles, marks=not screen)
         self.make = Factory(
-            self.styles, lambda n: locale.format("list_number", n=n), str(theme.page["bullet"])
+            self.styles,
+            lambda n: locale.format("list_number", n=n),
+            str(theme.page["bullet"]),
+            float(theme.page["bullet_gap"]),
         )
         self.templates: list[MirroredTemplate] = []
         self.story: list[Any] = []
@@ -260,7 +263,12 @@ class Brochure:
         rule = self.styles.colour(spec["rule_colour"])
         style = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("FONTNAME", (0, 0), (-1, -1), self.styles.font()),  # not ReportLab's Helvetica
+            (
+                "FONTNAME",
+                (0, 0),
+                (-1, -1),
+                self.styles.font(),
+            ),  # not ReportLab's default, unembedded font
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), self._mm("overview", "rule_space")),

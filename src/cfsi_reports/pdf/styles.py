@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,26 @@ _FACES = (
     ("italic", False, True),
     ("bold_italic", True, True),
 )
+
+
+@cache
+def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]]:
+    """Return the hyphenation points of a language, never at a hyphen the text already has.
+
+    A line that ends with a real hyphen reads back wrong: text extraction (pdftotext,
+    screen readers) takes a line-end hyphen for an added one and drops it, so
+    `Ile-de-France` would come back as `Ile-deFrance`.
+    """
+    import pyphen
+
+    dictionary = pyphen.Pyphen(lang=language)
+
+    def pairs(word: str) -> Iterator[tuple[str, str]]:
+        for head, tail in dictionary.iterate(word):
+            if not head.endswith("-") and not tail.startswith("-"):
+                yield head, tail
+
+    return pairs
 
 
 @cache
@@ -135,9 +156,11 @@ class Styles:
             bulletFontName=font,
             bulletFontSize=ts.size,
             # Justified text needs hyphenation to avoid rivers; a title must never be hyphenated.
-            hyphenationLang=self.hyphenation if alignment == TA_JUSTIFY else "",
-            embeddedHyphenation=1,
-            uriWasteReduce=0.3,
+            hyphenationLang=hyphenator(self.hyphenation) if alignment == TA_JUSTIFY else "",
+            # Never break after a hyphen of the text (see hyphenator); a word longer than the
+            # line is still cut by splitLongWords.
+            embeddedHyphenation=0,
+            uriWasteReduce=0,
             # A single line alone at the foot or the head of a column is never allowed.
             allowWidows=0,
             allowOrphans=0,
