@@ -603,3 +603,42 @@ def test_layout_code_holds_no_colour_size_or_label() -> None:
         assert "Helvetica" not in source, name
         for label in words_:
             assert f'"{label}"' not in source, (name, label)
+
+
+# -- typography -------------------------------------------------------------------------------
+
+
+def _lines(text: str, style: str, width: float, theme: Theme) -> list[str]:
+    from cfsi_reports.pdf.flowables import Para
+    from cfsi_reports.pdf.styles import Styles
+
+    para = Para(text, Styles(theme, screen=False, language="fr-FR")[style])
+    para.wrap(width, 10_000)
+    out = []
+    for line in para.blPara.lines:
+        words = line[1] if isinstance(line, tuple) else ["".join(w.text for w in line.words)]
+        out.append(" ".join(str(w) for w in words))
+    return out
+
+
+def test_justified_text_hyphenates_french_elisions(theme: Theme) -> None:
+    text = " ".join(["au service de l'intercommunalité et d'accompagnement"] * 12)
+    ends = [line for w in range(120, 260, 7) for line in _lines(text, "body", w, theme)[:-1]]
+    assert any(re.search(r"[ld]'\w+-$", line) for line in ends), "elisions never hyphenated"
+
+
+def test_no_line_ends_on_a_hyphen_of_the_text(theme: Theme) -> None:
+    """pdftotext drops a line-end hyphen: Ile-de-France must never break at its hyphens."""
+    text = " ".join(["Ile-de-France, suivi-évaluation et Nord-Pas-de-Calais"] * 10)
+    for style in ("body", "sidebar_text"):
+        for width in range(90, 260, 5):
+            for line in _lines(text, style, width, theme)[:-1]:
+                last = line.split()[-1]
+                assert not re.search(r"(Ile|de|suivi|Nord|Pas)-$", last), (style, width, line)
+
+
+def test_titles_are_never_hyphenated(theme: Theme) -> None:
+    text = "Coopérer autrement en acteurs de changement internationalement"
+    for style in ("cover_title", "action_title", "heading1", "heading2", "sidebar_text"):
+        for width in range(80, 300, 9):
+            assert not any(x.endswith("-") for x in _lines(text, style, width, theme)), style

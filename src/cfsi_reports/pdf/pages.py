@@ -6,6 +6,7 @@ value comes from the view or the locale; every size, colour and font from the th
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -284,35 +285,49 @@ class Brochure:
 
     # -- actions --------------------------------------------------------------------------------
 
+    def _band_head(self, a: ActionView) -> list[Any]:
+        """Return the flowables of an action's band: the kicker line and the title (H1)."""
+        make, loc = self.make, self.loc
+        key = f"action-{a.number}"
+        outline = [OutlineEntry(key, a.title, 1)]
+        if a.number == 1:
+            outline.insert(0, OutlineEntry("actions", loc.label("actions_section"), 0))
+        number = markup(loc.label("action_number").format(n=a.number))
+        ns = self.styles.text("action_number")
+        font = self.styles.font(ns.family, ns.bold, ns.italic)
+        number = f'<font name="{font}" size="{ns.size}">{number}</font>'
+        if a.regions:
+            number = fill(self._pattern("action_kicker"), number=number, regions=markup(a.regions))
+        return [
+            make.para(number, "action_regions", raw=True),
+            make.para(a.title, "action_title", "H1", outline=outline),
+        ]
+
+    def _band(self, head: list[Any]) -> float:
+        """Return the height of the band that holds `head` under the band's top space."""
+        need = _listWrapOn(head, self.g.text_width(), None)[1] + 1
+        return self._mm("band_top") + need + self._mm("band_padding")
+
+    @cached_property
+    def _uniform_band(self) -> float:
+        """Return the band height every action shares, so the pages keep one rhythm."""
+        with self.make.section(None):
+            needs = [self._band(self._band_head(a)) for a in self.view.actions]
+        usual = [n for n in needs if n <= self._mm("band_uniform_max")]
+        return max([self.g.band_height, *usual])
+
     def action(self, a: ActionView) -> None:
         g, make, loc = self.g, self.make, self.loc
         key = f"action-{a.number}"
         width = g.text_width()
         pad = self._mm("band_padding")
         with make.section(key):
-            outline = [OutlineEntry(key, a.title, 1)]
-            if a.number == 1:
-                outline.insert(0, OutlineEntry("actions", loc.label("actions_section"), 0))
-            number = markup(loc.label("action_number").format(n=a.number))
-            ns = self.styles.text("action_number")
-            number = (
-                f'<font name="{self.styles.font(ns.family, ns.bold, ns.italic)}"'
-                f' size="{ns.size}">{number}</font>'
-            )
-            if a.regions:
-                number = fill(
-                    self._pattern("action_kicker"), number=number, regions=markup(a.regions)
-                )
-            head = [
-                make.para(number, "action_regions", raw=True),
-                make.para(a.title, "action_title", "H1", outline=outline),
-            ]
-            # The band grows with the title, up to a limit; beyond it the title shrinks.
-            need = _listWrapOn(head, width, None)[1] + 1
+            head = self._band_head(a)
+            # One band height for all; an unusually long title grows its own band, up to a
+            # limit, beyond which it shrinks to fit.
+            band = max(self._uniform_band, self._band(head))
+            band = min(band, g.height * float(self.theme.page["band_max"]))
             top = self._mm("band_top")
-            band = min(
-                max(g.band_height, top + need + pad), g.height * float(self.theme.page["band_max"])
-            )
             inner_h = band - top - pad
             first = [
                 self._frame(f"{key}-band", g.inside, g.height - band + pad, width, inner_h),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,26 @@ _FACES = (
     ("italic", False, True),
     ("bold_italic", True, True),
 )
+
+
+@cache
+def allow_french_words() -> None:
+    """Let ReportLab hyphenate French words: l'intercommunalité, finalités ?, « passage ».
+
+    ReportLab 5.1 hands a word to the hyphenator only if it is made of letters once
+    quotes and punctuation are set aside, which leaves every elision unbroken, and every
+    word tied by a no-break space to « », ? or : ; wide gaps then open in justified
+    lines. pyphen hyphenates these well (l'in-ter-com-mu-na-li-té). This widens
+    ReportLab's private patterns (pinned with reportlab 5.1.*) once per process.
+    """
+    from reportlab.platypus import paragraph as rl
+
+    letters = rl._hy_letters + "'\u2019"
+    rl._hy_letters_pat = re.compile(f"^[{letters}]+$")
+    rl._hy_shy_letters_pat = re.compile(f"^[{rl._hy_shy}{letters}]+$")
+    # ReportLab's own prefix and suffix classes, plus « » and the no-break space.
+    rl._hy_pfx_pat = re.compile("^['\"([{\xbf\u2018\u201a\u201c\u201e\u00ab\u00a0]+")
+    rl._hy_sfx_pat = re.compile("[]'\")}?!.,;:\u2019\u201b\u201d\u201f\u00bb\u00a0]+$")
 
 
 @cache
@@ -102,6 +123,7 @@ class Styles:
         self.families = {key: register_family(fam) for key, fam in theme.families.items()}
         # pyphen knows `fr`; ReportLab hands the tag to pyphen, which falls back by itself.
         self.hyphenation = language.replace("-", "_")
+        allow_french_words()
         self._cache: dict[str, ParagraphStyle] = {}
         self._bases: dict[str, str] = {}  # derived style -> the theme style it varies
 
