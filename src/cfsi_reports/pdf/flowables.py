@@ -143,6 +143,27 @@ class Para(Paragraph):
         return parts
 
 
+class BalancedPara(Para):
+    """A title whose lines are evened out, so no word stands alone on its last line."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        h = super().wrap(availWidth, availHeight)[1]
+        lines = len(self.blPara.lines)
+        if lines < 2:
+            return availWidth, h
+        # The narrowest measure that keeps the same number of lines.
+        low, high = availWidth / 2, availWidth
+        for _ in range(10):
+            mid = (low + high) / 2
+            super().wrap(mid, availHeight)
+            if len(self.blPara.lines) == lines and not self._overflows():
+                high = mid
+            else:
+                low = mid
+        h = super().wrap(high, availHeight)[1]
+        return availWidth, h
+
+
 class TrackedPara(Para):
     """A paragraph drawn with letter spacing, wrapped so the spacing never overflows."""
 
@@ -258,11 +279,15 @@ class Factory:
         *,
         outline: Sequence[OutlineEntry] = (),
         raw: bool = False,
+        balance: bool = False,
     ) -> Para:
-        """Return a paragraph of plain text (or ready markup when `raw`) in a theme style."""
+        """Return a paragraph of plain text (or ready markup when `raw`) in a theme style.
+
+        `balance` evens out the lines of a title.
+        """
         body = text if raw else markup(text)
         tracking = self.styles.tracking(style)
-        cls = TrackedPara if tracking else Para
+        cls = TrackedPara if tracking else BalancedPara if balance else Para
         p = cls(body, self.styles[style])
         if tracking:
             p.tracking = tracking

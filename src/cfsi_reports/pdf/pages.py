@@ -134,7 +134,7 @@ class Brochure:
             self.furniture.cover(rule),
         )
         with make.section("cover"):
-            title = [make.para(v.title, "cover_title", "H1")]
+            title = [make.para(v.title, "cover_title", "H1", balance=True)]
             if v.subtitle:
                 title.append(make.para(v.subtitle, "cover_subtitle"))
             self.story += self._bottom(title, width, title_h)
@@ -300,7 +300,7 @@ class Brochure:
             number = fill(self._pattern("action_kicker"), number=number, regions=markup(a.regions))
         return [
             make.para(number, "action_regions", raw=True),
-            make.para(a.title, "action_title", "H1", outline=outline),
+            make.para(a.title, "action_title", "H1", outline=outline, balance=True),
         ]
 
     def _band(self, head: list[Any]) -> float:
@@ -439,7 +439,7 @@ class Brochure:
         )
         self._start("back")
         with make.section("back"):
-            block = [make.para(v.title, "back_title")]
+            block = [make.para(v.title, "back_title", balance=True)]
             if v.subtitle:
                 block.append(make.para(v.subtitle, "back_text"))
             if v.publisher:
