@@ -8,6 +8,7 @@ anything that touches the trim runs on into the bleed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -17,6 +18,23 @@ from .geometry import Geometry
 from .styles import Styles
 
 PageCallback = Callable[[Any, Any], None]
+
+
+@dataclass(frozen=True)
+class Motif:
+    """The cover's bars: budgets and grants relative to the largest budget, and where."""
+
+    lengths: tuple[float, ...]
+    inner: tuple[float, ...]
+    top: float
+    bottom: float
+    width: float
+    bar: float
+    pitch: float
+    colour: str
+    inner_colour: str
+
+
 ELLIPSIS = "\u2026"
 
 
@@ -125,7 +143,7 @@ class Furniture:
 
     # -- the page kinds -------------------------------------------------------------------------
 
-    def cover(self, publisher_band: float) -> PageCallback:
+    def cover(self, publisher_band: float, motif: Motif | None) -> PageCallback:
         """Return the cover: a colour field over the top of the page, bled off three sides."""
         g = self.g
 
@@ -135,8 +153,23 @@ class Furniture:
             self._field(
                 canvas, "accent", 0, g.height - field - publisher_band, g.width, publisher_band
             )
+            if motif is not None:
+                self._motif(canvas, motif)
 
         return self._page(draw)
+
+    def _motif(self, canvas: Any, motif: Motif) -> None:
+        """Draw a bar per action, as long as its budget (its grant in the inner colour)."""
+        g = self.g
+        pitch = min(motif.pitch, (motif.top - motif.bottom) / max(len(motif.lengths), 1))
+        bar = min(motif.bar, pitch * 0.6)
+        for i, (length, inner) in enumerate(zip(motif.lengths, motif.inner, strict=True)):
+            w = max(length * motif.width, bar)
+            y = motif.top - i * pitch - bar
+            self._field(canvas, motif.colour, g.width - w, y, w, bar)
+            if inner > 0:
+                iw = inner * motif.width
+                self._field(canvas, motif.inner_colour, g.width - iw, y, iw, bar)
 
     def inner(self, programme: str, section: str) -> PageCallback:
         """Return an inner page: running head and folio."""

@@ -30,7 +30,7 @@ from . import chart, images
 from .columns import Spread
 from .document import MirroredTemplate
 from .flowables import Factory, OutlineEntry, TocEntry, fill, markup, pdf_text
-from .furniture import Furniture
+from .furniture import Furniture, Motif
 from .geometry import Geometry
 from .styles import Styles
 
@@ -123,20 +123,20 @@ class Brochure:
         title_h = field - g.top - self._mm("band_padding")
         below = g.height - field - rule
         pub_h = below - g.bottom - self._mm("band_padding")
-        self._template(
-            "cover",
-            [
-                self._frame(
-                    "cover-title", g.inside, below + rule + self._mm("band_padding"), width, title_h
-                ),
-                self._frame("cover-publisher", g.inside, g.bottom, width, pub_h),
-            ],
-            self.furniture.cover(rule),
-        )
         with make.section("cover"):
             title = [make.para(v.title, "cover_title", "H1", balance=True)]
             if v.subtitle:
                 title.append(make.para(v.subtitle, "cover_subtitle"))
+        title_bottom = below + rule + self._mm("band_padding")
+        self._template(
+            "cover",
+            [
+                self._frame("cover-title", g.inside, title_bottom, width, title_h),
+                self._frame("cover-publisher", g.inside, g.bottom, width, pub_h),
+            ],
+            self.furniture.cover(rule, self._motif(title, title_bottom)),
+        )
+        with make.section("cover"):
             self.story += self._bottom(title, width, title_h)
             self.story.append(FrameBreak())
             if v.publisher:
@@ -145,6 +145,29 @@ class Brochure:
                     make.para(v.publisher, "cover_publisher"),
                 ]
                 self.story += self._bottom(publisher, width, pub_h)
+
+    def _motif(self, title: list[Any], title_bottom: float) -> Motif | None:
+        """Return the cover's bars (one per action, by budget) over the title, if room."""
+        spec, g = self.theme.page["cover_motif"], self.g
+        budgets = [a.budget for a in self.view.actions]
+        if not budgets or not max(budgets):
+            return None
+        top = g.height - g.top
+        bottom = title_bottom + _listWrapOn(title, g.text_width(), None)[1] + self._mm("band_top")
+        if top - bottom < len(budgets) * self._mm("cover_motif", "bar"):
+            return None
+        most = max(budgets)
+        return Motif(
+            lengths=tuple(float(b / most) for b in budgets),
+            inner=tuple(float(a.granted / most) for a in self.view.actions),
+            top=top,
+            bottom=bottom,
+            width=g.width * float(spec["width"]),
+            bar=self._mm("cover_motif", "bar"),
+            pitch=self._mm("cover_motif", "pitch"),
+            colour=str(spec["colour"]),
+            inner_colour=str(spec["inner_colour"]),
+        )
 
     def _inner(self, id: str, section: str) -> None:
         g = self.g
