@@ -146,9 +146,14 @@ class Para(Paragraph):
 class BalancedPara(Para):
     """A title whose lines are evened out, so no word stands alone on its last line."""
 
+    _measure: tuple[float, float] | None = None  # (available width, width used)
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._measure is not None and self._measure[0] == availWidth:
+            return availWidth, super().wrap(self._measure[1], availHeight)[1]
         h = super().wrap(availWidth, availHeight)[1]
         lines = len(self.blPara.lines)
+        self._measure = (availWidth, availWidth)
         if lines < 2:
             return availWidth, h
         # The narrowest measure that keeps the same number of lines.
@@ -161,6 +166,7 @@ class BalancedPara(Para):
             else:
                 low = mid
         h = super().wrap(high, availHeight)[1]
+        self._measure = (availWidth, high)
         return availWidth, h
 
 

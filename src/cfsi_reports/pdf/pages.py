@@ -332,10 +332,15 @@ class Brochure:
         return self._mm("band_top") + need + self._mm("band_padding")
 
     @cached_property
+    def _band_needs(self) -> dict[int, float]:
+        """Return the band height each action's title needs, by action number."""
+        with self.make.section(None):
+            return {a.number: self._band(self._band_head(a)) for a in self.view.actions}
+
+    @cached_property
     def _uniform_band(self) -> float:
         """Return the band height every action shares, so the pages keep one rhythm."""
-        with self.make.section(None):
-            needs = [self._band(self._band_head(a)) for a in self.view.actions]
+        needs = self._band_needs.values()
         usual = [n for n in needs if n <= self._mm("band_uniform_max")]
         return max([self.g.band_height, *usual])
 
@@ -348,7 +353,7 @@ class Brochure:
             head = self._band_head(a)
             # One band height for all; an unusually long title grows its own band, up to a
             # limit, beyond which it shrinks to fit.
-            band = max(self._uniform_band, self._band(head))
+            band = max(self._uniform_band, self._band_needs[a.number])
             band = min(band, g.height * float(self.theme.page["band_max"]))
             top = self._mm("band_top")
             inner_h = band - top - pad
