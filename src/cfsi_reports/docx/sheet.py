@@ -169,13 +169,20 @@ class FactSheetRenderer:
 
     def _properties(self, document: Document, view: ActionView) -> None:
         properties = document.core_properties
-        properties.title = view.title
-        properties.subject = self._programme
-        properties.author = self._publisher
-        properties.last_modified_by = self._publisher
+        properties.title = _property(view.title)
+        properties.subject = _property(self._programme)
+        properties.author = _property(self._publisher)
+        properties.last_modified_by = _property(self._publisher)
         properties.language = self._locale.tag
         properties.keywords = self._locale.label("keywords")
         properties.revision = 1
         when = dt.datetime.fromtimestamp(self._epoch, dt.UTC).replace(tzinfo=None)
         properties.created = when
         properties.modified = when
+
+
+def _property(text: str | None) -> str | None:
+    """Fit a core property in the 255 characters the format allows (the body keeps it whole)."""
+    if text is None or len(text) <= 255:
+        return text
+    return text[:254] + "…"
