@@ -92,6 +92,17 @@ class Para(Paragraph):
     outline: tuple[OutlineEntry, ...] = ()
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Layout asks the same question many times (fit, split, keep-with-next): the
+        # lines depend on the width alone, so the last answer stands while it holds.
+        last = self.__dict__.get("_wrapped")
+        if last and last[:3] == (availWidth, self.style, self.__dict__.get("blPara")):
+            self.width, self.height = availWidth, last[3]
+            return availWidth, last[3]
+        size = self._wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.style, self.blPara, self.height)
+        return size
+
+    def _wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         size = super().wrap(availWidth, availHeight)
         style = self.style
         if self._overflows() and (
