@@ -451,8 +451,10 @@ def test_same_content_same_bytes_and_the_epoch_dates_it(
     assert again == seed_print.data
     other, _ = render_brochure(seed_content, theme, epoch=EPOCH + 86400 * 400)
     assert other != seed_print.data
-    assert b"D:20231114221320" in seed_print.data
-    assert b"D:20241218221320" in other
+    with pikepdf.open(seed_print.path) as pdf:
+        assert str(pdf.docinfo.CreationDate).startswith("D:20231114221320")
+    with pikepdf.open(io.BytesIO(other)) as pdf:
+        assert str(pdf.docinfo.CreationDate).startswith("D:20241218221320")
 
 
 def test_qpdf_check_passes(seed_print: Rendered, seed_screen: Rendered, edge: Rendered) -> None:
@@ -642,3 +644,62 @@ def test_titles_are_never_hyphenated(theme: Theme) -> None:
     for style in ("cover_title", "action_title", "heading1", "heading2", "sidebar_text"):
         for width in range(80, 300, 9):
             assert not any(x.endswith("-") for x in _lines(text, style, width, theme)), style
+
+
+# -- structure (tagged PDF) ----------------------------------------------------------------
+
+
+def _elements(pdf: pikepdf.Pdf) -> list[tuple[int, str, dict[str, str]]]:
+    """Return (depth, role, {T, Alt}) of every structure element, in reading order."""
+    out: list[tuple[int, str, dict[str, str]]] = []
+
+    def walk(node: Any, depth: int) -> None:
+        kids = node.get("/K")
+        if kids is None:
+            return
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                info = {k: str(kid[f"/{k}"]) for k in ("T", "Alt") if f"/{k}" in kid}
+                out.append((depth, str(kid.S)[1:], info))
+                walk(kid, depth + 1)
+
+    walk(pdf.Root.StructTreeRoot, 0)
+    return out
+
+
+def test_brochure_is_tagged_in_reading_order(
+    seed_print: Rendered, seed_screen: Rendered, theme: Theme
+) -> None:
+    view, loc = view_of(seed_print, theme), theme.locale("fr")
+    for rendered in (seed_print, seed_screen):
+        with pikepdf.open(rendered.path) as pdf:
+            assert bool(pdf.Root.MarkInfo.Marked) is True
+            elements = _elements(pdf)
+        roles = [role for _, role, _ in elements]
+        sects = [info.get("T") for _, role, info in elements if role == "Sect"]
+        assert sects[-len(view.actions) - 1 : -1] == [a.title for a in view.actions]
+        assert roles.count("TOCI") == 2 + len(view.actions)
+        assert roles.count("Link") == 2 + len(view.actions)
+        assert roles.count("H1") == 4 + len(view.actions)  # cover, intro, contents, overview
+        assert {"H2", "P", "L", "LI", "Lbl", "LBody", "Reference"} <= set(roles)
+        figures = [info.get("Alt", "") for _, role, info in elements if role == "Figure"]
+        assert figures == [chart_alt(view, loc)]
+
+
+def chart_alt(view: Any, loc: Any) -> str:
+    from cfsi_reports.pdf.chart import alt_text
+
+    return alt_text(view.actions, loc)
+
+
+def test_photo_is_a_figure_with_its_alt_text(edge: Rendered) -> None:
+    with pikepdf.open(edge.path) as pdf:
+        alts = [info.get("Alt") for _, role, info in _elements(pdf) if role == "Figure"]
+    assert "Atelier de formation" in alts
+
+
+def test_pdfua_checker_finds_nothing(seed_print: Rendered, edge: Rendered) -> None:
+    validate = pytest.importorskip("pdfua").validate
+    for rendered in (seed_print, edge):
+        report = validate(str(rendered.path))
+        assert [f"{f.rule_id}: {f.message}" for f in report.findings] == []

@@ -20,19 +20,23 @@ def render_brochure(
     *,
     screen: bool = False,
     epoch: int = 0,
+    tagged: bool = True,
     canvasmaker: Callable[..., Any] | None = None,
 ) -> tuple[bytes, int]:
     """Return the brochure PDF bytes and its page count.
 
     screen=False: print file (A4 trim, 3 mm bleed, crop marks, CMYK only, enforced);
     screen=True: trimmed A4 pages, RGB colours, no marks. `epoch` (seconds since 1970)
-    dates the document; the same inputs give the same bytes.
+    dates the document; the same inputs give the same bytes. `tagged` writes the
+    structure tree (PDF/UA-1, see tagging.py); `canvasmaker` replaces the canvas of an
+    untagged build.
     """
     from reportlab.platypus.doctemplate import LayoutError
 
     from .document import BrochureDoc, Meta
     from .flowables import pdf_text
     from .pages import Brochure
+    from .tagging import StructTree, finish
 
     locale = theme.locale(content.programme.language)
     view = Presenter(locale).programme(content)
@@ -48,22 +52,36 @@ def render_brochure(
     # page: lay out again until both are what the previous pass found.
     pages: dict[str, int] = {}
     blank = False
+    kind = "screen" if screen else "print"
     for _ in range(MAX_PASSES):
-        brochure = Brochure(view, theme, locale, screen=screen, pages=pages, blank=blank)
+        # Each pass makes new flowables, so a new structure tree in reading order.
+        tree = StructTree(lang=locale.tag) if tagged else None
+        brochure = Brochure(view, theme, locale, screen=screen, pages=pages, blank=blank, tree=tree)
         templates, story = brochure.build()
         doc = BrochureDoc(
             brochure.g, meta, screen=screen, epoch=epoch, initial_font=brochure.styles.font()
         )
         doc.addPageTemplates(templates)
         try:
-            data = doc.render(story, canvasmaker)
+            data = doc.render(story, tree.canvasmaker if tree is not None else canvasmaker)
         except (LayoutError, ValueError) as exc:
-            kind = "screen" if screen else "print"
             raise RenderError(f"brochure ({kind})", str(exc)) from exc
         found = {k: v for k, v in doc.pages_of.items() if k != "back"}
         before_back = doc.pages_of.get("back", doc.page) - (1 if blank else 0) - 1
         want_blank = before_back % 2 == 0  # the back cover would be a right-hand page
         if found == pages and want_blank == blank:
-            return data, doc.page
+            break
         pages, blank = found, want_blank
+    if tree is not None:
+        data = finish(
+            data,
+            tree,
+            title=meta.title,
+            lang=meta.language,
+            epoch=epoch,
+            author=meta.author or None,
+            subject=meta.subject,
+            keywords=meta.keywords,
+            creator=meta.creator,
+        )
     return data, doc.page

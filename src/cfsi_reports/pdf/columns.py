@@ -23,6 +23,8 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak
 from reportlab.platypus.doctemplate import ActionFlowable
 
 _FUZZ = 1e-6
+# Children are measured with wrapOn/splitOn and no canvas, as platypus packers do:
+# wrappers such as TaggedFigure expect a `canv` attribute while they wrap.
 
 
 def _breaks(f: Flowable) -> bool:
@@ -40,7 +42,7 @@ def room_for_run(
     y = prev_after = 0.0
     for i, f in enumerate(run):
         gap = 0.0 if i == 0 else max(f.getSpaceBefore() - prev_after, 0.0)
-        h = f.wrap(width, max(avail - y - gap, 0.0))[1]
+        h = f.wrapOn(None, width, max(avail - y - gap, 0.0))[1]
         y += gap + h
         if y > avail + _FUZZ:
             return False
@@ -51,13 +53,13 @@ def room_for_run(
     rest = avail - y - max(nxt.getSpaceBefore() - prev_after, 0.0)
     if rest <= 0:
         return False
-    h = nxt.wrap(width, rest)[1]
+    h = nxt.wrapOn(None, width, rest)[1]
     if h <= rest + _FUZZ:
         return True
     if h <= full:
         return False
-    parts = nxt.split(width, rest)
-    return bool(parts) and parts[0].wrap(width, rest)[1] <= rest + _FUZZ
+    parts = nxt.splitOn(None, width, rest)
+    return bool(parts) and parts[0].wrapOn(None, width, rest)[1] <= rest + _FUZZ
 
 
 @dataclass
@@ -96,24 +98,24 @@ def fill(items: Sequence[Flowable], width: float, height: float, force: bool) ->
             if not room_for_run(queue[:n], nxt, width, avail, height):
                 break  # the heading goes to the next page with its text
         if avail > 0:
-            h = f.wrap(width, avail)[1]
+            h = f.wrapOn(None, width, avail)[1]
             if h <= avail + _FUZZ:
                 placed.append((f, y + gap, h))
                 prev_after = f.getSpaceAfter()
                 y += gap + h + prev_after
                 queue.pop(0)
                 continue
-            parts = f.split(width, avail) if not placed or h > height else []
+            parts = f.splitOn(None, width, avail) if not placed or h > height else []
             if parts and parts[0] is not f:
                 head = parts[0]
-                hh = head.wrap(width, avail)[1]
+                hh = head.wrapOn(None, width, avail)[1]
                 if hh <= avail + _FUZZ:
                     placed.append((head, y + gap, hh))
                     y += gap + hh
                     queue[0:1] = parts[1:]
                     break
         if not placed and force:
-            h = f.wrap(width, height)[1]
+            h = f.wrapOn(None, width, height)[1]
             placed.append((f, 0.0, h))  # taller than a page and unsplittable: never dropped
             y = h
             queue.pop(0)

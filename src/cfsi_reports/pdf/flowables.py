@@ -1,26 +1,20 @@
-"""Content flowables of the brochure, each carrying its structure role for tagging.
+"""Content flowables of the brochure: paragraphs, list items, contents entries.
 
-Every piece of content is made here, through `Factory`, so that a tagging layer can
-find a role (H1, H2, P, L/LI/Lbl/LBody, Figure, TOCI) and the enclosing section on
-each flowable. Page furniture (bands, running heads, folios, marks) is never a
-flowable: it is drawn by the page templates (see furniture.py).
+They are made through `factory.Factory`, which gives each its structure role. Page
+furniture (bands, running heads, folios, marks) is never a flowable: the page
+templates draw it (see furniture.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
-from ..content.richtext import Block, ListBlock, Span
-from ..content.richtext import Para as RichPara
-from ..theme import MM
-from .styles import Styles
+from ..content.richtext import Span
 from .tagging_hyphen import soften_line_end_hyphens
 
 NNBSP = "\u202f"
@@ -263,106 +257,6 @@ class ListItem(Flowable):
         self.body.drawOn(canvas, x + self.indent, top - self._body_h)
 
 
-class Factory:
-    """Make the content flowables from theme styles; every one gets its role and section."""
-
-    def __init__(
-        self, styles: Styles, list_number: Callable[[int], str], bullet: str, label_gap: float
-    ) -> None:
-        self.styles = styles
-        self.label_gap = label_gap  # between a list mark and its text, in em
-        self.list_number = list_number  # the label of item n of an ordered list, e.g. "3."
-        self.bullet = bullet
-        self._section: str | None = None
-
-    @contextmanager
-    def section(self, key: str | None) -> Iterator[None]:
-        """Give the flowables made inside the block this enclosing section (Sect)."""
-        saved, self._section = self._section, key
-        try:
-            yield
-        finally:
-            self._section = saved
-
-    def _tag(self, flowable: Any, role: str) -> Any:
-        flowable.role, flowable.section = role, self._section
-        return flowable
-
-    def para(
-        self,
-        text: str,
-        style: str,
-        role: str = "P",
-        *,
-        outline: Sequence[OutlineEntry] = (),
-        raw: bool = False,
-        balance: bool = False,
-    ) -> Para:
-        """Return a paragraph of plain text (or ready markup when `raw`) in a theme style.
-
-        `balance` evens out the lines of a title.
-        """
-        body = text if raw else markup(text)
-        tracking = self.styles.tracking(style)
-        cls = TrackedPara if tracking else BalancedPara if balance else Para
-        p = cls(body, self.styles[style])
-        if tracking:
-            p.tracking = tracking
-        p.outline = tuple(outline)
-        return self._tag(p, role)
-
-    def rich(self, para: RichPara, style: str, role: str = "P") -> Para:
-        """Return a rich-text paragraph (bold and italic spans)."""
-        return self.para(spans_markup(para.spans), style, role, raw=True)
-
-    def items(
-        self, paras: Sequence[RichPara], style: str, *, ordered: bool = False, start: int = 1
-    ) -> list[Flowable]:
-        """Return the items of a list (L > LI > Lbl + LBody), one flowable per item."""
-        indent = self.styles.text(style).indent * MM
-        body_style = self.styles.derived(f"{style}-body", style, leftIndent=0)
-        # The mark hangs right-aligned, a word space from the text: extracted text then
-        # reads "- item" on one line, not the mark alone in a column of its own.
-        label_style = self.styles.derived(
-            f"{style}-label",
-            "bullet_label",
-            leftIndent=0,
-            spaceBefore=0,
-            spaceAfter=0,
-            alignment=TA_RIGHT,
-        )
-        gap = label_style.fontSize * self.label_gap
-        out: list[Flowable] = []
-        for i, item in enumerate(paras):
-            text = self.list_number(start + i) if ordered else self.bullet
-            label = self._tag(Para(markup(text), label_style), "Lbl")
-            body = self._tag(Para(spans_markup(item.spans), body_style), "LBody")
-            out.append(self._tag(ListItem(label, body, indent, gap), "LI"))
-        if out:
-            out[0].list_start = True  # where the L element begins, for a tagging layer
-            out[-1].list_end = True
-        return out
-
-    def blocks(self, blocks: Sequence[Block], style: str, list_style: str) -> list[Flowable]:
-        """Return rich-text blocks as paragraphs and list items."""
-        out: list[Flowable] = []
-        for block in blocks:
-            if isinstance(block, ListBlock):
-                out += self.items(block.items, list_style, ordered=block.ordered, start=block.start)
-            else:
-                out.append(self.rich(block, style))
-        return out
-
-    def figure(self, flowable: Flowable, alt: str) -> Flowable:
-        """Mark a drawing or an image as a Figure with its alternative text."""
-        flowable.alt = alt
-        return self._tag(flowable, "Figure")
-
-    def tag(self, flowable: Any, role: str) -> Any:
-        """Give any flowable a role and the current section."""
-        return self._tag(flowable, role)
-
-
 class TocEntry(Flowable):
     """A table-of-contents entry (TOCI): number, title and page, the whole row a link."""
 
@@ -376,11 +270,13 @@ class TocEntry(Flowable):
         page: Para,
         key: str,
         *,
+        label: str,
         number_width: float,
         page_width: float,
     ) -> None:
         super().__init__()
         self.number, self.title, self.page, self.key = number, title, page, key
+        self.label = label  # what the link says (/Contents), for screen readers
         self.number_width, self.page_width = number_width, page_width
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -406,4 +302,4 @@ class TocEntry(Flowable):
         self.title.drawOn(canvas, x + self.number_width, top - self._h[1])
         self.page.drawOn(canvas, x + self.width - self.page_width, top - self._h[2])
         rect = (x, y, x + self.width, top)
-        canvas.linkRect("", self.key, rect, relative=1, thickness=0)
+        canvas.linkRect(self.label, self.key, rect, relative=1, thickness=0)

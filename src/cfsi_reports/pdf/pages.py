@@ -29,10 +29,12 @@ from ..theme import MM, Theme
 from . import chart, images
 from .columns import Spread
 from .document import MirroredTemplate
-from .flowables import Factory, OutlineEntry, TocEntry, fill, markup, pdf_text
+from .factory import Factory
+from .flowables import OutlineEntry, TocEntry, fill, markup, pdf_text
 from .furniture import Furniture, Motif
 from .geometry import Geometry
 from .styles import Styles
+from .tagging import StructTree
 
 
 class Brochure:
@@ -47,6 +49,7 @@ class Brochure:
         screen: bool,
         pages: dict[str, int],
         blank: bool,
+        tree: StructTree | None = None,
     ) -> None:
         self.view, self.theme, self.loc = view, theme, locale
         self.screen, self.pages, self.blank = screen, pages, blank
@@ -58,6 +61,7 @@ class Brochure:
             lambda n: locale.format("list_number", n=n),
             str(theme.page["bullet"]),
             float(theme.page["bullet_gap"]),
+            tree,
         )
         self.templates: list[MirroredTemplate] = []
         self.story: list[Any] = []
@@ -123,10 +127,16 @@ class Brochure:
         title_h = field - g.top - self._mm("band_padding")
         below = g.height - field - rule
         pub_h = below - g.bottom - self._mm("band_padding")
-        with make.section("cover"):
+        with make.section("cover", v.title):
             title = [make.para(v.title, "cover_title", "H1", balance=True)]
             if v.subtitle:
                 title.append(make.para(v.subtitle, "cover_subtitle"))
+            publisher = []
+            if v.publisher:
+                publisher = [
+                    make.para(self.loc.label("published_by"), "cover_label"),
+                    make.para(v.publisher, "cover_publisher"),
+                ]
         title_bottom = below + rule + self._mm("band_padding")
         self._template(
             "cover",
@@ -136,15 +146,10 @@ class Brochure:
             ],
             self.furniture.cover(rule, self._motif(title, title_bottom)),
         )
-        with make.section("cover"):
-            self.story += self._bottom(title, width, title_h)
-            self.story.append(FrameBreak())
-            if v.publisher:
-                publisher = [
-                    make.para(self.loc.label("published_by"), "cover_label"),
-                    make.para(v.publisher, "cover_publisher"),
-                ]
-                self.story += self._bottom(publisher, width, pub_h)
+        self.story += self._bottom(title, width, title_h)
+        self.story.append(FrameBreak())
+        if publisher:
+            self.story += self._bottom(publisher, width, pub_h)
 
     def _motif(self, title: list[Any], title_bottom: float) -> Motif | None:
         """Return the cover's bars (one per action, by budget) over the title, if room."""
@@ -182,7 +187,7 @@ class Brochure:
         self._inner("introduction", label)
         self._start("introduction")
         make = self.make
-        with make.section("introduction"):
+        with make.section("introduction", label):
             self.story.append(
                 make.para(label, "heading1", "H1", outline=self._outline("introduction", label))
             )
@@ -202,7 +207,7 @@ class Brochure:
         self._inner("contents", label)
         self._start("contents")
         make, loc = self.make, self.loc
-        with make.section("contents"):
+        with make.section("contents", label), make.group("TOC"):
             self.story.append(
                 make.para(label, "toc_title", "H1", outline=self._outline("contents", label))
             )
@@ -214,24 +219,23 @@ class Brochure:
                 self.story.append(self._toc_entry(str(a.number), a.title, f"action-{a.number}"))
 
     def _toc_entry(self, number: str | None, title: str, key: str) -> TocEntry:
-        make = self.make
         page = self.pages.get(key)
-        entry = TocEntry(
-            make.para(number, "toc_number", "Lbl") if number else None,
-            make.para(title, "toc_entry", "Reference"),
-            make.para(str(page) if page else "", "toc_page", "Reference"),
+        return self.make.toc_entry(
+            number,
+            title,
+            str(page) if page else "",
             key,
+            styles=("toc_number", "toc_entry", "toc_page"),
             number_width=self._mm("toc", "number_width"),
             page_width=self._mm("toc", "page_width"),
         )
-        return make.tag(entry, "TOCI")
 
     def overview(self) -> None:
         label = self.loc.label("overview")
         self._inner("overview", label)
         self._start("overview")
         make, loc, v = self.make, self.loc, self.view
-        with make.section("overview"):
+        with make.section("overview", label):
             self.story.append(
                 make.para(label, "heading1", "H1", outline=self._outline("overview", label))
             )
@@ -250,7 +254,8 @@ class Brochure:
                 bars = chart.BarChart(
                     chart.rows(v.actions, loc), legend, self.styles, self.theme.chart
                 )
-                self.story.append(make.figure(bars, chart.alt_text(v.actions, loc)))
+                alt = chart.alt_text(v.actions, loc)
+                self.story.append(make.figure(bars, alt, splits=True))
 
     def _figures(self) -> Table:
         make, spec = self.make, self.theme.page["overview"]
@@ -304,7 +309,8 @@ class Brochure:
         widths = [col_w if i % 2 == 0 else gap for i in range(width)]
         table = Table(grid, colWidths=widths, hAlign="LEFT", style=TableStyle(style))
         table.spaceAfter = self._mm("overview", "space_after")
-        return make.tag(table, "Table")
+        table.role = "Div"  # a layout grid: its paragraphs carry the structure, not a Table
+        return table
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -334,7 +340,7 @@ class Brochure:
     @cached_property
     def _band_needs(self) -> dict[int, float]:
         """Return the band height each action's title needs, by action number."""
-        with self.make.section(None):
+        with self.make.untagged():
             return {a.number: self._band(self._band_head(a)) for a in self.view.actions}
 
     @cached_property
@@ -349,7 +355,7 @@ class Brochure:
         key = f"action-{a.number}"
         width = g.text_width()
         pad = self._mm("band_padding")
-        with make.section(key):
+        with make.section(key, a.title):
             head = self._band_head(a)
             # One band height for all; an unusually long title grows its own band, up to a
             # limit, beyond which it shrinks to fit.
@@ -438,9 +444,9 @@ class Brochure:
                 cmyk=not self.screen,
             )
             image.spaceAfter = 0
+            image.keepWithNext = int(bool(a.photo.credit))  # the credit stays under it
             fig = make.figure(image, a.photo.alt)
             if a.photo.credit:
-                fig.keepWithNext = 1
                 out += [fig, make.para(a.photo.credit, "caption", "Caption")]
             else:
                 out.append(fig)
@@ -466,7 +472,7 @@ class Brochure:
             "back", [self._frame("back", g.inside, g.bottom, width, height)], self.furniture.back()
         )
         self._start("back")
-        with make.section("back"):
+        with make.section("back", v.title):
             block = [make.para(v.title, "back_title", balance=True)]
             if v.subtitle:
                 block.append(make.para(v.subtitle, "back_text"))
