@@ -639,6 +639,15 @@ def test_no_line_ends_on_a_hyphen_of_the_text(theme: Theme) -> None:
                 assert not re.search(r"(Ile|de|suivi|Nord|Pas)-$", last), (style, width, line)
 
 
+def test_a_long_word_is_never_cut_just_after_its_hyphens(theme: Theme) -> None:
+    url = "https://example.org/" + "-".join(["motsansespace"] * 8) + "?q=" + "x" * 40
+    for style in ("body", "sidebar_text"):
+        for width in range(100, 320, 3):
+            lines = _lines(f"Voir {url} pour tout savoir.", style, width, theme)
+            assert not any(line.endswith("-") for line in lines[:-1]), (style, width, lines)
+            assert squash("".join(lines)) == squash(f"Voir {url} pour tout savoir.")
+
+
 def test_titles_are_never_hyphenated(theme: Theme) -> None:
     text = "Coopérer autrement en acteurs de changement internationalement"
     for style in ("cover_title", "action_title", "heading1", "heading2", "sidebar_text"):

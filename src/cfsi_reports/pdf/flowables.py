@@ -113,7 +113,44 @@ class Para(Paragraph):
                 embeddedHyphenation=0,
             )
             size = super().wrap(availWidth, availHeight)
+        return self._no_hyphen_at_line_end(size)
+
+    def _no_hyphen_at_line_end(self, size: tuple[float, float]) -> tuple[float, float]:
+        """Break a word longer than the line elsewhere than just after one of its hyphens.
+
+        splitLongWords cuts at any character; a line ending with a hyphen of the text
+        reads back without it (extraction takes it for a hyphenation). Narrowing that
+        one line by an em moves the cut; such a line holds a piece of a long word and is
+        not justified, so nothing shows.
+        """
+        first, later = self._wrapWidths
+        narrower: dict[int, float] = {}
+        for _ in range(min(2 * len(self.blPara.lines), 60)):
+            bad = self._hyphen_end()
+            if bad is None:
+                break
+            narrower[bad] = narrower.get(bad, 0.0) + self.style.fontSize / 2
+            per_line = [first] + [later] * (max(narrower) + 1)
+            for line, less in narrower.items():
+                per_line[line] -= less
+            self.blPara = self.breakLines(per_line)
+            self.height = len(self.blPara.lines) * self.style.leading
+            size = (size[0], self.height)
         return size
+
+    def _hyphen_end(self) -> int | None:
+        """Return the first line (not the last) that ends with a hyphen of the text."""
+        lines = getattr(self.blPara, "lines", ())
+        for i, line in enumerate(lines[:-1]):
+            words = line[1] if isinstance(line, tuple) else getattr(line, "words", ())
+            if not words:
+                continue
+            last = words[-1]
+            text = last if isinstance(last, str) else getattr(last, "text", "")
+            added = type(last).__name__.endswith(("HY", "LL"))  # ReportLab's own hyphen
+            if str(text).endswith("-") and not added:
+                return i
+        return None
 
     def draw(self) -> None:
         # Hyphens the layout adds are drawn as U+00AD (same glyph): extracted text and
