@@ -143,21 +143,22 @@ class BarChart(Flowable):
         )  # not ReportLab's default, unembedded font
         nfont, _, accent = self._font("chart_number")
         colours = {k: self.styles.colour(v) for k, v in self.spec["colours"].items()}
-        # Legend, along the top.
+        # Legend, along the top: swatches as tall as the capitals of its text.
         x, y = self.label_width, h - self.legend_height + self.bar_gap
+        swatch = size * 0.8
         for key, label in zip(("budget", "granted"), self.legend, strict=True):
-            d.add(Rect(x, y, self.bar, self.bar, fillColor=colours[key], strokeColor=None))
+            d.add(Rect(x, y, swatch, swatch, fillColor=colours[key], strokeColor=None))
             d.add(
                 String(
-                    x + self.bar * 1.6,
-                    y + self.bar * 0.2,
+                    x + swatch + size * 0.5,
+                    y + swatch * 0.08,
                     pdf_text(label),
                     fontName=font,
                     fontSize=size,
                     fillColor=ink,
                 )
             )
-            x += self.bar * 3 + stringWidth(pdf_text(label), font, size)
+            x += swatch + size * 2.5 + stringWidth(pdf_text(label), font, size)
         values = [pdf_text(t) for r in self.data for t in (r.budget_text, r.granted_text)]
         room = max(stringWidth(v, font, size) for v in values) + self.bar
         x0 = self.label_width
@@ -166,8 +167,9 @@ class BarChart(Flowable):
         number_w = stringWidth("00", nfont, size) + self.bar_gap * 2
         for i, r in enumerate(self.data):
             y_top = top - i * self._row
-            lines = _lines(r.title, font, size, self.label_width - number_w - self.bar, 2)
             leading = size * 1.2
+            most = max(1, int((2 * self.bar + self.bar_gap + self.group_gap / 2) // leading))
+            lines = _lines(r.title, font, size, self.label_width - number_w - self.bar, most)
             block = leading * len(lines)
             y_text = y_top - self.bar - self.bar_gap / 2 + block / 2 - size
             d.add(String(0, y_text, r.number, fontName=nfont, fontSize=size, fillColor=accent))

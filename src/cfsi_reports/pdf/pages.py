@@ -267,7 +267,8 @@ class Brochure:
             (stringWidth(pdf_text(f.value), fs.fontName, fs.fontSize) for f in self.view.figures),
             default=0.0,
         )
-        ratio = min(1.0, col_w / widest) if widest else 1.0
+        room = col_w * float(spec["fill"])
+        ratio = min(1.0, room / widest) if widest else 1.0
         self.styles.derived(
             "overview_figure-fit",
             "overview_figure",
