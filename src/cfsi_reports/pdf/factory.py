@@ -208,6 +208,7 @@ class Factory:
         styles: tuple[str, str, str],
         number_width: float,
         page_width: float,
+        rule: tuple[Any, float] | None = None,
     ) -> TocEntry:
         """Return a contents entry (TOCI: Lbl, Reference, page), the whole row a link."""
         toci = self._element("TOCI")
@@ -223,5 +224,6 @@ class Factory:
             label=pdf_text(title),
             number_width=number_width,
             page_width=page_width,
+            rule=rule,
         )
         return self._tag(entry, "TOCI", toci)

@@ -8,6 +8,7 @@ templates draw it (see furniture.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -310,8 +311,10 @@ class TocEntry(Flowable):
         label: str,
         number_width: float,
         page_width: float,
+        rule: tuple[Any, float] | None = None,
     ) -> None:
         super().__init__()
+        self.rule = rule  # colour and width of the line under the entry
         self.number, self.title, self.page, self.key = number, title, page, key
         self.label = label  # what the link says (/Contents), for screen readers
         self.number_width, self.page_width = number_width, page_width
@@ -340,3 +343,14 @@ class TocEntry(Flowable):
         self.page.drawOn(canvas, x + self.width - self.page_width, top - self._h[2])
         rect = (x, y, x + self.width, top)
         canvas.linkRect(self.label, self.key, rect, relative=1, thickness=0)
+        if self.rule is not None:
+            # A hairline halfway down the space after the entry; decoration, not content.
+            colour, width = self.rule
+            mark = canvas.artifact() if hasattr(canvas, "artifact") else nullcontext()
+            with mark:
+                canvas.saveState()
+                canvas.setStrokeColor(colour)
+                canvas.setLineWidth(width)
+                rule_y = y - self.getSpaceAfter() / 2
+                canvas.line(x, rule_y, x + self.width, rule_y)
+                canvas.restoreState()

@@ -228,6 +228,10 @@ class Brochure:
             styles=("toc_number", "toc_entry", "toc_page"),
             number_width=self._mm("toc", "number_width"),
             page_width=self._mm("toc", "page_width"),
+            rule=(
+                self.styles.colour(self.theme.page["toc"]["rule_colour"]),
+                float(self.theme.page["toc"]["rule_width"]),
+            ),
         )
 
     def overview(self) -> None:
