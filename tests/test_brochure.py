@@ -712,3 +712,19 @@ def test_pdfua_checker_finds_nothing(seed_print: Rendered, edge: Rendered) -> No
     for rendered in (seed_print, edge):
         report = validate(str(rendered.path))
         assert [f"{f.rule_id}: {f.message}" for f in report.findings] == []
+
+
+def test_a_heading_never_ends_a_column(theme: Theme) -> None:
+    from cfsi_reports.pdf.columns import fill
+    from cfsi_reports.pdf.factory import Factory
+    from cfsi_reports.pdf.styles import Styles
+
+    make = Factory(Styles(theme, screen=False, language="fr-FR"), str, "-", 0.35)
+    text = "Une phrase de remplissage pour occuper la colonne. " * 6
+    for height in range(150, 400, 7):
+        items = [make.para(text, "body"), make.para("Le projet", "heading2", "H2")]
+        items.append(make.para(text, "body"))
+        column = fill(items, 300, height, force=True)
+        last = column.placed[-1][0]
+        assert last.role != "H2", height  # the heading went on with its paragraph
+        assert all(p.role == "P" for p in column.rest[1:]), height
