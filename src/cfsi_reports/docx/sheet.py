@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from docx.document import Document
@@ -11,6 +12,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Mm, Twips
 from lxml import etree
 
+from .. import photos
 from ..content.model import Action, Content
 from ..content.richtext import Block, Para
 from ..errors import ConfigError, RenderError
@@ -145,11 +147,16 @@ class FactSheetRenderer:
         photo = view.photo
         assert photo is not None
         box = self._theme.docx["photo"]
-        rel_id, image = document.part.get_or_add_image(str(photo.path))
         width = min(Mm(float(box["max_width"])), Twips(self._template.text_width))
-        cx, cy = image.scaled_dimensions(width, None)
-        if cy > Mm(float(box["max_height"])):
-            cx, cy = image.scaled_dimensions(None, Mm(float(box["max_height"])))
+        height = Mm(float(box["max_height"]))
+        w_px, h_px = photos.pixel_size(photo.path)
+        scale = min(width / w_px, height / h_px)
+        cx, cy = int(w_px * scale), int(h_px * scale)
+        # A camera's 24 megapixels would make every sheet heavy: resample to the placed size.
+        dpi = float(box.get("dpi", 200))
+        max_px = (max(1, round(cx / 914400 * dpi)), max(1, round(cy / 914400 * dpi)))
+        data = photos.prepare(photo.path, max_px, cmyk=False)
+        rel_id, image = document.part.get_or_add_image(io.BytesIO(data))
         # Drawing ids are numbered once the whole document is built (renumber_drawings).
         inline = CT_Inline.new_pic_inline(0, rel_id, image.filename, cx, cy)
         inline.docPr.set("descr", photo.alt)  # the alternative text Word shows and reads out

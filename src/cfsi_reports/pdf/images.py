@@ -2,75 +2,23 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from reportlab.platypus import Image
 
-
-@lru_cache(maxsize=32)
-def _prepare(path: Path, mtime: float, max_px: tuple[int, int], cmyk: bool, quality: int) -> bytes:
-    from PIL import Image as PILImage
-    from PIL import ImageOps
-
-    with PILImage.open(path) as src:
-        img = ImageOps.exif_transpose(src)  # a phone photo shows upright, as in a viewer
-        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
-            # Transparent parts print on the paper, not as black.
-            rgba = img.convert("RGBA")
-            img = PILImage.new("RGB", rgba.size, "white")
-            img.paste(rgba, mask=rgba.getchannel("A"))
-        img = img.convert("RGB")
-        if img.width > max_px[0] or img.height > max_px[1]:
-            img.thumbnail(max_px, PILImage.Resampling.LANCZOS)
-        if cmyk:
-            img = _cmyk(img)
-        out = BytesIO()
-        img.save(out, "JPEG", quality=quality, optimize=False, progressive=False)
-    return out.getvalue()
-
-
-def _cmyk(img: Any) -> Any:
-    """Convert RGB to CMYK with full black generation, without an ICC profile.
-
-    Pillow's own conversion puts no black at all: a dark area would print C+M+Y at
-    300 % ink. Taking the grey component into K keeps total ink at most 200 %.
-    """
-    from PIL import Image as PILImage
-    from PIL import ImageChops, ImageMath, ImageOps
-
-    c, m, y = (ImageOps.invert(channel) for channel in img.split())
-    k = ImageChops.darker(ImageChops.darker(c, m), y)
-
-    def remove_black(channel: Any) -> Any:
-        return ImageMath.lambda_eval(
-            lambda a: a["convert"](
-                (a["float"](a["x"]) - a["k"]) * 255.0 / a["max"](255.0 - a["float"](a["k"]), 1.0),
-                "L",
-            ),
-            x=channel,
-            k=k,
-        )
-
-    return PILImage.merge("CMYK", (remove_black(c), remove_black(m), remove_black(y), k))
+from ..photos import pixel_size, prepare
 
 
 def photo(
     path: Path, width: float, max_height: float, *, dpi: float, cmyk: bool, quality: int = 88
 ) -> Image:
     """Return an Image flowable at most `width` × `max_height` points, resampled to `dpi`."""
-    from PIL import Image as PILImage
-
-    with PILImage.open(path) as probe:
-        w_px, h_px = probe.size
-        if probe.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # rotated by its EXIF orientation
-            w_px, h_px = h_px, w_px
+    w_px, h_px = pixel_size(path)
     scale = min(width / w_px, max_height / h_px)
     w, h = w_px * scale, h_px * scale
     max_px = (max(1, round(w / 72 * dpi)), max(1, round(h / 72 * dpi)))
-    data = _prepare(path, path.stat().st_mtime, max_px, cmyk, quality)
+    data = prepare(path, max_px, cmyk=cmyk, quality=quality)
     image = Image(BytesIO(data), width=w, height=h)
     image.hAlign = "LEFT"
     return image
