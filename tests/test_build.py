@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from cfsi_reports import build as build_module
+from cfsi_reports import workers
 from cfsi_reports.cli import main
 
 SLUGS = [
@@ -134,14 +134,14 @@ def test_render_failure_names_the_document_and_keeps_earlier_outputs(
     out = tmp_path / "out"
     shutil.copytree(seed_build, out)
     before = snapshot(out)
-    real = build_module._bytes_of
+    real = workers.bytes_of
 
     def failing(job, state):
         if job.slug == "banane":
             raise RuntimeError("engine exploded")
         return real(job, state)
 
-    monkeypatch.setattr(build_module, "_bytes_of", failing)
+    monkeypatch.setattr(workers, "bytes_of", failing)
     code, text = build("--output", str(out), "--force", "--jobs", "1", "--format", "docx")
     assert code == 3
     assert "fact-sheets/banane.docx: RuntimeError: engine exploded" in text

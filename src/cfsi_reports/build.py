@@ -9,11 +9,9 @@ brochure and the fact sheets in parallel), then record the manifest.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -22,8 +20,9 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import CfsiError, RenderError, UsageError
-from .output import clean_stale, inside, read_manifest, write_atomic, write_manifest
+from .errors import UsageError
+from .output import clean_stale, inside, read_manifest, write_manifest
+from .workers import Done, Job, Renderer, Settings
 
 DEFAULT_EPOCH = (
     946_684_800  # 2000-01-01, ReportLab's invariant date, when SOURCE_DATE_EPOCH is unset
@@ -48,27 +47,6 @@ class BuildOptions:
     icc: Path | None = None
     force: bool = False
     quiet: bool = False
-
-
-@dataclass(frozen=True)
-class Job:
-    """One document to write."""
-
-    name: str  # path relative to the output folder
-    kind: str  # "print", "screen" or "sheet"
-    slug: str | None
-    fingerprint: str
-
-
-@dataclass
-class Done:
-    """What a job produced."""
-
-    name: str
-    size: int
-    pages: int | None
-    sha256: str
-    seconds: float
 
 
 @dataclass
@@ -108,36 +86,63 @@ def run(options: BuildOptions) -> Summary:
 
     from .checks import check
     from .content import load_content
+    from .content.model import Programme
     from .theme import DEFAULT_THEME, load_theme
 
-    content = load_content(options.content_dir)
     theme = load_theme(options.theme_file or DEFAULT_THEME)
-    check(content, theme)
+    icc = _icc(options) if "pdf" in options.formats and options.pdf_standard else None
+    settings = Settings(
+        out, theme, epoch, options.formats, options.docx_template, options.pdf_standard, icc
+    )
+    # Workers start warming up now, while this process reads and checks the content.
+    language = Programme.model_fields["language"].default
+    renderer = Renderer(settings, options.jobs, language)
+    try:
+        content = load_content(options.content_dir)
+        check(content, theme)
+        return _build(options, manifest, request, quick, content, renderer, started)
+    finally:
+        renderer.close()
+
+
+def _build(
+    options: BuildOptions,
+    manifest: dict[str, Any],
+    request: str,
+    quick: str,
+    content: Any,
+    renderer: Renderer,
+    started: float,
+) -> Summary:
+    """Plan, skip what is current, render the rest, record the manifest."""
+    out = options.output_dir
+    settings = renderer.settings
     known = [a.key for a in content.actions]
     unknown = [s for s in options.only if s not in known]
     if unknown:
         raise UsageError(
             f"unknown action slug(s): {', '.join(unknown)} (known: {', '.join(known)})"
         )
-    icc = _icc(options) if "pdf" in options.formats and options.pdf_standard else None
     if options.docx_template is not None and "docx" in options.formats:
         from .docx import FactSheetRenderer
 
-        FactSheetRenderer(content, theme, template=options.docx_template, epoch=epoch)
+        FactSheetRenderer(content, settings.theme, template=options.docx_template)
 
     out.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
-    jobs = _plan(options, content, theme, epoch, icc)
+    jobs = _plan(options, content, settings.theme, settings.epoch, settings.icc)
     for job in jobs:
         if not inside(out, out / job.name):
             raise UsageError(f"{job.name}: would be written outside {out}")
     entries: dict[str, Any] = manifest.get("documents", {})
     todo = [j for j in jobs if options.force or not _current(out, entries.get(j.name), j)]
     summary = Summary(skipped=[j.name for j in jobs if j not in todo])
-    state = _State(options, content, theme, epoch, icc)
+    bar = _progress(len(todo), options)
+    by_name = {j.name: j for j in todo}
     try:
-        for done in _execute(todo, state, options):
-            job = next(j for j in todo if j.name == done.name)
+        for done in renderer.run(todo, content):
+            bar(done)
+            job = by_name[done.name]
             entries[done.name] = {
                 "fingerprint": job.fingerprint,
                 "sha256": done.sha256,
@@ -305,118 +310,6 @@ def _version(dist: str) -> str:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return "?"
-
-
-# --- rendering --------------------------------------------------------------
-
-
-@dataclass
-class _State:
-    """What a worker needs; inherited by forked workers, rebuilt by spawned ones."""
-
-    options: BuildOptions
-    content: Any
-    theme: Any
-    epoch: int
-    icc: Path | None
-    sheets: Any = None
-
-
-_STATE: _State | None = None
-
-
-def _init_worker(state: _State) -> None:
-    global _STATE
-    _STATE = state
-
-
-def _render(job: Job) -> Done:
-    """Render one job and write it atomically (runs in a worker or in-process)."""
-    assert _STATE is not None
-    state = _STATE
-    started = time.perf_counter()
-    try:
-        data, pages = _bytes_of(job, state)
-    except CfsiError:
-        raise
-    except Exception as exc:  # a bug or an engine failure: name the document, no traceback
-        if os.environ.get("CFSI_DEBUG"):
-            raise
-        raise RenderError(job.name, f"{type(exc).__name__}: {exc}") from None
-    write_atomic(state.options.output_dir / job.name, data)
-    return Done(
-        job.name, len(data), pages, hashlib.sha256(data).hexdigest(), time.perf_counter() - started
-    )
-
-
-def _bytes_of(job: Job, state: _State) -> tuple[bytes, int | None]:
-    if job.kind in ("print", "screen"):
-        from .pdf import render_brochure
-
-        data, pages = render_brochure(
-            state.content, state.theme, screen=job.kind == "screen", epoch=state.epoch
-        )
-        if job.kind == "print" and state.options.pdf_standard == "a-2b":
-            from .pdf.pdfa import make_pdfa2b
-
-            assert state.icc is not None
-            data = make_pdfa2b(data, state.icc)
-        return data, pages
-    from .docx import FactSheetRenderer
-
-    if state.sheets is None:  # the template is prepared once per process
-        state.sheets = FactSheetRenderer(
-            state.content, state.theme, template=state.options.docx_template, epoch=state.epoch
-        )
-    return state.sheets.render(state.content.action(job.slug)), None
-
-
-def _execute(todo: list[Job], state: _State, options: BuildOptions):
-    """Yield each finished job, rendering in worker processes when it pays."""
-    if not todo:
-        return
-    # The brochure is the longest job: start it first so the sheets fill the other workers.
-    todo = sorted(todo, key=lambda j: j.kind == "sheet")
-    workers = min(options.jobs, len(todo))
-    bar = _progress(len(todo), options)
-    if workers <= 1:
-        _init_worker(state)
-        for job in todo:
-            done = _render(job)
-            bar(done)
-            yield done
-        return
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    _init_worker(state)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(state,)
-    ) as pool:
-        futures: list[Future[Done]] = [pool.submit(_render, job) for job in todo]
-        pending = set(futures)
-        failures: list[BaseException] = []
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                exc = future.exception()
-                if exc is not None:
-                    failures.append(exc)
-                    continue
-                done = future.result()
-                bar(done)
-                yield done
-            if failures:
-                for future in pending:
-                    future.cancel()
-                wait(pending)
-                for future in pending:
-                    if not future.cancelled() and future.exception() is None:
-                        yield future.result()
-                break
-        if failures:
-            first = failures[0]
-            if isinstance(first, CfsiError):
-                raise first
-            raise RenderError("build", f"{type(first).__name__}: {first}")
 
 
 def _progress(total: int, options: BuildOptions):

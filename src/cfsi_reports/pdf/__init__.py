@@ -14,6 +14,15 @@ from ..theme import Theme
 MAX_PASSES = 4
 
 
+def warm_up(theme: Theme, language: str) -> None:
+    """Do once per process what every render needs: modules, fonts, hyphenation patterns."""
+    from . import document, pages, tagging  # noqa: F401  (imported for their cost)
+    from .styles import Styles, hyphenator
+
+    Styles(theme, screen=False, language=language)
+    hyphenator(language.replace("-", "_"))
+
+
 def render_brochure(
     content: Content,
     theme: Theme,
