@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import require_tool, run_tool, squash
 
 from cfsi_reports.cli import main
+from conftest import require_tool, run_tool, squash
 
 URL = "https://example.org/" + "-".join(["motsansespace"] * 8) + "?q=" + "x" * 40
 TITLE_300 = ("Un titre démesuré pour une action pilote qui n'en finit pas " * 6)[:300].strip()

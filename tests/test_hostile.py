@@ -159,3 +159,37 @@ def test_duplicate_keys_are_refused(content_copy: Path) -> None:
         handle.write("lead: Quelqu'un d'autre\n")
     found = problems(content_copy)
     assert any("lead: this key appears twice" in p for p in found), found
+
+
+def test_characters_the_fonts_lack_are_named_with_file_line_and_field(content_copy: Path) -> None:
+    from click.testing import CliRunner
+
+    from cfsi_reports.cli import main
+
+    path = content_copy / ACTION
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("lead: Batik International", "lead: Batik International 漢字")
+    text = text.replace("  - Centre Hubertine Auclert", "  - Centre Hubertine Auclert 🌍")
+    path.write_text(text, encoding="utf-8")
+    out = str(content_copy.parent / "out")
+    for command in (["validate"], ["build", "--output", out]):
+        result = CliRunner().invoke(main, [*command, "--content", str(content_copy)])
+        assert result.exit_code == 1, result.output
+        assert f"{ACTION}:5: lead: the fonts of the theme cannot draw U+6F22" in result.output
+        assert "U+5B57" in result.output
+        assert (
+            f"{ACTION}:7: partners[1]: the fonts of the theme cannot draw U+1F30D" in result.output
+        )
+    assert not Path(out).exists()  # nothing written, neither brochure nor fact sheets
+
+
+def test_vietnamese_and_french_are_covered(content_copy: Path) -> None:
+    from cfsi_reports.checks import check
+    from cfsi_reports.theme import load_theme
+
+    path = content_copy / ACTION
+    text = path.read_text(encoding="utf-8").replace(
+        "  - Région Ile-de-France", "  - Thừa Thiên Huế, Đà Nẵng, Œuvre, « ça », 98\u202f525 €"
+    )
+    path.write_text(text, encoding="utf-8")
+    check(load_content(content_copy), load_theme())
