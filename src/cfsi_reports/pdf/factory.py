@@ -210,15 +210,21 @@ class Factory:
         page_width: float,
         rule: tuple[Any, float] | None = None,
     ) -> TocEntry:
-        """Return a contents entry (TOCI: Lbl, Reference, page), the whole row a link."""
+        """Return a contents entry (TOCI: Lbl, Reference, page), the whole row a link.
+
+        The title is the text of the Link (inside the Reference) that also owns the
+        link annotation, so a screen reader announces a link named by its title.
+        """
         toci = self._element("TOCI")
 
         def child(text: str, style: str, role: str) -> Para:
             return self.para(text, style, role, element=toci and toci.add(role))
 
+        lbl = child(number, styles[0], "Lbl") if number else None  # make elements in order
+        link = toci and toci.add("Reference").add("Link")
         entry = TocEntry(
-            child(number, styles[0], "Lbl") if number else None,
-            child(title, styles[1], "Reference"),
+            lbl,
+            self.para(title, styles[1], "Link", element=link),
             child(page, styles[2], "P"),
             key,
             label=pdf_text(title),

@@ -342,7 +342,11 @@ class TocEntry(Flowable):
         self.title.drawOn(canvas, x + self.number_width, top - self._h[1])
         self.page.drawOn(canvas, x + self.width - self.page_width, top - self._h[2])
         rect = (x, y, x + self.width, top)
-        canvas.linkRect(self.label, self.key, rect, relative=1, thickness=0)
+        # The annotation belongs to the title's Link element (see Factory.toc_entry).
+        link = getattr(self.title, "struct", None)
+        owner = canvas.tagged(link) if link is not None and hasattr(canvas, "tagged") else None
+        with owner or nullcontext():
+            canvas.linkRect(self.label, self.key, rect, relative=1, thickness=0)
         if self.rule is not None:
             # A hairline halfway down the space after the entry; decoration, not content.
             colour, width = self.rule

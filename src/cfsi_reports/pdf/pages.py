@@ -207,16 +207,22 @@ class Brochure:
         self._inner("contents", label)
         self._start("contents")
         make, loc = self.make, self.loc
-        with make.section("contents", label), make.group("TOC"):
+        with make.section("contents", label):
+            # The heading stands before the TOC: a TOC holds only TOCI, TOC and Caption.
             self.story.append(
                 make.para(label, "toc_title", "H1", outline=self._outline("contents", label))
             )
-            self.story.append(self._toc_entry(None, loc.label("introduction"), "introduction"))
-            self.story.append(self._toc_entry(None, loc.label("overview"), "overview"))
-            if self.view.actions:
-                self.story.append(make.para(loc.label("actions_section"), "toc_group"))
-            for a in self.view.actions:
-                self.story.append(self._toc_entry(str(a.number), a.title, f"action-{a.number}"))
+            with make.group("TOC"):
+                self.story.append(self._toc_entry(None, loc.label("introduction"), "introduction"))
+                self.story.append(self._toc_entry(None, loc.label("overview"), "overview"))
+                if self.view.actions:
+                    # The group label and its entries: TOCI (P, TOC (TOCI...)).
+                    with make.group("TOCI"):
+                        self.story.append(make.para(loc.label("actions_section"), "toc_group"))
+                        with make.group("TOC"):
+                            for a in self.view.actions:
+                                number, key = str(a.number), f"action-{a.number}"
+                                self.story.append(self._toc_entry(number, a.title, key))
 
     def _toc_entry(self, number: str | None, title: str, key: str) -> TocEntry:
         page = self.pages.get(key)
