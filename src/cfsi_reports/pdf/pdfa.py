@@ -15,6 +15,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from ..errors import UsageError
 from .tagging_finish import drop_empty_transitions, save_deterministic, write_metadata
 from .tagging_xmp import meta_from_docinfo
 
@@ -33,8 +34,12 @@ ICC_SEARCH_DIRS: tuple[Path, ...] = (
 _PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 
 
-class IccProfileNotFound(FileNotFoundError):
-    """Raised when no CMYK output ICC profile is available for PDF/A."""
+class IccProfileNotFound(UsageError, FileNotFoundError):
+    """Raised when no CMYK output ICC profile is available for PDF/A.
+
+    A UsageError (exit code 2): the command asks for PDF/A and the machine, or --icc,
+    does not provide what it needs; the CLI prints the message, never a traceback.
+    """
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(
@@ -111,8 +116,8 @@ def find_cmyk_icc(explicit: Path | None = None) -> Path:
             for path in sorted(directory.rglob("*")):
                 if path.suffix.lower() in {".icc", ".icm"} and _is_cmyk_output(path):
                     return path
-    searched = ", ".join(str(d) for d in ICC_SEARCH_DIRS)
-    raise IccProfileNotFound(f"searched {searched}")
+    searched = ", ".join(str(p) for p in (*CMYK_ICC_CANDIDATES, *ICC_SEARCH_DIRS))
+    raise IccProfileNotFound(f"searched {searched}" if searched else "")
 
 
 # PDF/A requires properties outside the predefined schemas, such as pdfuaid:part, to be
@@ -169,17 +174,18 @@ def declare_pdfa(xmp: bytes, part: int, *, pdfua: bool = True) -> bytes:
     return text.encode("utf-8")
 
 
-def make_pdfa2b(pdf_bytes: bytes, icc_path: Path, *, pdfua_identification: bool = True) -> bytes:
+def make_pdfa2b(pdf_bytes: bytes, icc_path: Path, *, pdfua_identification: bool = False) -> bytes:
     """Return a PDF/A-2b copy of a PDF with the ICC profile as output intent.
 
-    A PDF made by finish() stays tagged and PDF/UA; one that was not gets XMP metadata
-    from its Info dictionary (ReportLab's, with its dates), and no PDF/UA claim.
+    A PDF made by finish() stays tagged (structure tree, /MarkInfo, /Lang, title shown);
+    one that was not gets XMP metadata from its Info dictionary (ReportLab's, with its
+    dates). Use a CMYK profile (find_cmyk_icc) for a document drawn in CMYK; a document
+    with DeviceRGB colours needs an RGB profile instead (e.g. sRGB).
 
-    Use a CMYK profile (find_cmyk_icc) for a document drawn in CMYK; a document with
-    DeviceRGB colours needs an RGB profile instead (e.g. sRGB).
-
-    `pdfua_identification=False` drops pdfuaid:part (and the extension schema that PDF/A
-    needs for it), which pikepdf's PDF/A validator, reading no extension schema, rejects.
+    By default the PDF/UA identification (pdfuaid:part) is dropped: PDF/A allows it only
+    with an extension schema describing it, which pikepdf's PDF/A validator (reading no
+    extension schema) rejects. `pdfua_identification=True` keeps it, with that schema, as
+    veraPDF and page-validation expect of a file claiming both (docs/accessibility.md).
     """
     icc = Path(icc_path).read_bytes()
     info = icc_info(icc)
