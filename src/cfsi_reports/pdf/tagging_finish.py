@@ -56,6 +56,30 @@ def _hex_wrap_cr_streams(pdf: pikepdf.Pdf) -> int:
     return count
 
 
+def _cr_stream_types(data: bytes) -> set[str]:
+    """Return the /Type of every stream of a saved PDF whose data ends with CR."""
+    with pikepdf.open(BytesIO(data)) as saved:
+        return {
+            str(obj.get("/Type", ""))
+            for obj in saved.objects
+            if isinstance(obj, pikepdf.Stream) and obj.read_raw_bytes().endswith(b"\r")
+        }
+
+
+def _renumber(pdf: pikepdf.Pdf) -> bool:
+    """Make one more direct dictionary of the catalog indirect; False if none is left.
+
+    Every object after it gets a new number, so the object and xref streams qpdf
+    generates hold other data; the document means the same.
+    """
+    for key in sorted(pdf.Root.keys()):
+        value = pdf.Root[key]
+        if isinstance(value, Dictionary) and not value.is_indirect:
+            pdf.Root[key] = pdf.make_indirect(value)
+            return True
+    return False
+
+
 def save_deterministic(pdf: pikepdf.Pdf) -> bytes:
     """Save `pdf` to bytes that depend only on its content (no time, no random /ID)."""
     data = _save(pdf)
@@ -63,6 +87,12 @@ def save_deterministic(pdf: pikepdf.Pdf) -> bytes:
     # validators (veraPDF, page) then count one byte less than /Length: avoid that shape.
     if b"\r\nendstream" not in data:
         return data
+    # An object or xref stream qpdf generates (1 chance in 256 each): number the objects
+    # differently, and keep the compressed object streams.
+    while _cr_stream_types(data) <= {"/ObjStm", "/XRef"} and _renumber(pdf):
+        data = _save(pdf)
+        if b"\r\nendstream" not in data:
+            return data
     with pikepdf.open(BytesIO(data)) as saved:
         _hex_wrap_cr_streams(saved)
         # Every stream is compressed by now: save without (re)compressing anything.
