@@ -11,8 +11,6 @@ from ..errors import RenderError
 from ..present import Presenter
 from ..theme import Theme
 
-MAX_PASSES = 4
-
 
 def warm_up(theme: Theme, language: str) -> None:
     """Do once per process what every render needs: modules, fonts, hyphenation patterns."""
@@ -57,30 +55,24 @@ def render_brochure(
         creator=f"cfsi-reports {__version__}",
         language=locale.tag,
     )
-    # The contents page needs the page numbers, and the back cover must fall on a left
-    # page: lay out again until both are what the previous pass found.
-    pages: dict[str, int] = {}
-    blank = False
+    # One pass: the contents page's numbers are filled in at the end (DeferredPara) and
+    # the blank page before the back cover is decided during the layout (Brochure.back).
     kind = "screen" if screen else "print"
-    for _ in range(MAX_PASSES):
-        # Each pass makes new flowables, so a new structure tree in reading order.
-        tree = StructTree(lang=locale.tag) if tagged else None
-        brochure = Brochure(view, theme, locale, screen=screen, pages=pages, blank=blank, tree=tree)
-        templates, story = brochure.build()
-        doc = BrochureDoc(
-            brochure.g, meta, screen=screen, epoch=epoch, initial_font=brochure.styles.font()
+    tree = StructTree(lang=locale.tag) if tagged else None
+    brochure = Brochure(view, theme, locale, screen=screen, tree=tree)
+    templates, story = brochure.build()
+    doc = BrochureDoc(
+        brochure.g, meta, screen=screen, epoch=epoch, initial_font=brochure.styles.font()
+    )
+    doc.addPageTemplates(templates)
+    try:
+        data = doc.render(
+            story,
+            tree.canvasmaker if tree is not None else canvasmaker,
+            brochure.make.deferred,
         )
-        doc.addPageTemplates(templates)
-        try:
-            data = doc.render(story, tree.canvasmaker if tree is not None else canvasmaker)
-        except (LayoutError, ValueError) as exc:
-            raise RenderError(f"brochure ({kind})", str(exc)) from exc
-        found = {k: v for k, v in doc.pages_of.items() if k != "back"}
-        before_back = doc.pages_of.get("back", doc.page) - (1 if blank else 0) - 1
-        want_blank = before_back % 2 == 0  # the back cover would be a right-hand page
-        if found == pages and want_blank == blank:
-            break
-        pages, blank = found, want_blank
+    except (LayoutError, ValueError) as exc:
+        raise RenderError(f"brochure ({kind})", str(exc)) from exc
     if tree is not None:
         data = finish(
             data,

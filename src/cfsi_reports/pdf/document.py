@@ -104,8 +104,13 @@ class BrochureDoc(BaseDocTemplate):
         if key:
             self.pages_of.setdefault(key, self.page)
 
-    def render(self, story: list[Any], canvasmaker: Callable[..., Canvas] | None) -> bytes:
-        """Lay out the story and return the PDF bytes."""
+    def render(
+        self,
+        story: list[Any],
+        canvasmaker: Callable[..., Canvas] | None,
+        deferred: Sequence[Any] = (),
+    ) -> bytes:
+        """Lay out the story in one pass, fill in the deferred page numbers, return the PDF."""
         maker = canvasmaker or Canvas
         stamp = timestamp(self.epoch)
 
@@ -114,5 +119,10 @@ class BrochureDoc(BaseDocTemplate):
             canv._doc._timeStamp = stamp  # dates from SOURCE_DATE_EPOCH, not 2000-01-01
             return canv
 
+        self._doSave = 0  # keep the canvas open to define the deferred forms (ReportLab 5.1)
         self.build(story, canvasmaker=make)
+        for para in deferred:
+            page = self.pages_of.get(para.key)
+            para.fill(self.canv, str(page) if page else "")
+        self.canv.save()
         return self.buffer.getvalue()

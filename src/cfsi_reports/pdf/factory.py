@@ -22,6 +22,7 @@ from ..content.richtext import Para as RichPara
 from ..theme import MM
 from .flowables import (
     BalancedPara,
+    DeferredPara,
     ListItem,
     OutlineEntry,
     Para,
@@ -53,6 +54,7 @@ class Factory:
         self.tree = tree
         self._section: str | None = None
         self._untagged = 0
+        self.deferred: list[DeferredPara] = []  # page numbers filled in after the layout
 
     # -- structure ---------------------------------------------------------------------------
 
@@ -125,15 +127,22 @@ class Factory:
         raw: bool = False,
         balance: bool = False,
         element: StructElement | None = None,
+        deferred: str | None = None,
     ) -> Para:
         """Return a paragraph of plain text (or ready markup when `raw`) in a theme style.
 
-        `balance` evens out the lines of a title.
+        `balance` evens out the lines of a title; `deferred` (a page key) makes `text` a
+        placeholder for that key's page number, filled in after the layout.
         """
         body = text if raw else markup(text)
         tracking = self.styles.tracking(style)
         cls = TrackedPara if tracking else BalancedPara if balance else Para
+        if deferred is not None:
+            cls = DeferredPara
         p = cls(body, self.styles[style])
+        if deferred is not None:
+            p.key, p.form = deferred, f"page-of-{deferred}"
+            self.deferred.append(p)
         if tracking:
             p.tracking = tracking
         p.outline = tuple(outline)
@@ -217,15 +226,16 @@ class Factory:
         """
         toci = self._element("TOCI")
 
-        def child(text: str, style: str, role: str) -> Para:
-            return self.para(text, style, role, element=toci and toci.add(role))
+        def child(text: str, style: str, role: str, deferred: str | None = None) -> Para:
+            element = toci and toci.add(role)
+            return self.para(text, style, role, element=element, deferred=deferred)
 
         lbl = child(number, styles[0], "Lbl") if number else None  # make elements in order
         link = toci and toci.add("Reference").add("Link")
         entry = TocEntry(
             lbl,
             self.para(title, styles[1], "Link", element=link),
-            child(page, styles[2], "P"),
+            child(page, styles[2], "P", deferred=key),
             key,
             label=pdf_text(title),
             number_width=number_width,

@@ -295,6 +295,29 @@ class ListItem(Flowable):
         self.body.drawOn(canvas, x + self.indent, top - self._body_h)
 
 
+class DeferredPara(Para):
+    """A one-line paragraph whose text is known only once the layout is done (a page number).
+
+    It takes the room of its placeholder and draws a form XObject, which the document
+    fills in at the end (BrochureDoc.render): the brochure is laid out in a single pass
+    instead of twice for the contents page.
+    """
+
+    key: str = ""
+    form: str = ""
+
+    def draw(self) -> None:
+        self.canv.doForm(self.form)
+
+    def fill(self, canv: Any, text: str) -> None:
+        """Define the form with the final text, laid out like the placeholder."""
+        canv.beginForm(self.form, 0, 0, self.width, self.height)
+        final = Paragraph(markup(text), self.style)
+        final.wrap(self.width, self.height)
+        final.drawOn(canv, 0, self.height - final.height)
+        canv.endForm()
+
+
 class TocEntry(Flowable):
     """A table-of-contents entry (TOCI): number, title and page, the whole row a link."""
 

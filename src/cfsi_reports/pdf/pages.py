@@ -11,6 +11,7 @@ from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
+    DocIf,
     FrameBreak,
     Indenter,
     KeepInFrame,
@@ -47,12 +48,10 @@ class Brochure:
         locale: Locale,
         *,
         screen: bool,
-        pages: dict[str, int],
-        blank: bool,
         tree: StructTree | None = None,
     ) -> None:
         self.view, self.theme, self.loc = view, theme, locale
-        self.screen, self.pages, self.blank = screen, pages, blank
+        self.screen = screen
         self.g = Geometry.from_theme(theme, screen=screen)
         self.styles = Styles(theme, screen=screen, language=locale.tag)
         self.furniture = Furniture(self.g, self.styles, marks=not screen)
@@ -225,11 +224,11 @@ class Brochure:
                                 self.story.append(self._toc_entry(number, a.title, key))
 
     def _toc_entry(self, number: str | None, title: str, key: str) -> TocEntry:
-        page = self.pages.get(key)
+        # The page number is a placeholder of the same height, filled in after the layout.
         return self.make.toc_entry(
             number,
             title,
-            str(page) if page else "",
+            "0",
             key,
             styles=("toc_number", "toc_entry", "toc_page"),
             number_width=self._mm("toc", "number_width"),
@@ -470,14 +469,16 @@ class Brochure:
 
     def back(self) -> None:
         g, make, v = self.g, self.make, self.view
-        if self.blank:
-            self._template(
-                "blank",
-                [self._frame("blank", g.inside, g.bottom, g.text_width(), g.text_height)],
-                self.furniture.blank(),
-            )
-            self._start("blank")
-            self.story.append(Spacer(1, 1))  # a page that holds nothing is not emitted
+        self._template(
+            "blank",
+            [self._frame("blank", g.inside, g.bottom, g.text_width(), g.text_height)],
+            self.furniture.blank(),
+        )
+        # The back cover is a left-hand (even) page: when the page being filled is even,
+        # a blank page comes first. Decided during the layout, so one pass is enough.
+        # (A page that holds nothing is not emitted, hence the tiny spacer.)
+        blank = [NextPageTemplate("blank"), PageBreak(), Spacer(1, 1)]
+        self.story.append(DocIf("doc.page % 2 == 0", blank))
         width, height = g.text_width(), g.text_height
         self._template(
             "back", [self._frame("back", g.inside, g.bottom, width, height)], self.furniture.back()
