@@ -122,7 +122,7 @@ def test_list_shows_totals_computed_from_the_data() -> None:
 
 
 def test_help_on_every_command() -> None:
-    for command in ([], ["validate"], ["list"], ["build"], ["new"]):
+    for command in ([], ["validate"], ["list"], ["build"], ["new"], ["template"]):
         code, out = run(*command, "--help")
         assert code == 0 and "Usage:" in out
 
@@ -171,3 +171,20 @@ def test_no_traceback_from_the_real_command(content_copy: Path) -> None:
     assert "Traceback" not in done.stderr + done.stdout
     assert "actions/01-echangeons.yaml:" in done.stderr
     assert time.monotonic() - started < 30
+
+
+def test_template_command_writes_a_template_build_accepts(tmp_path: Path) -> None:
+    target = tmp_path / "modele.docx"
+    code, out = run("template", str(target))
+    assert code == 0, out
+    code, out = run(
+        "build",
+        "--output",
+        str(tmp_path / "out"),
+        "--only",
+        "banane",
+        "--docx-template",
+        str(target),
+    )
+    assert code == 0, out
+    assert (tmp_path / "out/fact-sheets/banane.docx").stat().st_size > 0

@@ -246,5 +246,26 @@ def new(slug: str, content_dir: Path) -> None:
     click.echo(f"wrote {path}; fill it in, then run: cfsi-reports validate")
 
 
+@main.command()
+@click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
+@THEME
+@click.option("--language", default="fr", show_default=True, help="Locale of the labels.")
+def template(target: Path, theme_file: Path | None, language: str) -> None:
+    """Write the default Word template, to restyle and pass back with --docx-template."""
+    from .docx import template_bytes
+    from .output import write_atomic
+    from .theme import DEFAULT_THEME, load_theme
+
+    try:
+        theme = load_theme(theme_file or DEFAULT_THEME)
+        write_atomic(target, template_bytes(theme, theme.locale(language)))
+    except CfsiError as exc:
+        _fail(exc)
+        return
+    click.echo(
+        f"wrote {target}; restyle it in Word, then: cfsi-reports build --docx-template {target}"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
