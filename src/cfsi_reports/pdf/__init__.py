@@ -73,6 +73,10 @@ def render_brochure(
         )
     except (LayoutError, ValueError) as exc:
         raise RenderError(f"brochure ({kind})", str(exc)) from exc
+    pages = doc.page
+    # The flowables, templates and canvas are done with: free them before pikepdf reads
+    # the whole file back, which keeps the peak memory of a long brochure down.
+    del brochure, templates, story, doc
     if tree is not None:
         data = finish(
             data,
@@ -85,4 +89,4 @@ def render_brochure(
             keywords=meta.keywords,
             creator=meta.creator,
         )
-    return data, doc.page
+    return data, pages

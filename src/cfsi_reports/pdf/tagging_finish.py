@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from io import BytesIO
 from typing import Any
 
@@ -23,25 +24,50 @@ class UnembeddedFontError(TaggingError):
     """Raised when a font is not embedded (e.g. ReportLab's default Helvetica)."""
 
 
-def _save(pdf: pikepdf.Pdf, *, object_streams: bool = True, compress: bool = True) -> bytes:
+def _save(pdf: pikepdf.Pdf, *, object_streams: bool = True) -> bytes:
     out = BytesIO()
     pdf.save(
         out,
         deterministic_id=True,
         fix_metadata_version=False,  # our XMP packet is final; do not let qpdf rewrite it
-        # Without compression qpdf keeps the ASCIIHex layer _hex_wrap_cr_streams adds.
-        compress_streams=compress,
+        # Streams are written as they are: qpdf would otherwise decode the ASCIIHex layer
+        # _fix_cr_streams adds and compress the data again, ending with the same CR.
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
         object_stream_mode=_GENERATE if object_streams else _DISABLE,
         min_version="1.7",
     )
     return out.getvalue()
 
 
-def _hex_wrap_cr_streams(pdf: pikepdf.Pdf) -> int:
-    """ASCIIHex-encode (on top of their filters) the streams whose data ends with CR."""
+def _is_content(obj: pikepdf.Stream, contents: set[tuple[int, int]]) -> bool:
+    return obj.objgen in contents or obj.get("/Subtype") == Name.Form
+
+
+def _fix_cr_streams(pdf: pikepdf.Pdf) -> int:
+    """Change every stream whose data ends with CR so that it does not; return how many.
+
+    Flate data ends with the Adler-32 of the content, so one stream in 256 ends with CR.
+    A content stream gets a trailing newline (the same drawing, another checksum); any
+    other stream (a font, an image) gets an ASCIIHex layer on top of its filters.
+    """
+    contents = set()
+    for page in pdf.pages:
+        value = page.obj.get("/Contents")
+        for item in value if isinstance(value, Array) else [value] if value is not None else []:
+            contents.add(item.objgen)
     count = 0
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream) or not obj.read_raw_bytes().endswith(b"\r"):
+            continue
+        count += 1
+        if _is_content(obj, contents) and obj.get("/Filter") == Name.FlateDecode:
+            data = obj.read_bytes()
+            while True:
+                data += b"\n"
+                packed = zlib.compress(data)
+                if not packed.endswith(b"\r"):
+                    break
+            obj.write(packed, filter=Name.FlateDecode)
             continue
         filters = obj.get("/Filter")
         filters = list(filters) if isinstance(filters, Array) else [filters] if filters else []
@@ -52,53 +78,48 @@ def _hex_wrap_cr_streams(pdf: pikepdf.Pdf) -> int:
             filter=Array([Name.ASCIIHexDecode, *filters]),
             decode_parms=Array([None, *parms]) if any(p is not None for p in parms) else None,
         )
-        count += 1
     return count
 
 
-def _cr_stream_types(data: bytes) -> set[str]:
-    """Return the /Type of every stream of a saved PDF whose data ends with CR."""
-    with pikepdf.open(BytesIO(data)) as saved:
-        return {
-            str(obj.get("/Type", ""))
-            for obj in saved.objects
-            if isinstance(obj, pikepdf.Stream) and obj.read_raw_bytes().endswith(b"\r")
-        }
+def _direct_dictionaries(pdf: pikepdf.Pdf) -> Iterator[tuple[Dictionary, str]]:
+    """Yield (holder, key) of direct dictionaries, in a fixed order: catalog, then pages."""
+    holders = [pdf.Root] + [page.obj for page in pdf.pages]
+    for holder in holders:
+        for key in sorted(holder.keys()):
+            value = holder[key]
+            if isinstance(value, Dictionary) and not value.is_indirect:
+                yield holder, key
 
 
 def _renumber(pdf: pikepdf.Pdf) -> bool:
-    """Make one more direct dictionary of the catalog indirect; False if none is left.
+    """Make one more direct dictionary indirect; False if none is left.
 
     Every object after it gets a new number, so the object and xref streams qpdf
     generates hold other data; the document means the same.
     """
-    for key in sorted(pdf.Root.keys()):
-        value = pdf.Root[key]
-        if isinstance(value, Dictionary) and not value.is_indirect:
-            pdf.Root[key] = pdf.make_indirect(value)
-            return True
+    for holder, key in _direct_dictionaries(pdf):
+        holder[key] = pdf.make_indirect(holder[key])
+        return True
     return False
+
+
+MAX_RENUMBERING = 12
 
 
 def save_deterministic(pdf: pikepdf.Pdf) -> bytes:
     """Save `pdf` to bytes that depend only on its content (no time, no random /ID)."""
-    data = _save(pdf)
     # Stream data ending with CR before qpdf's LF looks like a CRLF end-of-line, so
     # validators (veraPDF, page) then count one byte less than /Length: avoid that shape.
-    if b"\r\nendstream" not in data:
-        return data
-    # An object or xref stream qpdf generates (1 chance in 256 each): number the objects
-    # differently, and keep the compressed object streams.
-    while _cr_stream_types(data) <= {"/ObjStm", "/XRef"} and _renumber(pdf):
+    _fix_cr_streams(pdf)
+    data = _save(pdf)
+    # What is left is an object or xref stream qpdf generates (1 chance in 256 each):
+    # number the objects differently, and keep the compressed object streams.
+    for _ in range(MAX_RENUMBERING):
+        if b"\r\nendstream" not in data or not _renumber(pdf):
+            break
         data = _save(pdf)
-        if b"\r\nendstream" not in data:
-            return data
-    with pikepdf.open(BytesIO(data)) as saved:
-        _hex_wrap_cr_streams(saved)
-        # Every stream is compressed by now: save without (re)compressing anything.
-        data = _save(saved, compress=False)
-        if b"\r\nendstream" in data:  # an object or xref stream: write none of them
-            data = _save(saved, object_streams=False, compress=False)
+    if b"\r\nendstream" in data:
+        data = _save(pdf, object_streams=False)
     return data
 
 
