@@ -13,6 +13,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q src   # bytecode ahead of time, even with PYTHONDONTWRITEBYTECODE
 	touch $@
 
 $(TSTAMP): pyproject.toml $(STAMP)

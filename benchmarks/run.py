@@ -2,8 +2,8 @@
 
 Each case runs `cfsi-reports build` as a fresh process (so imports, font loading
 and template preparation are counted), three times, and keeps the median time.
-Peak memory is the largest sum of the resident memory of the build process and
-its workers, sampled every 5 ms from /proc.
+Peak memory is the largest sum of the proportional set size (Pss) of the build
+process and its workers, sampled every 5 ms from /proc.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ WORK = ROOT / "benchmarks" / "_work"
 README = ROOT / "benchmarks" / "README.md"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 CLI = [sys.executable, "-m", "cfsi_reports.cli", "build", "--quiet"]
+BROCHURE = [sys.executable, str(ROOT / "benchmarks" / "brochure.py")]
 
 
 @dataclass
@@ -38,14 +39,21 @@ class Result:
 
 
 def tree_rss(pid: int) -> int:
-    """Return the resident memory of a process and its descendants, in bytes."""
+    """Return the memory of a process and its descendants, in bytes.
+
+    Proportional set size (Pss): forked workers share pages with their parent, and
+    summing their resident sizes would count those pages several times.
+    """
     total = 0
     pids = [pid]
     while pids:
         current = pids.pop()
         try:
-            with open(f"/proc/{current}/statm") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
             with open(f"/proc/{current}/task/{current}/children") as handle:
                 pids.extend(int(c) for c in handle.read().split())
         except (OSError, ValueError):
@@ -59,7 +67,8 @@ def measure(args: list[str], prepare=None) -> tuple[float, float]:
         prepare()
     peak = [0]
     started = time.perf_counter()
-    process = subprocess.Popen([*CLI, *args], cwd=ROOT)
+    command = args[1:] if args and args[0] == "@brochure" else None
+    process = subprocess.Popen([*BROCHURE, *command] if command else [*CLI, *args], cwd=ROOT)
     stop = threading.Event()
 
     def sample() -> None:
@@ -142,6 +151,14 @@ def main() -> None:
             shutil.rmtree(out, ignore_errors=True)
 
         base = ["--content", str(content), "--output", str(out), "--force"]
+        results.append(
+            case(
+                f"{n} actions: print brochure alone (one process)",
+                ["@brochure", str(content), str(WORK / f"brochure-{n}.pdf")],
+                None,
+                args.repeat,
+            )
+        )
         results.append(
             case(
                 f"{n} actions: brochure, print + screen (--format pdf)",

@@ -188,3 +188,20 @@ def test_template_command_writes_a_template_build_accepts(tmp_path: Path) -> Non
     )
     assert code == 0, out
     assert (tmp_path / "out/fact-sheets/banane.docx").stat().st_size > 0
+
+
+def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys) -> None:
+    from cfsi_reports import cli
+
+    def broken() -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.delenv("CFSI_DEBUG", raising=False)
+    monkeypatch.setattr(cli, "main", broken)
+    try:
+        cli.run()
+    except SystemExit as exc:
+        assert exc.code == 3
+    err = capsys.readouterr().err
+    assert err.startswith("internal error: ZeroDivisionError: division by zero")
+    assert "Traceback" not in err

@@ -24,6 +24,7 @@ from .errors import UsageError
 from .output import clean_stale, inside, read_manifest, write_manifest
 from .workers import Done, Job, Renderer, Settings
 
+DEFAULT_LANGUAGE = "fr"  # the content model's default; workers warm up its hyphenation
 DEFAULT_EPOCH = (
     946_684_800  # 2000-01-01, ReportLab's invariant date, when SOURCE_DATE_EPOCH is unset
 )
@@ -86,7 +87,6 @@ def run(options: BuildOptions) -> Summary:
 
     from .checks import check
     from .content import load_content
-    from .content.model import Programme
     from .theme import DEFAULT_THEME, load_theme
 
     theme = load_theme(options.theme_file or DEFAULT_THEME)
@@ -94,9 +94,9 @@ def run(options: BuildOptions) -> Summary:
     settings = Settings(
         out, theme, epoch, options.formats, options.docx_template, options.pdf_standard, icc
     )
-    # Workers start warming up now, while this process reads and checks the content.
-    language = Programme.model_fields["language"].default
-    renderer = Renderer(settings, options.jobs, language)
+    # Workers start warming up now, while this process reads and checks the content. (Forked
+    # any earlier, they would compete with this process's imports for two cores.)
+    renderer = Renderer(settings, options.jobs, DEFAULT_LANGUAGE)
     try:
         content = load_content(options.content_dir)
         check(content, theme)

@@ -267,5 +267,18 @@ def template(target: Path, theme_file: Path | None, language: str) -> None:
     )
 
 
+def run() -> None:
+    """Entry point: a bug shows as one line naming it, not a traceback (CFSI_DEBUG=1 shows it)."""
+    try:
+        main()
+    except Exception as exc:
+        if os.environ.get("CFSI_DEBUG"):
+            raise
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} (CFSI_DEBUG=1 shows details)", err=True
+        )
+        sys.exit(3)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
