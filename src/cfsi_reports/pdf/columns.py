@@ -15,7 +15,7 @@ alone at the foot or head of a page, and a heading always has its text under it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,3 +213,25 @@ class KeepHeading(KeepTogether):
         ):
             return content
         return [self.FrameBreak(), *content]
+
+
+class LazySpread(Spread):
+    """A Spread whose columns are made when the layout first reaches it.
+
+    Only the action being laid out holds its flowables, which keeps the memory of a
+    brochure of hundreds of actions flat.
+    """
+
+    def __init__(
+        self,
+        make: Callable[[], tuple[Sequence[Flowable], Sequence[Flowable]]],
+        **kw: Any,
+    ) -> None:
+        super().__init__([], [], **kw)
+        self._make: Callable[[], tuple[Sequence[Flowable], Sequence[Flowable]]] | None = make
+
+    def _layout(self, aW: float, aH: float, force: bool) -> tuple[Column, Column]:
+        if self._make is not None:
+            side, main = self._make()
+            self.side, self.main, self._make = list(side), list(main), None
+        return super()._layout(aW, aH, force)

@@ -11,7 +11,7 @@ flowables draw untagged.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from reportlab.lib.enums import TA_RIGHT
@@ -74,6 +74,31 @@ class Factory:
                 yield
         finally:
             self._section = saved
+
+    def capture(self) -> Callable[[], AbstractContextManager[None]]:
+        """Return a context manager that reopens the current section later.
+
+        Flowables made inside it belong where they would have belonged now: a long
+        brochure makes an action's columns only when the layout reaches them.
+        """
+        key = self._section
+        element = self.tree.current if self.tree is not None and self.tagging else None
+
+        @contextmanager
+        def resume() -> Iterator[None]:
+            saved, self._section = self._section, key
+            if element is not None:
+                assert self.tree is not None
+                self.tree.push(element)
+            try:
+                yield
+            finally:
+                if element is not None:
+                    assert self.tree is not None
+                    self.tree.pop()
+                self._section = saved
+
+        return resume
 
     @contextmanager
     def group(self, role: str) -> Iterator[None]:

@@ -28,7 +28,7 @@ from ..i18n import Locale
 from ..present import ActionView, Fact, ProgrammeView
 from ..theme import MM, Theme
 from . import chart, images
-from .columns import Spread
+from .columns import LazySpread
 from .document import MirroredTemplate
 from .factory import Factory
 from .flowables import OutlineEntry, TocEntry, fill, markup, pdf_text
@@ -396,10 +396,15 @@ class Brochure:
             self._start(key)
             self.story += self._bottom(head, width, inner_h)
             self.story.append(FrameBreak())
+            resume = make.capture()
+
+            def columns(a: ActionView = a) -> tuple[list[Any], list[Any]]:
+                with resume():
+                    return self._sidebar(a), self._main(a)
+
             self.story.append(
-                Spread(
-                    self._sidebar(a),
-                    self._main(a),
+                LazySpread(
+                    columns,
                     side_width=g.side_width,
                     gap=g.side_gap,
                     padding=g.side_padding,
