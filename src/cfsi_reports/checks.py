@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from . import fonts, typography
 from .content.model import Content
 from .content.richtext import RichText
-from .errors import ConfigError, ContentError, Problem
+from .errors import ConfigError, ContentError, Problem, field_name, line_of
 from .theme import Theme
 
 
@@ -22,7 +22,9 @@ def check(content: Content, theme: Theme) -> None:
     try:
         locale = theme.locale(prog.language)
     except ConfigError as exc:
-        problems.append(Problem(prog._file, prog_line(content, "language"), "language", str(exc)))
+        problems.append(
+            Problem(prog._file, line_of(prog._lines, ("language",)), "language", str(exc))
+        )
         raise ContentError(problems) from None
     documents = [(prog._file, prog._lines, prog)] + [(a.file, a._lines, a) for a in content.actions]
     for file, lines, model in documents:
@@ -34,8 +36,8 @@ def check(content: Content, theme: Theme) -> None:
                 problems.append(
                     Problem(
                         file,
-                        _line(lines, path),
-                        _field(path),
+                        line_of(lines, path),
+                        field_name(path),
                         f"the fonts of the theme cannot draw {names}"
                         " (it would print as a blank box; replace or remove it)",
                     )
@@ -64,20 +66,3 @@ def _walk(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], 
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
             yield from _walk(item, (*path, i))
-
-
-def _line(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> int:
-    while path and path not in lines:
-        path = path[:-1]
-    return lines.get(path, 1)
-
-
-def prog_line(content: Content, *path: Any) -> int:
-    return _line(content.programme._lines, tuple(path))
-
-
-def _field(path: tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out

@@ -21,6 +21,21 @@ class Problem:
         )
 
 
+def field_name(path: tuple[str | int, ...]) -> str:
+    """Name a field the way messages do: `funding.granted`, `partners[3]` (items from 1)."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
+def line_of(lines: dict[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int:
+    """Return the line of `path`, or of its nearest ancestor that has one."""
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
 class CfsiError(Exception):
     """Base of every error a user may meet; never shown as a traceback."""
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ContentError, Problem
+from ..errors import ContentError, Problem, field_name
 from . import yamlsafe
 from .model import SLUG, Action, Content, Programme
 
@@ -74,7 +74,7 @@ def _load(base: Path, path: Path, model: type[M], problems: list[Problem]) -> M 
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             problems.append(
-                Problem(rel, located.line_of(loc), _field(loc), _message(err, model, loc))
+                Problem(rel, located.line_of(loc), field_name(loc), _message(err, model, loc))
             )
         return None
     obj._file = rel  # type: ignore[attr-defined]
@@ -116,18 +116,8 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
     try:
         return yamlsafe.parse(text)
     except yamlsafe.YamlError as exc:
-        problems.append(Problem(rel, exc.line, _field(exc.path), exc.message))
+        problems.append(Problem(rel, exc.line, field_name(exc.path), exc.message))
         return None
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 _MESSAGES = {

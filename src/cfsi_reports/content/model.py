@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import line_of
 from .richtext import RichText, parse
 
 _WS = re.compile(r"[ \t\r\n]+")
@@ -245,10 +246,7 @@ class Action(_Strict):
 
     def line(self, *path: str | int) -> int:
         """Return the line of a field in the content file."""
-        path_t = tuple(path)
-        while path_t and path_t not in self._lines:
-            path_t = path_t[:-1]
-        return self._lines.get(path_t, 1)
+        return line_of(self._lines, tuple(path))
 
 
 @dataclass(frozen=True)

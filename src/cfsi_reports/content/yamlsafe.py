@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import line_of
+
 try:  # LibYAML is several times faster; the pure-Python parser behaves the same.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -52,12 +54,7 @@ class Located:
 
     def line_of(self, path: Path) -> int:
         """Return the line of `path`, or of its nearest ancestor that exists."""
-        path = tuple(path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), 1)
+        return line_of(self.lines, tuple(path))
 
 
 def bad_character(text: str) -> str | None:
