@@ -568,9 +568,17 @@ def test_single_minimal_action_builds(single: Rendered) -> None:
     assert single.pages % 2 == 0  # the back cover is a left-hand page
 
 
-def test_back_cover_is_a_left_hand_page(seed_print: Rendered, edge: Rendered) -> None:
+def test_back_cover_is_a_left_hand_page(
+    seed_print: Rendered, seed_screen: Rendered, edge: Rendered
+) -> None:
+    # Print: whole sheets for saddle stitching (blank pages before the back cover).
     for rendered in (seed_print, edge):
-        assert rendered.pages % 2 == 0
+        assert rendered.pages % 4 == 0
+        title = rendered.content.programme.title
+        assert squash(title) in squash(text_of(rendered.path, rendered.pages))  # back cover last
+    # Screen: no blank page; the same numbering up to the back cover.
+    assert seed_screen.pages <= seed_print.pages
+    assert seed_print.pages - seed_screen.pages < 4
 
 
 # -- the theme is data -----------------------------------------------------------------------
@@ -728,3 +736,12 @@ def test_a_heading_never_ends_a_column(theme: Theme) -> None:
         last = column.placed[-1][0]
         assert last.role != "H2", height  # the heading went on with its paragraph
         assert all(p.role == "P" for p in column.rest[1:]), height
+
+
+def test_hyphenation_spares_names_and_short_pieces() -> None:
+    from cfsi_reports.pdf.styles import hyphenator
+
+    pairs = hyphenator("fr")
+    assert list(pairs("Genève")) == [] and list(pairs("d'Amérique")) == []
+    breaks = list(pairs("internationale"))
+    assert breaks and all(len(head) >= 3 and len(tail) >= 3 for head, tail in breaks)

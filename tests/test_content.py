@@ -92,3 +92,13 @@ def test_typography_binds_numbers_units_and_punctuation(presenter: Presenter) ->
         "\u202f; 25\u00a0mois\u202f?"
     )
     assert presenter.text("http://example.org 10:30") == "http://example.org 10:30"
+
+
+def test_a_short_last_word_of_a_title_is_tied() -> None:
+    from cfsi_reports.present import no_widow
+
+    assert no_widow("Des paniers paysans au jardin de Montauban") == (
+        "Des paniers paysans au jardin de\u00a0Montauban"
+    )
+    assert no_widow("Titre") == "Titre"
+    assert no_widow("Deux mots") == "Deux mots"  # nothing to gain on two words

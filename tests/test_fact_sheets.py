@@ -22,7 +22,7 @@ from PIL import Image
 from cfsi_reports.content import Content, load_content
 from cfsi_reports.content.richtext import ListBlock
 from cfsi_reports.docx import FactSheetRenderer, template_bytes
-from cfsi_reports.present import Presenter
+from cfsi_reports.present import Presenter, no_widow
 from cfsi_reports.theme import Theme
 from conftest import CONTENT, missing_lines, require_tool, run_tool, seed_lines, squash
 
@@ -149,7 +149,7 @@ def test_layout_uses_named_styles_and_headings(
         view = presenter.action(action, number)
         document = docx.Document(io.BytesIO(sheets[action.key]))
         paras = [(p.style.name, p.text) for p in document.paragraphs]
-        assert ("Title", view.title) in paras
+        assert ("Title", no_widow(view.title)) in paras
         headings = [text for style, text in paras if style == "Heading 1"]
         assert headings == [section.heading for section in view.sections]
         # The regions line, or the countries when the action names no regions.
@@ -267,7 +267,8 @@ def test_text_is_escaped_not_interpreted(content_copy: Path, theme: Theme) -> No
     content = load_content(content_copy)
     data = FactSheetRenderer(content, theme).render(content.action("echangeons"))
     document = docx.Document(io.BytesIO(data))
-    assert [p.text for p in document.paragraphs if p.style.name == "Title"] == [title]
+    titles = [p.text for p in document.paragraphs if p.style.name == "Title"]
+    assert [t.replace("\u00a0", " ") for t in titles] == [title]  # the last word is tied
     assert document.core_properties.title == title
 
 

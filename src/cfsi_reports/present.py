@@ -61,6 +61,7 @@ class ActionView:
     title: str
     regions: str | None
     countries: tuple[str, ...]
+    place: str | None  # the line above the title: the regions, or else the countries
     lead: str
     facts: tuple[Fact, ...]
     sections: tuple[Section, ...]
@@ -193,12 +194,15 @@ class Presenter:
                 text(action.photo.alt),
                 loc.format("photo_credit", credit=text(credit)) if credit else None,
             )
+        regions = text(action.regions) if action.regions else None
+        countries = tuple(ty.country_name(c, loc) for c in action.countries or ())
         return ActionView(
             number=number,
             slug=action.key,
             title=text(action.title),
-            regions=text(action.regions) if action.regions else None,
-            countries=tuple(ty.country_name(c, loc) for c in action.countries or ()),
+            regions=regions,
+            countries=countries,
+            place=regions or loc.format("list_join").join(countries) or None,
             lead=text(action.lead),
             facts=facts,
             sections=sections,
@@ -245,6 +249,14 @@ class Presenter:
         )
 
 
+def no_widow(title: str, longest: int = 12) -> str:
+    """Tie a title's short last word to the one before, so it never stands alone on a line."""
+    head, space, last = title.rpartition(" ")
+    if not space or len(last) > longest or " " not in head.strip():
+        return title
+    return f"{head}\u00a0{last}"
+
+
 def collation_key(name: str) -> tuple[str, str]:
     # Égypte sorts with E, as a French reader expects.
     stripped = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -253,7 +265,7 @@ def collation_key(name: str) -> tuple[str, str]:
 
 def plain_lines(view: ActionView, locale: Locale) -> list[str]:
     """Return every line of text of an action view, in reading order (for tests and checks)."""
-    lines = [view.regions] if view.regions else []
+    lines = [view.place] if view.place else []
     lines.append(view.title)
     for fact in view.facts:
         lines.append(fact.heading)

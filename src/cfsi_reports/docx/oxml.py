@@ -43,6 +43,9 @@ _SETTINGS_AFTER_COMPAT = (
 _RPR_AFTER_LANG = ("eastAsianLayout", "specVanish", "oMath")
 
 
+KEEP_ROW_LINES = 8  # a key-facts row of at most this many paragraphs never splits
+
+
 def mm(value: float) -> int:
     """Return millimetres in twentieths of a point (twips)."""
     return round(value * MM_TWIPS)
@@ -143,7 +146,7 @@ def field(instruction: str, shown: str = "1") -> list[etree._Element]:
 def table(
     style_id: str, widths: Sequence[int], rows: Sequence[Sequence[Sequence[etree._Element]]]
 ) -> etree._Element:
-    """Return a fixed-width table in a table style; rows never split across pages."""
+    """Return a fixed-width table in a table style; short rows never split across pages."""
     look = {"val": "0080", "firstRow": 0, "lastRow": 0, "firstColumn": 1, "lastColumn": 0}
     tbl = el(
         "w:tbl",
@@ -159,7 +162,10 @@ def table(
         el("w:tblGrid", None, *(el("w:gridCol", {"w": w}) for w in widths)),
     )
     for cells in rows:
-        tr = el("w:tr", None, el("w:trPr", None, el("w:cantSplit")))
+        # A short row stays whole; a long one (200 partners) may split, or the whole table
+        # would be pushed to the next page and leave the first one empty.
+        short = max((len(content) for content in cells), default=0) <= KEEP_ROW_LINES
+        tr = el("w:tr", None, el("w:trPr", None, *([el("w:cantSplit")] if short else [])))
         for width, content in zip(widths, cells, strict=True):
             tc = el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"})))
             tc.extend(content)

@@ -16,7 +16,7 @@ from .. import photos
 from ..content.model import Action, Content
 from ..content.richtext import Block, Para
 from ..errors import ConfigError, RenderError
-from ..present import ActionView, Entry, Fact, Presenter, Section
+from ..present import ActionView, Entry, Fact, Presenter, Section, no_widow
 from ..theme import Theme
 from . import oxml
 from .oxml import paragraph, run
@@ -64,10 +64,11 @@ class FactSheetRenderer:
         view = self._present.action(action, number)
         document = self._template.open()
         body: list[etree._Element] = []
-        if view.regions or view.countries:
-            kicker = view.regions or self._locale.format("list_join").join(view.countries)
+        if view.place:
+            kicker = view.place
             body.append(self._para("Subtitle", kicker))
-        body.append(self._para("Title", view.title))
+        # Word does not balance lines: keep a short last word with the one before.
+        body.append(self._para("Title", no_widow(view.title)))
         body.append(self._facts(view.facts))
         if view.photo is not None:
             body.extend(self._photo(document, view))

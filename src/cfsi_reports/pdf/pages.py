@@ -335,8 +335,8 @@ class Brochure:
         ns = self.styles.text("action_number")
         font = self.styles.font(ns.family, ns.bold, ns.italic)
         number = f'<font name="{font}" size="{ns.size}">{number}</font>'
-        if a.regions:
-            number = fill(self._pattern("action_kicker"), number=number, regions=markup(a.regions))
+        if a.place:
+            number = fill(self._pattern("action_kicker"), number=number, regions=markup(a.place))
         return [
             make.para(number, "action_regions", raw=True),
             make.para(a.title, "action_title", "H1", outline=outline, balance=True),
@@ -479,11 +479,15 @@ class Brochure:
             [self._frame("blank", g.inside, g.bottom, g.text_width(), g.text_height)],
             self.furniture.blank(),
         )
-        # The back cover is a left-hand (even) page: when the page being filled is even,
-        # a blank page comes first. Decided during the layout, so one pass is enough.
+        # The back cover is the last page of a whole number of sheets: for print, the page
+        # count is a multiple of `page_multiple` (4 for a saddle-stitched brochure), blank
+        # pages coming before the back cover; on screen, no blank page. Each DocIf adds a
+        # blank page while the back cover would not be last, decided during the layout.
         # (A page that holds nothing is not emitted, hence the tiny spacer.)
-        blank = [NextPageTemplate("blank"), PageBreak(), Spacer(1, 1)]
-        self.story.append(DocIf("doc.page % 2 == 0", blank))
+        multiple = 1 if self.screen else int(self.theme.page.get("page_multiple", 2))
+        for _ in range(multiple - 1):
+            blank = [NextPageTemplate("blank"), PageBreak(), Spacer(1, 1)]
+            self.story.append(DocIf(f"(doc.page + 1) % {multiple} != 0", blank))
         width, height = g.text_width(), g.text_height
         self._template(
             "back", [self._frame("back", g.inside, g.bottom, width, height)], self.furniture.back()

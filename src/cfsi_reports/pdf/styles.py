@@ -51,15 +51,19 @@ def allow_french_words() -> None:
 def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]]:
     """Return the hyphenation points of a language, never at a hyphen the text already has.
 
-    A line that ends with a real hyphen reads back wrong: text extraction (pdftotext,
+    Proper names (a capital first letter) are never broken. A line that ends with a
+    real hyphen reads back wrong: text extraction (pdftotext,
     screen readers) takes a line-end hyphen for an added one and drops it, so
     `Ile-de-France` would come back as `Ile-deFrance`.
     """
     import pyphen
 
-    dictionary = pyphen.Pyphen(lang=language)
+    # Three letters at least on each side of a break: no "co-", "dé-" or "L'es-".
+    dictionary = pyphen.Pyphen(lang=language, left=3, right=3)
 
     def pairs(word: str) -> Iterator[tuple[str, str]]:
+        if re.split("['\u2019]", word)[-1][:1].isupper():  # a name (Genève, d'Amérique)
+            return
         for head, tail in dictionary.iterate(word):
             if not head.endswith("-") and not tail.startswith("-"):
                 yield head, tail
