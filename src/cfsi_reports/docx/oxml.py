@@ -339,7 +339,7 @@ def abstract_numbering(
                 val("w:lvlText", text.replace("%1", f"%{level + 1}")),
                 val("w:lvlJc", "left"),
                 paragraph_properties(indent={"left": indent * (level + 1), "hanging": indent}),
-                run_properties(font=font, colour=colour),
+                run_properties(font=font, bold=True, colour=colour),  # a mark that shows
             )
         )
     return definition
