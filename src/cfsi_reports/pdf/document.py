@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -90,6 +91,9 @@ class BrochureDoc(BaseDocTemplate):
         )
         self.epoch = epoch
         self.keepTogetherClass = KeepHeading
+        # Streams in plain Flate, without ReportLab's ASCII85 layer: smaller, faster, and
+        # finish() controls their last byte (qpdf drops the layer and would expose it).
+        rl_config.useA85 = 0
         self.pages_of: dict[str, int] = {}
 
     def beforeDocument(self) -> None:

@@ -43,12 +43,20 @@ def _is_content(obj: pikepdf.Stream, contents: set[tuple[int, int]]) -> bool:
     return obj.objgen in contents or obj.get("/Subtype") == Name.Form
 
 
+def _only_flate(obj: pikepdf.Stream) -> bool:
+    filters = obj.get("/Filter")
+    if isinstance(filters, Array):
+        filters = filters[0] if len(filters) == 1 else None
+    return filters == Name.FlateDecode
+
+
 def _fix_cr_streams(pdf: pikepdf.Pdf) -> int:
     """Change every stream whose data ends with CR so that it does not; return how many.
 
     Flate data ends with the Adler-32 of the content, so one stream in 256 ends with CR.
-    A content stream gets a trailing newline (the same drawing, another checksum); any
-    other stream (a font, an image) gets an ASCIIHex layer on top of its filters.
+    Streams qpdf would compress at save time are compressed here first, so that every
+    stream's final bytes are known. A content stream then ending with CR gets a trailing
+    newline (the same drawing, another checksum); any other stream an ASCIIHex layer.
     """
     contents = set()
     for page in pdf.pages:
@@ -57,10 +65,14 @@ def _fix_cr_streams(pdf: pikepdf.Pdf) -> int:
             contents.add(item.objgen)
     count = 0
     for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Stream) or not obj.read_raw_bytes().endswith(b"\r"):
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Type") == Name.Metadata:
+            continue  # XMP metadata stays uncompressed text (PDF/A)
+        if "/Filter" not in obj:
+            obj.write(zlib.compress(obj.read_bytes()), filter=Name.FlateDecode)
+        if not obj.read_raw_bytes().endswith(b"\r"):
             continue
         count += 1
-        if _is_content(obj, contents) and obj.get("/Filter") == Name.FlateDecode:
+        if _is_content(obj, contents) and _only_flate(obj):
             data = obj.read_bytes()
             while True:
                 data += b"\n"
