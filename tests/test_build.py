@@ -226,3 +226,76 @@ def test_killed_build_leaves_documents_whole(content_copy: Path, tmp_path: Path)
     code, text = build("--content", str(content_copy), "--output", str(out))
     assert code == 0, text
     assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
+def test_switching_settings_and_back_rebuilds(tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    assert build("--output", str(out), "--only", "banane")[0] == 0
+    first = snapshot(out)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    code, text = build("--output", str(out), "--only", "banane")
+    assert "1 written" in text and snapshot(out) != first
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    code, text = build("--output", str(out), "--only", "banane")
+    assert code == 0 and "1 written" in text  # not "unchanged": the file was rewritten since
+    assert snapshot(out) == first
+
+
+def test_a_crafted_or_broken_manifest_is_ignored(tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "out"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    assert build("--output", str(out), "--format", "docx")[0] == 0
+    manifest = out / ".cfsi-manifest.json"
+    data = json.loads(manifest.read_text())
+    data["documents"]["fact-sheets/../../victim.txt"] = {"sha256": "x", "size": 1}
+    manifest.write_text(json.dumps(data))
+    assert build("--output", str(out), "--format", "docx", "--force")[0] == 0
+    assert victim.read_text() == "keep me"
+    manifest.write_text('{"requests": [], "documents": []}')
+    code, text = build("--output", str(out), "--format", "docx")
+    assert code == 0, text
+
+
+def test_editing_the_locale_rebuilds(tmp_path: Path) -> None:
+    styles = tmp_path / "styles"
+    shutil.copytree(Path("styles"), styles)
+    out = tmp_path / "out"
+    theme = str(styles / "theme.yaml")
+    assert build("--output", str(out), "--only", "banane", "--theme", theme)[0] == 0
+    locale = styles / "locale" / "fr.yaml"
+    locale.write_text(locale.read_text(encoding="utf-8").replace("Porteur du projet", "Porteur"))
+    code, text = build("--output", str(out), "--only", "banane", "--theme", theme)
+    assert code == 0 and "1 written" in text
+
+
+def test_source_date_epoch_out_of_range_is_a_usage_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000000")
+    code, text = build("--output", str(tmp_path / "out"), "--only", "banane")
+    assert code == 2 and "SOURCE_DATE_EPOCH" in text
+
+
+def test_a_failure_in_a_worker_names_its_document(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    (content_copy / "photos").mkdir()
+    Image.new("RGB", (40, 30), "green").save(content_copy / "photos/p.jpg")
+    path = content_copy / "actions/03-banane.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "photo:\n  file: photos/p.jpg\n  alt: une photo\n",
+        encoding="utf-8",
+    )
+    theme = tmp_path / "styles"
+    shutil.copytree(Path("styles"), theme)
+    spec = theme / "theme.yaml"
+    # A theme whose photo settings are missing breaks the renderers, not the validation.
+    spec.write_text(spec.read_text(encoding="utf-8").replace("  photo: {max_height", "  x: {y"))
+    out = tmp_path / "out"
+    args = ["--content", str(content_copy), "--output", str(out), "--theme", str(spec)]
+    code, text = build(*args, "--jobs", "2", "--format", "pdf")
+    assert code == 3, text
+    assert "brochure" in text and "BrokenProcessPool" not in text

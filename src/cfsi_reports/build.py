@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ DEFAULT_EPOCH = (
 BROCHURE = "brochure.pdf"
 SCREEN = "brochure-screen.pdf"
 SHEETS = "fact-sheets"
+SHEET_NAME = re.compile(r"^fact-sheets/[a-z0-9]+(?:-[a-z0-9]+)*\.docx$")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,12 @@ def epoch_from_env() -> int:
         epoch = int(value)
     except ValueError:
         raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
-    return max(epoch, 315_532_800)  # zip timestamps start in 1980
+    # Zip entries can only date from 1980 to 2107, and documents carry the same date.
+    if not 315_532_800 <= epoch <= 4_354_819_198:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={value} is outside 1980-2107 (expected seconds since 1970)"
+        )
+    return epoch
 
 
 def run(options: BuildOptions) -> Summary:
@@ -81,7 +88,7 @@ def run(options: BuildOptions) -> Summary:
     manifest = read_manifest(out)
     if not options.force and _unchanged(out, manifest, request, quick):
         names = manifest["requests"][request]["documents"]
-        summary = Summary(skipped=list(names), seconds=time.perf_counter() - started)
+        summary = Summary(skipped=sorted(names), seconds=time.perf_counter() - started)
         _report(summary, options)
         return summary
 
@@ -97,12 +104,15 @@ def run(options: BuildOptions) -> Summary:
     # Workers start warming up now, while this process reads and checks the content. (Forked
     # any earlier, they would compete with this process's imports for two cores.)
     renderer = Renderer(settings, options.jobs, DEFAULT_LANGUAGE)
+    failed = True
     try:
         content = load_content(options.content_dir)
         check(content, theme)
-        return _build(options, manifest, request, quick, content, renderer, started)
+        summary = _build(options, manifest, request, quick, content, renderer, started)
+        failed = False
+        return summary
     finally:
-        renderer.close()
+        renderer.close(failed)
 
 
 def _build(
@@ -155,10 +165,19 @@ def _build(
         manifest["tool"] = __version__
         write_manifest(out, manifest)
     _remove_orphans(out, options, jobs, entries)
-    manifest.setdefault("requests", {})[request] = {
-        "inputs": quick,
-        "documents": [j.name for j in jobs],
+    # Only the requests whose documents are all still as they left them stay recorded.
+    requests = {
+        key: value
+        for key, value in manifest.get("requests", {}).items()
+        if all(
+            entries.get(name, {}).get("sha256") == sha for name, sha in value["documents"].items()
+        )
     }
+    requests[request] = {
+        "inputs": quick,
+        "documents": {j.name: entries[j.name]["sha256"] for j in jobs if j.name in entries},
+    }
+    manifest["requests"] = requests
     write_manifest(out, manifest)
     summary.seconds = time.perf_counter() - started
     _report(summary, options)
@@ -172,6 +191,7 @@ def _plan(
     options: BuildOptions, content: Any, theme: Any, epoch: int, icc: Path | None
 ) -> list[Job]:
     common = _digest(
+        _environment(),
         _code_stamp(),
         _version("reportlab"),
         _version("python-docx"),
@@ -213,20 +233,27 @@ def _current(out: Path, entry: dict[str, Any] | None, job: Job) -> bool:
 
 def _intact(path: Path, entry: dict[str, Any]) -> bool:
     try:
-        if path.stat().st_size != entry.get("size"):
+        if entry.get("size") is not None and path.stat().st_size != entry.get("size"):
             return False
-        return hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest() == entry.get("sha256")
     except OSError:
         return False
 
 
 def _unchanged(out: Path, manifest: dict[str, Any], request: str, quick: str) -> bool:
-    """Tell whether the same request on the same inputs already built intact documents."""
+    """Tell whether the same request on the same inputs built the documents now on disk.
+
+    Each request records the hash of every document it left; another request that
+    rewrote one of them (another theme, another date) makes this one build again.
+    """
     previous = manifest.get("requests", {}).get(request)
     if not previous or previous.get("inputs") != quick or manifest.get("tool") != __version__:
         return False
-    entries = manifest.get("documents", {})
-    return all(_intact(out / name, entries.get(name, {})) for name in previous["documents"])
+    left = previous.get("documents", {})
+    return bool(left) and all(
+        _intact(out / name, {"sha256": sha, "size": None}) for name, sha in left.items()
+    )
 
 
 def _request_key(options: BuildOptions, epoch: int) -> str:
@@ -242,20 +269,43 @@ def _request_key(options: BuildOptions, epoch: int) -> str:
 
 
 def _quick_digest(options: BuildOptions) -> str:
-    """Hash every input file without parsing anything: the fast no-op path."""
-    from .theme import DEFAULT_THEME
+    """Hash every input without parsing the content: the fast no-op path."""
+    from .theme import DEFAULT_THEME, locale_dir_of
 
     theme_file = (options.theme_file or DEFAULT_THEME).resolve()
-    files = [theme_file, *sorted((theme_file.parent / "locale").glob("*.yaml"))]
-    if options.content_dir.is_dir():
-        files += sorted(p for p in options.content_dir.rglob("*") if p.is_file())
+    files = [theme_file, *sorted(locale_dir_of(theme_file).rglob("*.yaml"))]
+    root = options.content_dir.resolve()
+    if root.is_dir():
+        # Links that leave the content folder are refused by the loader: not read here.
+        files += sorted(
+            p for p in root.rglob("*") if p.is_file() and p.resolve().is_relative_to(root)
+        )
     for extra in (options.docx_template, options.icc):
         if extra is not None:
             files.append(extra)
-    parts: list[bytes | str] = [_code_stamp()]
+    parts: list[bytes | str] = [_code_stamp(), _environment()]
     for path in files:
-        parts += [str(path), _file_bytes(path)]
+        parts += [str(path), _file_hash(path)]
     return _digest(*parts)
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def _environment() -> str:
+    """Identify Python and every installed requirement: an upgrade rebuilds everything."""
+    names = ["cfsi-reports"]
+    try:
+        requirements = metadata.requires("cfsi-reports") or []
+    except metadata.PackageNotFoundError:
+        requirements = []
+    names += [re.split(r"[ ;<>=!~\[]", r, maxsplit=1)[0] for r in requirements]
+    return _digest(sys.version, *(f"{n}={_version(n)}" for n in sorted(set(names))))
 
 
 def _remove_orphans(
@@ -266,9 +316,11 @@ def _remove_orphans(
         return
     planned = {j.name for j in jobs}
     for name in list(entries):
-        if name.startswith(f"{SHEETS}/") and name not in planned:
+        if name in planned or not SHEET_NAME.match(name):
+            continue
+        if inside(out, out / name):  # only a fact sheet of ours, never anything else
             (out / name).unlink(missing_ok=True)
-            del entries[name]
+        del entries[name]
 
 
 def _icc(options: BuildOptions) -> Path:

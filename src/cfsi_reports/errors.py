@@ -51,6 +51,9 @@ class ContentError(CfsiError):
         self.problems = sorted(set(problems), key=_problem_key)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        return (type(self), (self.problems,))  # crosses from a worker process intact
+
 
 class ConfigError(CfsiError):
     """A theme, locale or template file is unusable."""
@@ -73,6 +76,9 @@ class RenderError(CfsiError):
         self.document = document
         self.reason = reason
         super().__init__(f"{document}: {reason}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.document, self.reason))  # crosses from a worker intact
 
 
 def _problem_key(p: Problem) -> tuple[str, int, str, str]:

@@ -41,12 +41,22 @@ def clean_stale(folder: Path) -> int:
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
-    """Return the manifest of the previous build, or an empty one."""
+    """Return the manifest of the previous build, or an empty one if it is not ours."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    documents = data.get("documents") if isinstance(data, dict) else None
+    requests = data.get("requests", {}) if isinstance(data, dict) else None
+    shapes_ok = (
+        isinstance(documents, dict)
+        and all(isinstance(k, str) and isinstance(v, dict) for k, v in documents.items())
+        and isinstance(requests, dict)
+        and all(
+            isinstance(v, dict) and isinstance(v.get("documents"), dict) for v in requests.values()
+        )
+    )
+    return data if shapes_ok else {}
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:

@@ -140,6 +140,16 @@ class Theme:
 _STYLE_FIELDS = {f.name for f in fields(TextStyle)} - {"name"}
 
 
+def locale_dir_of(theme_file: Path) -> Path:
+    """Return the locale folder a theme file names, without loading the whole theme."""
+    try:
+        raw = yaml.safe_load(theme_file.read_text(encoding="utf-8"))
+        name = str(raw.get("locale_dir", "locale"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        name = "locale"
+    return (theme_file.parent / name).resolve()
+
+
 def _styles(
     raw: dict[str, Any], where: str, parent: dict[str, TextStyle] | None = None
 ) -> dict[str, TextStyle]:
@@ -218,7 +228,7 @@ def load_theme(path: Path = DEFAULT_THEME) -> Theme:
             docx_character_styles=_styles(
                 docx.get("character_styles", {}), f"{path}: docx.character_styles"
             ),
-            locale_dir=(path.parent / str(raw.get("locale_dir", "locale"))).resolve(),
+            locale_dir=locale_dir_of(path),
             raw_hash=_digest(text),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -158,10 +158,15 @@ class Renderer:
             for future in [self.pool.submit(os.getpid) for _ in range(jobs)]:
                 future.add_done_callback(lambda f: None)
 
-    def close(self) -> None:
-        """Stop the workers."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, failed: bool = False) -> None:
+        """Stop the workers; after a failure, without waiting for their warm-up."""
+        if self.pool is None:
+            return
+        if failed:
+            # Python 3.14 has terminate_workers(); until then the pool's own process table.
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     def run(self, todo: list[Job], content: Any) -> Iterator[Done]:
         """Yield each finished document; raise the first failure after the others finish."""

@@ -17,8 +17,9 @@ def warm_up(theme: Theme, language: str) -> None:
     from . import document, pages, tagging  # noqa: F401  (imported for their cost)
     from .styles import Styles, hyphenator
 
-    Styles(theme, screen=False, language=language)
-    hyphenator(language.replace("-", "_"))
+    tag = theme.locale(language).tag  # what a render asks for: fr-FR, not fr
+    Styles(theme, screen=False, language=tag)
+    hyphenator(tag.replace("-", "_"))
 
 
 def render_brochure(
