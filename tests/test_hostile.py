@@ -193,3 +193,41 @@ def test_vietnamese_and_french_are_covered(content_copy: Path) -> None:
     )
     path.write_text(text, encoding="utf-8")
     check(load_content(content_copy), load_theme())
+
+
+def test_long_runs_of_spaces_are_read_quickly(content_copy: Path) -> None:
+    from cfsi_reports.checks import check
+    from cfsi_reports.theme import load_theme
+
+    path = content_copy / ACTION
+    runs = ("\u00a0" * 20_000 + "x ") * 10 + " " * 20_000 + "»"
+    text = path.read_text(encoding="utf-8").replace(
+        "lead: Batik International", f'lead: "Batik{runs}"'
+    )
+    path.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    check(load_content(content_copy), load_theme())
+    assert time.perf_counter() - started < 5  # quadratic rules would take minutes
+
+
+def test_a_truncated_photo_is_refused_by_validation(content_copy: Path) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(buffer, "JPEG")
+    (content_copy / "photos").mkdir()
+    (content_copy / "photos/coupee.jpg").write_bytes(buffer.getvalue()[:4000])
+    with open(content_copy / ACTION, "a", encoding="utf-8") as handle:
+        handle.write("photo:\n  file: photos/coupee.jpg\n  alt: une photo\n")
+    found = problems(content_copy)
+    assert any("not a readable image" in p for p in found), found
+
+
+def test_a_flood_of_values_is_refused_before_it_is_built(content_copy: Path) -> None:
+    (content_copy / ACTION).write_text(
+        "partners: [" + ", ".join(["p"] * 120_000) + "]\n", encoding="utf-8"
+    )
+    found = refused_quickly(content_copy, limit_s=2, limit_mb=64)
+    assert any("more than" in p and "values" in p for p in found), found

@@ -10,19 +10,22 @@ from .i18n import Locale, Typography
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
-_BREAKABLE_BEFORE = r"[ \t\u00a0\u202f]+"
 
 
 @cache
 def _rules(typo: Typography) -> tuple[tuple[re.Pattern[str], str], ...]:
     rules: list[tuple[re.Pattern[str], str]] = []
+    # A run of spaces is matched from its start only, and never given back: linear time
+    # even on a line of thousands of spaces (pasted text, a hostile file).
+    run = r"(?<![ \t\u00a0\u202f])[ \t\u00a0\u202f]++"
     for mark, space in typo.space_before:
         # Only spaces already typed become unbreakable: `http://` and `10:30` stay as they are.
-        rules.append((re.compile(_BREAKABLE_BEFORE + re.escape(mark)), space + mark))
+        rules.append((re.compile(run + re.escape(mark)), space + mark))
     if typo.quote_space:
         q_open, q_close, space = typo.quote_open, typo.quote_close, typo.quote_space
-        rules.append((re.compile(re.escape(q_open) + r"[ \t\u00a0\u202f]*"), q_open + space))
-        rules.append((re.compile(r"[ \t\u00a0\u202f]*" + re.escape(q_close)), space + q_close))
+        rules.append((re.compile(re.escape(q_open) + r"[ \t\u00a0\u202f]*+"), q_open + space))
+        closing = r"(?:(?<![ \t\u00a0\u202f])[ \t\u00a0\u202f]++)?" + re.escape(q_close)
+        rules.append((re.compile(closing), space + q_close))
     if typo.group_separator.strip() == "":
         # 4 130, 300 000: the spaces inside a grouped number must not break.
         rules.append((re.compile(r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?![\d,])"), "GROUP"))

@@ -241,6 +241,11 @@ def _check_photo(base: Path, action: Action, problems: list[Problem]) -> None:
         with Image.open(candidate) as image:
             kind, pixels = image.format, image.width * image.height
             image.verify()
+        if pixels <= MAX_PHOTO_PIXELS:
+            # verify() reads no pixel data: decode it (JPEG at 1/8 scale) to find truncation.
+            with Image.open(candidate) as image:
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         problems.append(Problem(*where, f"{name!r} is not a readable image ({exc})"))
         return

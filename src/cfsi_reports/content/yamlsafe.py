@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 16
-MAX_NODES = 100_000
+MAX_NODES = 20_000  # the largest seed action holds about 60
 
 Path = tuple[str | int, ...]
 
@@ -97,8 +97,15 @@ def _prescan(text: str) -> None:
     """Refuse aliases, deep nesting and several documents before composing."""
     depth = 0
     documents = 0
+    values = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+                values += 1
+                if values > MAX_NODES:  # before compose() builds them all in memory
+                    raise YamlError(
+                        event.start_mark.line + 1, f"more than {MAX_NODES} values in one file"
+                    )
             if isinstance(event, yaml.AliasEvent):
                 raise YamlError(
                     event.start_mark.line + 1,
