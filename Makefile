@@ -34,4 +34,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf output/fact-sheets output/*.pdf output/.manifest.json
+	rm -rf output/fact-sheets output/*.pdf output/.cfsi-manifest.json output/.cfsi-lock

@@ -43,7 +43,7 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".cfsi-manifest.json"
+        if p.is_file() and not p.name.startswith(".cfsi-")  # not the manifest or the lock
     }
 
 
@@ -299,3 +299,16 @@ def test_a_failure_in_a_worker_names_its_document(
     code, text = build(*args, "--jobs", "2", "--format", "pdf")
     assert code == 3, text
     assert "brochure" in text and "BrokenProcessPool" not in text
+
+
+def test_two_builds_never_write_the_same_folder_at_once(tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".cfsi-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        code, text = build("--output", str(out), "--only", "banane")
+    assert code == 2 and "another build is writing" in text
+    assert not (out / "fact-sheets").exists()
+    assert build("--output", str(out), "--only", "banane")[0] == 0

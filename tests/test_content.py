@@ -102,3 +102,10 @@ def test_a_short_last_word_of_a_title_is_tied() -> None:
     )
     assert no_widow("Titre") == "Titre"
     assert no_widow("Deux mots") == "Deux mots"  # nothing to gain on two words
+
+
+def test_plural_labels_follow_the_language_rule(presenter: Presenter) -> None:
+    loc = presenter.locale
+    assert loc.label("expected_results", 0) == "Résultat attendu"  # French: 0 is singular
+    assert loc.label("expected_results", 1) == "Résultat attendu"
+    assert loc.label("expected_results", 2) == "Résultats attendus"

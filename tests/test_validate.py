@@ -205,3 +205,9 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith("internal error: ZeroDivisionError: division by zero")
     assert "Traceback" not in err
+
+
+def test_new_knows_the_slug_a_file_name_gives(content_copy: Path) -> None:
+    (content_copy / "actions/03-banane.yaml").rename(content_copy / "actions/03-Banane.yaml")
+    code, out = run("new", "banane", "--content", str(content_copy))
+    assert code == 2 and "already exists" in out

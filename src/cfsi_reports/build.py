@@ -22,7 +22,7 @@ import click
 
 from . import __version__
 from .errors import UsageError
-from .output import clean_stale, inside, read_manifest, write_manifest
+from .output import clean_stale, exclusive, inside, read_manifest, write_manifest
 from .workers import Done, Job, Renderer, Settings
 
 DEFAULT_LANGUAGE = "fr"  # the content model's default; workers warm up its hyphenation
@@ -138,7 +138,26 @@ def _build(
 
         FactSheetRenderer(content, settings.theme, template=options.docx_template)
 
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the output folder {out}: {exc.strerror}") from None
+    with exclusive(out):
+        return _write(options, manifest, request, quick, content, renderer, started)
+
+
+def _write(
+    options: BuildOptions,
+    manifest: dict[str, Any],
+    request: str,
+    quick: str,
+    content: Any,
+    renderer: Renderer,
+    started: float,
+) -> Summary:
+    """With the output folder held: plan, render what is out of date, record."""
+    out = options.output_dir
+    settings = renderer.settings
     clean_stale(out)
     jobs = _plan(options, content, settings.theme, settings.epoch, settings.icc)
     for job in jobs:

@@ -123,11 +123,11 @@ def list_actions(content_dir: Path, theme_file: Path | None) -> None:
     from .present import collation_key
 
     names = sorted((ty.country_name(c, loc) for c in t.countries), key=collation_key)
-    home = "FR" in t.countries
     summary = f"{len(t.countries)} countries"
-    if home:
-        summary += f": France and {len(t.countries) - 1} other"
-        summary += "s" if len(t.countries) != 2 else ""
+    if loc.home in t.countries:  # the locale's home country, counted apart as the intro does
+        others = len(t.countries) - 1
+        summary += f": {ty.country_name(loc.home, loc)} and {others} other"
+        summary += "s" if others != 1 else ""
     click.echo(f"\n{summary} ({', '.join(names)})")
 
 

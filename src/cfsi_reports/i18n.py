@@ -30,6 +30,7 @@ class Locale:
     """Labels and formats of one language."""
 
     tag: str
+    home: str | None  # the country the programme counts apart ("France and 16 countries")
     babel: str
     labels: dict[str, Any]
     formats: dict[str, Any]
@@ -42,21 +43,33 @@ class Locale:
             value = self.labels[key]
         except KeyError:
             raise ConfigError(f"{self.path}: labels.{key}: missing label") from None
-        return _plural(value, count)
+        return self._plural(value, count)
 
     def format(self, key: str, count: int | None = None, **values: Any) -> str:
         """Return the format `key` filled with `values`."""
         try:
-            pattern = _plural(self.formats[key], count)
+            pattern = self._plural(self.formats[key], count)
         except KeyError:
             raise ConfigError(f"{self.path}: formats.{key}: missing format") from None
         return pattern.format(**values)
 
+    def _plural(self, value: Any, count: int | None) -> str:
+        if not isinstance(value, dict):
+            return str(value)
+        # The language's own rule (CLDR): in French 0 is singular, as 1 is.
+        form = _plural_form(self.babel, count) if count is not None else "other"
+        return str(value.get(form, value["other"]))
 
-def _plural(value: Any, count: int | None) -> str:
-    if isinstance(value, dict):
-        return str(value["one"] if count == 1 else value["other"])
-    return str(value)
+
+@cache
+def _rules(babel_locale: str) -> Any:
+    from babel import Locale as BabelLocale
+
+    return BabelLocale.parse(babel_locale).plural_form
+
+
+def _plural_form(babel_locale: str, count: int) -> str:
+    return str(_rules(babel_locale)(count))
 
 
 def available(locale_dir: Path) -> list[str]:
@@ -83,6 +96,7 @@ def load(path: Path) -> Locale:
         quotes = typo.get("quotes", {})
         return Locale(
             tag=str(raw["language"]),
+            home=str(raw.get("home_country", "")).upper() or None,
             babel=str(raw.get("babel", raw["language"])).replace("-", "_"),
             labels=dict(raw["labels"]),
             formats=dict(raw["formats"]),

@@ -6,11 +6,15 @@ import contextlib
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .errors import UsageError
+
 TMP_MARK = ".tmp-"
 MANIFEST = ".cfsi-manifest.json"
+LOCK = ".cfsi-lock"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -27,6 +31,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+@contextlib.contextmanager
+def exclusive(folder: Path) -> Iterator[None]:
+    """Hold the output folder for one build: a second build waits for no one, it stops."""
+    import fcntl
+
+    with open(folder / LOCK, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UsageError(
+                f"another build is writing to {folder}; try again when it ends"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def clean_stale(folder: Path) -> int:

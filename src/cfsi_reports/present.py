@@ -218,7 +218,7 @@ class Presenter:
         totals = content.totals
         names = sorted((ty.country_name(c, loc) for c in totals.countries), key=collation_key)
         # The programme speaks of "France and 16 countries": count the others, note France.
-        home = "FR" in totals.countries
+        home = loc.home is not None and loc.home in totals.countries
         others = len(totals.countries) - (1 if home else 0)
         figures = (
             Figure("actions", str(totals.actions), loc.label("overview_actions", totals.actions)),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .content import yamlsafe
+from .content.loader import file_slug
 from .content.model import MAX_SLUG, SLUG
 from .errors import UsageError
 from .output import write_atomic
@@ -12,6 +14,15 @@ from .theme import STYLES_DIR
 
 # The action template of each language, commented for the people who fill it in.
 TEMPLATES = STYLES_DIR / "templates"
+
+
+def _declared_slug(path: Path) -> str | None:
+    """Return the `slug:` an action file declares, read as the loader reads it."""
+    try:
+        data = yamlsafe.parse(path.read_text(encoding="utf-8-sig")).data
+    except (OSError, UnicodeDecodeError, yamlsafe.YamlError):
+        return None
+    return data.get("slug") if isinstance(data, dict) else None
 
 
 def new_action(content_dir: Path, slug: str, language: str = "fr") -> Path:
@@ -26,9 +37,7 @@ def new_action(content_dir: Path, slug: str, language: str = "fr") -> Path:
     existing = sorted(actions.glob("*.y*ml")) if actions.is_dir() else []
     numbers = [int(m.group(1)) for p in existing if (m := re.match(r"^(\d+)", p.name))]
     for path in existing:
-        if re.sub(r"^\d+[-_. ]*", "", path.stem) == slug or f"slug: {slug}\n" in path.read_text(
-            encoding="utf-8", errors="replace"
-        ):
+        if _declared_slug(path) == slug or file_slug(path) == slug:
             raise UsageError(f"an action with the slug {slug!r} already exists: {path}")
     number = max(numbers, default=0) + 1
     width = max(2, len(str(number)))

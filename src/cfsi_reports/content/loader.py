@@ -99,7 +99,11 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
             Problem(rel, 0, "", f"is {size / 1e6:.1f} MB (content files are at most 1 MB)")
         )
         return None
-    raw = real.read_bytes()
+    try:
+        raw = real.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(rel, 0, "", f"cannot be read ({exc.strerror})"))
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -180,17 +184,22 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def file_slug(path: Path) -> str:
+    """Return the slug a file name gives: `02-Maraîchage.yaml` gives `maraichage`."""
+    match = _PREFIX.match(path.stem)
+    return _slugify(match.group(2) if match and match.group(2) else path.stem)
+
+
 def _defaults(actions: list[Action], problems: list[Problem]) -> list[Action]:
     """Fill slug and order from the file name, then check slugs are unique."""
     out: list[Action] = []
     seen: dict[str, Action] = {}
     for action in actions:
-        stem = Path(action.file).stem
-        match = _PREFIX.match(stem)
-        prefix, rest = (int(match.group(1)), match.group(2)) if match else (None, stem)
+        match = _PREFIX.match(Path(action.file).stem)
+        prefix = int(match.group(1)) if match else None
         updates: dict[str, Any] = {}
         if action.slug is None:
-            slug = _slugify(rest or stem)
+            slug = file_slug(Path(action.file))
             if not SLUG.match(slug):
                 problems.append(
                     Problem(action.file, 1, "slug", "the file name gives no slug (add 'slug: ...')")
