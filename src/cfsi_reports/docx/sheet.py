@@ -154,7 +154,7 @@ class FactSheetRenderer:
         scale = min(width / w_px, height / h_px)
         cx, cy = int(w_px * scale), int(h_px * scale)
         # A camera's 24 megapixels would make every sheet heavy: resample to the placed size.
-        dpi = float(box.get("dpi", 200))
+        dpi = float(box["dpi"])
         max_px = (max(1, round(cx / 914400 * dpi)), max(1, round(cy / 914400 * dpi)))
         data = photos.prepare(photo.path, max_px, cmyk=False)
         rel_id, image = document.part.get_or_add_image(io.BytesIO(data))

@@ -484,7 +484,7 @@ class Brochure:
         # pages coming before the back cover; on screen, no blank page. Each DocIf adds a
         # blank page while the back cover would not be last, decided during the layout.
         # (A page that holds nothing is not emitted, hence the tiny spacer.)
-        multiple = 1 if self.screen else int(self.theme.page.get("page_multiple", 2))
+        multiple = 1 if self.screen else int(self.theme.page["page_multiple"])
         for _ in range(multiple - 1):
             blank = [NextPageTemplate("blank"), PageBreak(), Spacer(1, 1)]
             self.story.append(DocIf(f"(doc.page + 1) % {multiple} != 0", blank))
