@@ -278,27 +278,21 @@ def test_source_date_epoch_out_of_range_is_a_usage_error(tmp_path: Path, monkeyp
 
 
 def test_a_failure_in_a_worker_names_its_document(
-    content_copy: Path, tmp_path: Path
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PIL import Image
+    real = workers.bytes_of
 
-    (content_copy / "photos").mkdir()
-    Image.new("RGB", (40, 30), "green").save(content_copy / "photos/p.jpg")
-    path = content_copy / "actions/03-banane.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8") + "photo:\n  file: photos/p.jpg\n  alt: une photo\n",
-        encoding="utf-8",
-    )
-    theme = tmp_path / "styles"
-    shutil.copytree(Path("styles"), theme)
-    spec = theme / "theme.yaml"
-    # A theme whose photo settings are missing breaks the renderers, not the validation.
-    spec.write_text(spec.read_text(encoding="utf-8").replace("  photo: {max_height", "  x: {y"))
-    out = tmp_path / "out"
-    args = ["--content", str(content_copy), "--output", str(out), "--theme", str(spec)]
-    code, text = build(*args, "--jobs", "2", "--format", "pdf")
+    def failing(job, state):
+        if job.kind == "screen":
+            raise RuntimeError("engine exploded")
+        return real(job, state)
+
+    # Workers are forked after this: they inherit the failing renderer.
+    monkeypatch.setattr(workers, "bytes_of", failing)
+    code, text = build("--output", str(tmp_path / "out"), "--jobs", "2", "--format", "pdf")
     assert code == 3, text
-    assert "brochure" in text and "BrokenProcessPool" not in text
+    assert "brochure-screen.pdf: RuntimeError: engine exploded" in text
+    assert "BrokenProcessPool" not in text
 
 
 def test_two_builds_never_write_the_same_folder_at_once(tmp_path: Path) -> None:

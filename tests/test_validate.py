@@ -211,3 +211,21 @@ def test_new_knows_the_slug_a_file_name_gives(content_copy: Path) -> None:
     (content_copy / "actions/03-banane.yaml").rename(content_copy / "actions/03-Banane.yaml")
     code, out = run("new", "banane", "--content", str(content_copy))
     assert code == 2 and "already exists" in out
+
+
+def test_a_broken_theme_is_a_usage_error_naming_every_setting(tmp_path: Path) -> None:
+    import shutil
+
+    styles = tmp_path / "styles"
+    shutil.copytree(Path("styles"), styles)
+    theme = styles / "theme.yaml"
+    text = theme.read_text(encoding="utf-8")
+    text = text.replace("  bleed: 3\n", "").replace(
+        "size: 9.5, leading: 13.5", "size: big, leading: 13.5"
+    )
+    theme.write_text(text, encoding="utf-8")
+    for command in (["validate"], ["build", "--output", str(tmp_path / "out")]):
+        code, out = run(*command, "--theme", str(theme))
+        assert code == 2, out
+        assert "page.bleed: missing" in out and "body.size: 'big' is not a number" in out
+    assert not (tmp_path / "out").exists()

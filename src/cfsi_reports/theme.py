@@ -174,7 +174,30 @@ def _styles(
         resolved[name] = merged
         return merged
 
-    return {name: TextStyle(name=name, **resolve(name)) for name in raw}
+    styles = {name: TextStyle(name=name, **resolve(name)) for name in raw}
+    problems = [p for style in styles.values() for p in _style_problems(style)]
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
+    return styles
+
+
+_NUMBERS = ("size", "leading", "space_before", "space_after", "indent", "tracking")
+_FLAGS = ("bold", "italic", "keep_with_next", "upper")
+_ALIGNS = ("left", "right", "center", "justify")
+
+
+def _style_problems(style: TextStyle) -> list[str]:
+    problems = []
+    for name in _NUMBERS:
+        value = getattr(style, name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append(f"{style.name}.{name}: {value!r} is not a number (in points)")
+    for name in _FLAGS:
+        if not isinstance(getattr(style, name), bool):
+            problems.append(f"{style.name}.{name}: expected true or false")
+    if style.align not in _ALIGNS:
+        problems.append(f"{style.name}.align: {style.align!r} is not one of {', '.join(_ALIGNS)}")
+    return problems
 
 
 def _font_dir(package: str) -> Path:
@@ -194,6 +217,14 @@ def load_theme(path: Path = DEFAULT_THEME) -> Theme:
         raw = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read the theme ({exc})") from None
+    shape = _same_shape(raw) if path != DEFAULT_THEME.resolve() else []
+    if shape:
+        try:  # report the style values too, all problems at once
+            _styles(dict(raw.get("styles") or {}), "styles")
+            _styles(dict((raw.get("docx") or {}).get("styles") or {}), "docx.styles")
+        except (ConfigError, TypeError, KeyError) as exc:
+            shape.append(str(exc))
+        raise ConfigError(f"{path}: " + "; ".join(shape))
     try:
         colours = {
             name: Colour(name, tuple(float(x) for x in spec["cmyk"]), str(spec["rgb"]))  # type: ignore[arg-type]
@@ -237,6 +268,48 @@ def load_theme(path: Path = DEFAULT_THEME) -> Theme:
         theme.colour(style.colour)
         theme.family(style.family)
     return theme
+
+
+def _same_shape(raw: Any) -> list[str]:
+    """Check that another theme has every setting of the default one, of the same kind.
+
+    The layout reads these settings by name: a missing or mistyped one is reported here,
+    all at once, rather than as a failure half-way through a render.
+    """
+    default = yaml.safe_load(DEFAULT_THEME.read_text(encoding="utf-8"))
+    problems: list[str] = []
+
+    def kind(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true/false"
+        if isinstance(value, int | float):
+            return "a number"
+        return {dict: "a mapping", list: "a list", str: "text"}.get(type(value), "a value")
+
+    def walk(expected: Any, given: Any, where: str) -> None:
+        if isinstance(expected, dict):
+            if not isinstance(given, dict):
+                problems.append(f"{where}: expected a mapping")
+                return
+            for key, value in expected.items():
+                if key in ("styles", "character_styles") or where.endswith("colours"):
+                    # Named styles and colours are the designer's own: only their fields matter.
+                    if key not in given:
+                        problems.append(f"{where}.{key}: missing".lstrip("."))
+                    continue
+                if key not in given:
+                    problems.append(
+                        f"{where}.{key}: missing (the default theme has {value!r})".lstrip(".")
+                    )
+                else:
+                    walk(value, given[key], f"{where}.{key}".lstrip("."))
+        elif kind(expected) != kind(given) and not (
+            kind(expected) == "a number" and kind(given) == "a number"
+        ):
+            problems.append(f"{where}: {given!r} is not {kind(expected)}")
+
+    walk(default, raw, "")
+    return problems
 
 
 def _digest(text: str) -> str:
