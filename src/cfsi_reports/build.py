@@ -108,11 +108,31 @@ def run(options: BuildOptions) -> Summary:
     try:
         content = load_content(options.content_dir)
         check(content, theme)
-        summary = _build(options, manifest, request, quick, content, renderer, started)
+        _check_request(options, content, theme)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the output folder {out}: {exc.strerror}") from None
+        with exclusive(out):
+            summary = _build(options, manifest, request, quick, content, renderer, started)
         failed = False
         return summary
     finally:
         renderer.close(failed)
+
+
+def _check_request(options: BuildOptions, content: Any, theme: Any) -> None:
+    """Refuse what the content cannot give: unknown slugs, an unusable Word template."""
+    known = [a.key for a in content.actions]
+    unknown = [s for s in options.only if s not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown action slug(s): {', '.join(unknown)} (known: {', '.join(known)})"
+        )
+    if options.docx_template is not None and "docx" in options.formats:
+        from .docx import FactSheetRenderer
+
+        FactSheetRenderer(content, theme, template=options.docx_template)
 
 
 def _build(
@@ -124,38 +144,7 @@ def _build(
     renderer: Renderer,
     started: float,
 ) -> Summary:
-    """Plan, skip what is current, render the rest, record the manifest."""
-    out = options.output_dir
-    settings = renderer.settings
-    known = [a.key for a in content.actions]
-    unknown = [s for s in options.only if s not in known]
-    if unknown:
-        raise UsageError(
-            f"unknown action slug(s): {', '.join(unknown)} (known: {', '.join(known)})"
-        )
-    if options.docx_template is not None and "docx" in options.formats:
-        from .docx import FactSheetRenderer
-
-        FactSheetRenderer(content, settings.theme, template=options.docx_template)
-
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create the output folder {out}: {exc.strerror}") from None
-    with exclusive(out):
-        return _write(options, manifest, request, quick, content, renderer, started)
-
-
-def _write(
-    options: BuildOptions,
-    manifest: dict[str, Any],
-    request: str,
-    quick: str,
-    content: Any,
-    renderer: Renderer,
-    started: float,
-) -> Summary:
-    """With the output folder held: plan, render what is out of date, record."""
+    """With the output folder held: plan, render what is out of date, record the manifest."""
     out = options.output_dir
     settings = renderer.settings
     clean_stale(out)
