@@ -145,12 +145,13 @@ class BarChart(Flowable):
         colours = {k: self.styles.colour(v) for k, v in self.spec["colours"].items()}
         # Legend, along the top: swatches as tall as the capitals of its text.
         x, y = self.label_width, h - self.legend_height + self.bar_gap
-        swatch = size * 0.8
+        legend = self.spec["legend"]
+        swatch = size * float(legend["swatch"])
         for key, label in zip(("budget", "granted"), self.legend, strict=True):
             d.add(Rect(x, y, swatch, swatch, fillColor=colours[key], strokeColor=None))
             d.add(
                 String(
-                    x + swatch + size * 0.5,
+                    x + swatch + size * float(legend["gap"]),
                     y + swatch * 0.08,
                     pdf_text(label),
                     fontName=font,
@@ -158,16 +159,17 @@ class BarChart(Flowable):
                     fillColor=ink,
                 )
             )
-            x += swatch + size * 2.5 + stringWidth(pdf_text(label), font, size)
+            x += swatch + size * float(legend["spacing"]) + stringWidth(pdf_text(label), font, size)
         values = [pdf_text(t) for r in self.data for t in (r.budget_text, r.granted_text)]
         room = max(stringWidth(v, font, size) for v in values) + self.bar
         x0 = self.label_width
         scale = (w - x0 - room) / float(self.top or 1)
         top = h - self.legend_height
-        number_w = stringWidth("00", nfont, size) + self.bar_gap * 2
+        widest = max((stringWidth(r.number, nfont, size) for r in self.data), default=0.0)
+        number_w = widest + self.bar_gap * 2
+        leading = self.styles.text("chart_label").leading
         for i, r in enumerate(self.data):
             y_top = top - i * self._row
-            leading = size * 1.2
             most = max(1, int((2 * self.bar + self.bar_gap + self.group_gap / 2) // leading))
             lines = _lines(r.title, font, size, self.label_width - number_w - self.bar, most)
             block = leading * len(lines)
@@ -200,8 +202,8 @@ class BarChart(Flowable):
                         fillColor=ink,
                     )
                 )
-        axis = self.styles.colour(self.spec.get("axis", "muted"))
-        d.add(Line(x0, 0, x0, top, strokeColor=axis, strokeWidth=0.5))
+        axis = self.styles.colour(self.spec["axis"])
+        d.add(Line(x0, 0, x0, top, strokeColor=axis, strokeWidth=float(self.spec["axis_width"])))
         return d
 
     def draw(self) -> None:
