@@ -37,6 +37,18 @@ def missing_lines(lines: list[str], text: str) -> list[str]:
     return [line for line in lines if squash(line) not in haystack]
 
 
+def in_order(needles: list[str], text: str) -> list[str]:
+    """Return the needles not found in `text` after the previous one (spacing ignored)."""
+    hay, pos, lost = squash(text), 0, []
+    for needle in needles:
+        found = hay.find(squash(needle), pos)
+        if found < 0:
+            lost.append(needle)
+        else:
+            pos = found + len(squash(needle))
+    return lost
+
+
 def require_tool(name: str) -> str:
     """Return the path of a system tool, or skip loudly when it is absent."""
     path = shutil.which(name)

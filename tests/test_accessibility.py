@@ -40,7 +40,7 @@ from cfsi_reports.pdf.chart import alt_text
 from cfsi_reports.pdf.flowables import pdf_text
 from cfsi_reports.present import Presenter, ProgrammeView, plain_lines
 from cfsi_reports.theme import Theme
-from conftest import CONTENT, require_tool, run_tool, seed_lines, squash
+from conftest import CONTENT, in_order, require_tool, run_tool, seed_lines, squash
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
 SHY = "\u00ad"
@@ -663,18 +663,6 @@ def test_contents_entries_are_links_with_their_annotations(doc: Doc) -> None:
 
 
 # -- reading order ----------------------------------------------------------------------------
-
-
-def in_order(needles: list[str], text: str) -> list[str]:
-    """Return the needles not found in `text` after the previous one (spacing ignored)."""
-    hay, pos, lost = squash(text), 0, []
-    for needle in needles:
-        found = hay.find(squash(needle), pos)
-        if found < 0:
-            lost.append(needle)
-        else:
-            pos = found + len(squash(needle))
-    return lost
 
 
 def _first_main(doc: Doc, sect: Elem) -> int:

@@ -19,7 +19,7 @@ from cfsi_reports.content import Content, load_content
 from cfsi_reports.pdf import render_brochure
 from cfsi_reports.present import Presenter, plain_lines
 from cfsi_reports.theme import MM, Theme, load_theme
-from conftest import ROOT, missing_lines, require_tool, run_tool, seed_lines, squash
+from conftest import ROOT, in_order, missing_lines, require_tool, run_tool, seed_lines, squash
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
 A4 = (595.276, 841.89)
@@ -187,18 +187,6 @@ def words(path: Path) -> list[tuple[int, float, float, float, float, str]]:
         if m:
             out.append((page, *map(float, m.groups()[:4]), m.group(5)))
     return out
-
-
-def in_order(needles: list[str], text: str) -> list[str]:
-    """Return the needles not found in `text` after the previous one (spacing ignored)."""
-    hay, pos, lost = squash(text), 0, []
-    for needle in needles:
-        found = hay.find(squash(needle), pos)
-        if found < 0:
-            lost.append(needle)
-        else:
-            pos = found + len(squash(needle))
-    return lost
 
 
 def action_order_problems(view: Any, loc: Any, raw: str) -> list[str]:

@@ -552,18 +552,26 @@ def test_tag_any_flowable_split_keeps_element() -> None:
         assert "".join(elem_text(element, scan_all(out)).split()) == "ligne" * 80
 
 
-def test_stream_ending_with_cr_is_not_ambiguous() -> None:
-    # Flate data ends with the Adler-32 of the content: find content whose last byte is CR.
-    # Its low byte is 1 + the sum of the bytes: pad a comment to reach 13 (mod 256).
+def _content_ending_with_cr() -> bytes:
+    """Return drawing operators whose Flate data ends with CR (0x0D)."""
+    # Flate data ends with the Adler-32 of the content: its low byte is 1 + the sum of the
+    # bytes, so pad a comment to reach 13 (mod 256).
     base = b"0 0 0 1 k\n%"
     pad = (13 - 1 - sum(base)) % 256 + 256 * 2
     data = base + bytes([pad // 3, pad // 3, pad - 2 * (pad // 3)])
     assert zlib.compress(data)[-1] == 13
+    return data
+
+
+@pytest.mark.parametrize(
+    "filters", [pikepdf.Name.FlateDecode, pikepdf.Array([pikepdf.Name.FlateDecode])]
+)
+def test_stream_ending_with_cr_is_not_ambiguous(filters: object) -> None:
+    # ReportLab writes /Filter [/FlateDecode]: an array of one filter is still plain Flate.
+    data = _content_ending_with_cr()
     doc = pikepdf.new()
     doc.add_blank_page()
-    doc.pages[0].obj.Contents = doc.make_stream(
-        zlib.compress(data), Filter=pikepdf.Name.FlateDecode
-    )
+    doc.pages[0].obj.Contents = doc.make_stream(zlib.compress(data), Filter=filters)
     out = save_deterministic(doc)
     assert b"\r\nendstream" not in out
     with pikepdf.open(io.BytesIO(out)) as back:
@@ -727,20 +735,3 @@ def test_find_cmyk_icc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     bogus.write_bytes(b"not a profile")
     with pytest.raises(pdfa.IccProfileNotFound, match="not a CMYK output profile"):
         pdfa.find_cmyk_icc(bogus)
-
-
-def test_a_content_stream_with_a_filter_array_ending_with_cr_is_fixed() -> None:
-    # ReportLab writes /Filter [/FlateDecode]: an array of one filter is still plain Flate.
-    base = b"0 0 0 1 k\n%"
-    pad = (13 - 1 - sum(base)) % 256 + 256 * 2
-    data = base + bytes([pad // 3, pad // 3, pad - 2 * (pad // 3)])
-    assert zlib.compress(data)[-1] == 13
-    doc = pikepdf.new()
-    doc.add_blank_page()
-    doc.pages[0].obj.Contents = doc.make_stream(
-        zlib.compress(data), Filter=pikepdf.Array([pikepdf.Name.FlateDecode])
-    )
-    out = save_deterministic(doc)
-    assert b"\r\nendstream" not in out
-    with pikepdf.open(io.BytesIO(out)) as back:
-        assert back.pages[0].Contents.read_bytes().rstrip(b"\n") == data
