@@ -31,6 +31,8 @@ lint: $(TSTAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }
 	$(BIN)/python benchmarks/run.py
 
 clean:

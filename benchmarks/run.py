@@ -29,6 +29,7 @@ README = ROOT / "benchmarks" / "README.md"
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 CLI = [sys.executable, "-m", "cfsi_reports.cli", "build", "--quiet"]
 BROCHURE = [sys.executable, str(ROOT / "benchmarks" / "brochure.py")]
+PEERS = ROOT / "benchmarks" / "peers"
 
 
 @dataclass
@@ -37,6 +38,9 @@ class Result:
     seconds: float
     peak_mb: float
     per_doc_ms: float | None = None
+    peer: str | None = None
+    peer_seconds: float | None = None
+    peer_peak_mb: float | None = None
 
 
 def tree_rss(pid: int) -> int:
@@ -62,14 +66,24 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def command_of(args: list[str]) -> list[str]:
+    """Turn a case's arguments into a command: `@brochure ...`, `@peer ...` or build options."""
+    if args and args[0] == "@brochure":
+        return [*BROCHURE, *args[1:]]
+    if args and args[0] == "@validate":
+        return [*CLI[:-2], "validate", *args[1:]]
+    if args and args[0] == "@peer":
+        return ["bash", str(PEERS / "build.sh"), *args[1:]]
+    return [*CLI, *args]
+
+
 def measure(args: list[str], prepare=None, sample: bool = True) -> tuple[float, float]:
-    """Run one build process; return (seconds, peak MB, or 0 when not sampled)."""
+    """Run one whole process; return (seconds, peak MB, or 0 when not sampled)."""
     if prepare:
         prepare()
     peak = [0]
     started = time.perf_counter()
-    command = args[1:] if args and args[0] == "@brochure" else None
-    process = subprocess.Popen([*BROCHURE, *command] if command else [*CLI, *args], cwd=ROOT)
+    process = subprocess.Popen(command_of(args), cwd=ROOT, stdout=subprocess.DEVNULL)
     stop = threading.Event()
 
     def sample_memory() -> None:
@@ -91,17 +105,38 @@ def measure(args: list[str], prepare=None, sample: bool = True) -> tuple[float, 
 
 
 def case(
-    name: str, args: list[str], prepare=None, repeat: int = 3, docs: int | None = None
+    name: str,
+    args: list[str],
+    prepare=None,
+    repeat: int = 3,
+    docs: int | None = None,
+    peer: tuple[str, list[str], object] | None = None,
 ) -> Result:
-    # Timed runs are not sampled (reading /proc costs CPU); one more run measures memory.
-    seconds = statistics.median(measure(args, prepare, sample=False)[0] for _ in range(repeat))
+    """Time a case `repeat` times (alternating with its peer, if any), then sample memory.
+
+    Timed runs are not sampled (reading /proc costs CPU); one more run of each measures memory.
+    Alternating ours and the peer's runs spreads the machine's noise over both.
+    """
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(repeat):
+        ours.append(measure(args, prepare, sample=False)[0])
+        if peer:
+            theirs.append(measure(peer[1], peer[2], sample=False)[0])
+    seconds = statistics.median(ours)
     peak = measure(args, prepare, sample=True)[1]
-    per_doc = seconds * 1000 / docs if docs else None
-    print(
-        f"{name:55s} {seconds:7.2f} s  {peak:6.0f} MB"
-        + (f"  {per_doc:5.1f} ms/doc" if per_doc else "")
-    )
-    return Result(name, seconds, peak, per_doc)
+    result = Result(name, seconds, peak, seconds * 1000 / docs if docs else None)
+    line = f"{name:58s} {seconds:7.2f} s  {peak:6.0f} MB"
+    if result.per_doc_ms:
+        line += f"  {result.per_doc_ms:5.1f} ms/doc"
+    if peer:
+        result.peer = peer[0]
+        result.peer_seconds = statistics.median(theirs)
+        result.peer_peak_mb = measure(peer[1], peer[2], sample=True)[1]
+        line += f"  | {peer[0]}: {result.peer_seconds:.2f} s, {result.peer_peak_mb:.0f} MB"
+        line += f"  ratio {seconds / result.peer_seconds:.2f}"
+    print(line, flush=True)
+    return result
 
 
 def machine() -> str:
@@ -118,6 +153,24 @@ def machine() -> str:
     return f"{model}, {cores} cores, Python {platform.python_version()}, {system}"
 
 
+def prepare_peers() -> None:
+    """Check the peers are installed; give pandoc its default reference document."""
+    if shutil.which("pandoc") is None:
+        raise SystemExit("pandoc is missing: `make bench` installs it (apt-get install pandoc)")
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        raise SystemExit("typst is missing: run `make bench`") from None
+    reference = WORK / "reference.docx"
+    if not reference.exists():
+        subprocess.run(
+            ["pandoc", "-o", str(reference), "--print-default-data-file", "reference.docx"],
+            check=True,
+        )
+    os.environ["PEER_REFERENCE_DOCX"] = str(reference)
+    os.environ["PYTHON"] = sys.executable  # the peer brochure runs Typst's Python binding
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 500])
@@ -127,10 +180,17 @@ def main() -> None:
 
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    prepare_peers()
     seed_out = WORK / "seed-out"
 
     def fresh_seed() -> None:
         shutil.rmtree(seed_out, ignore_errors=True)
+
+    seed = ROOT / "content"
+    peer_seed = WORK / "peer-seed"
+
+    def fresh_peer(out: Path = peer_seed) -> None:
+        shutil.rmtree(out, ignore_errors=True)
 
     results = [
         case(
@@ -138,6 +198,11 @@ def main() -> None:
             ["--content", "content", "--output", str(seed_out)],
             fresh_seed,
             args.repeat,
+            peer=(
+                "Typst brochure + 9 pandoc sheets",
+                ["@peer", "all", str(seed), str(peer_seed)],
+                fresh_peer,
+            ),
         ),
         case(
             "seed: no-op rebuild",
@@ -145,14 +210,21 @@ def main() -> None:
             None,
             args.repeat,
         ),
+        case("seed: validate", ["@validate", "--content", "content"], None, args.repeat),
     ]
     for n in args.sizes:
         content = generate(n, WORK / f"content-{n}")
         out = WORK / f"out-{n}"
+        peer_out = WORK / f"peer-{n}"
 
         def fresh(out: Path = out) -> None:
             shutil.rmtree(out, ignore_errors=True)
 
+        typst = (
+            f"Typst brochure, {n} actions",
+            ["@peer", "brochure", str(content), str(peer_out)],
+            lambda out=peer_out: fresh_peer(out),
+        )
         base = ["--content", str(content), "--output", str(out), "--force"]
         results.append(
             case(
@@ -160,6 +232,7 @@ def main() -> None:
                 ["@brochure", str(content), str(WORK / f"brochure-{n}.pdf")],
                 None,
                 args.repeat,
+                peer=typst,
             )
         )
         results.append(
@@ -168,6 +241,7 @@ def main() -> None:
                 [*base, "--format", "pdf"],
                 fresh,
                 args.repeat,
+                peer=typst,
             )
         )
         results.append(
@@ -193,10 +267,20 @@ def main() -> None:
 
 
 def write_table(results: list[Result]) -> None:
-    rows = ["| case | wall time | peak memory | per document |", "|---|---:|---:|---:|"]
+    rows = [
+        "| case | wall time | peak memory | per document | peer, same run | peer time | "
+        "peer memory | ratio |",
+        "|---|---:|---:|---:|---|---:|---:|---:|",
+    ]
     for r in results:
         per = f"{r.per_doc_ms:.1f} ms" if r.per_doc_ms else ""
-        rows.append(f"| {r.case} | {r.seconds:.2f} s | {r.peak_mb:.0f} MB | {per} |")
+        peer = (
+            f"{r.peer} | {r.peer_seconds:.2f} s | {r.peer_peak_mb:.0f} MB | "
+            f"**{r.seconds / r.peer_seconds:.2f} ×**"
+            if r.peer and r.peer_seconds
+            else " | | |"
+        )
+        rows.append(f"| {r.case} | {r.seconds:.2f} s | {r.peak_mb:.0f} MB | {per} | {peer} |")
     stamp = time.strftime("%Y-%m-%d", time.gmtime())
     block = "\n".join([BEGIN, f"Measured on {stamp}: {machine()}.", "", *rows, END])
     text = (
