@@ -35,12 +35,15 @@ from cfsi_reports.checks import check
 from cfsi_reports.cli import main
 from cfsi_reports.content import Content, load_content
 from cfsi_reports.i18n import Locale
-from cfsi_reports.pdf import pdfa, render_brochure
+from cfsi_reports.pdf import render_brochure
 from cfsi_reports.pdf.chart import alt_text
 from cfsi_reports.pdf.flowables import pdf_text
-from cfsi_reports.present import Presenter, ProgrammeView, plain_lines
+from cfsi_reports.pdf.tagging import pdfa
+from cfsi_reports.present import Presenter, ProgrammeView
 from cfsi_reports.theme import Theme
 from conftest import CONTENT, in_order, require_tool, run_tool, seed_lines, squash
+from helpers.lines import plain_lines
+from helpers.pdfa import check_pdfa2b
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
 SHY = "\u00ad"
@@ -922,7 +925,7 @@ def test_pdfa2b_passes_pikepdf_and_page(archival: tuple[bytes, bytes, Path]) -> 
     report = validate_written(io.BytesIO(data), "2b")
     assert [str(f) for f in report.findings] == []
     assert report.passed and report.output_intent == "CMYK"
-    checked = pdfa.check_pdfa2b(data)
+    checked = check_pdfa2b(data)
     assert checked.findings.get("page", []) == [] and checked.passed
 
 
@@ -996,7 +999,7 @@ def test_icc_option_picks_that_profile(tmp_path: Path) -> None:
         (intent,) = pdf.Root.OutputIntents
         assert intent.DestOutputProfile.read_bytes() == icc.read_bytes()
         assert str(intent.OutputConditionIdentifier) == "Artifex PS CMYK Profile"
-    assert pdfa.check_pdfa2b(data).passed
+    assert check_pdfa2b(data).passed
 
 
 def test_no_profile_is_a_clear_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -1026,7 +1029,7 @@ def test_an_rgb_profile_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_object_stream_ending_with_cr_is_renumbered_not_uncompressed() -> None:
-    from cfsi_reports.pdf.tagging_finish import _save, save_deterministic
+    from cfsi_reports.pdf.tagging.finish import _save, save_deterministic
 
     def make(n: int) -> pikepdf.Pdf:
         pdf = pikepdf.new()

@@ -17,9 +17,10 @@ import yaml
 from cfsi_reports.checks import check
 from cfsi_reports.content import Content, load_content
 from cfsi_reports.pdf import render_brochure
-from cfsi_reports.present import Presenter, plain_lines
+from cfsi_reports.present import Presenter
 from cfsi_reports.theme import MM, Theme, load_theme
 from conftest import ROOT, in_order, missing_lines, require_tool, run_tool, seed_lines, squash
+from helpers.lines import plain_lines
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
 A4 = (595.276, 841.89)

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from cfsi_reports.content import Content
 from cfsi_reports.content.richtext import ListBlock, Para, parse
-from cfsi_reports.present import Presenter, plain_lines
+from cfsi_reports.present import Presenter
 from conftest import missing_lines, seed_lines, squash
+from helpers.lines import plain_lines
 
 
 def test_seed_has_nine_actions_in_source_order(seed_content: Content) -> None:

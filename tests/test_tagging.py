@@ -20,7 +20,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Preformatted, Spacer
 
-from cfsi_reports.pdf import pdfa
 from cfsi_reports.pdf.tagging import (
     SHY,
     StructElement,
@@ -31,10 +30,12 @@ from cfsi_reports.pdf.tagging import (
     UnembeddedFontError,
     artifact,
     finish,
+    pdfa,
     tag_flowable,
 )
-from cfsi_reports.pdf.tagging_finish import save_deterministic
-from cfsi_reports.pdf.tagging_hyphen import _FRAG_HEADS, _WORD_HEADS
+from cfsi_reports.pdf.tagging.finish import save_deterministic
+from cfsi_reports.pdf.tagging.hyphen import _FRAG_HEADS, _WORD_HEADS
+from helpers.pdfa import check_pdfa2b
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
 PAGE = (420.0, 595.0)  # A5
@@ -594,7 +595,7 @@ def test_stream_ending_with_cr_is_not_ambiguous(filters: object) -> None:
     ],
 )
 def test_paint_detection(ops: list[str], paints: bool) -> None:
-    from cfsi_reports.pdf.tagging_canvas import _PAINTS
+    from cfsi_reports.pdf.tagging.canvas import _PAINTS
 
     assert any(_PAINTS.search(op) for op in ops) is paints
 
@@ -681,7 +682,7 @@ def test_pdfa2b(sample: tuple[bytes, StructTree]) -> None:
         assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfuaid:part>1</pdfuaid:part>" in xmp
     again = pdfa.make_pdfa2b(sample[0], _icc(), pdfua_identification=True)
     assert again == out, "PDF/A output is not deterministic"
-    check = pdfa.check_pdfa2b(out)
+    check = check_pdfa2b(out)
     if "page" in check.findings:
         assert check.findings["page"] == []
     if "pikepdf" in check.findings:
@@ -696,7 +697,7 @@ def test_pdfa2b(sample: tuple[bytes, StructTree]) -> None:
 def test_pdfa2b_without_pdfua_id_passes_pikepdf(sample: tuple[bytes, StructTree]) -> None:
     pytest.importorskip("jsonschema", reason="pikepdf[pdfa] extras are not installed")
     out = pdfa.make_pdfa2b(sample[0], _icc(), pdfua_identification=False)
-    check = pdfa.check_pdfa2b(out)
+    check = check_pdfa2b(out)
     assert check.findings["pikepdf"] == []
     assert check.findings.get("page", []) == []
 
@@ -720,7 +721,7 @@ def test_pdfa2b_of_an_untagged_pdf() -> None:
         xmp = back.Root.Metadata.read_bytes().decode()
         assert "<pdfaid:part>2</pdfaid:part>" in xmp and "pdfuaid" not in xmp
         assert "Sans balises" in xmp and "<dc:language><rdf:Bag><rdf:li>fr-FR" in xmp
-    check = pdfa.check_pdfa2b(out)
+    check = check_pdfa2b(out)
     assert all(found == [] for found in check.findings.values()), check.findings
 
 

@@ -332,7 +332,7 @@ def _remove_orphans(
 
 
 def _icc(options: BuildOptions) -> Path:
-    from .pdf.pdfa import find_cmyk_icc
+    from .pdf.tagging.pdfa import find_cmyk_icc
 
     return find_cmyk_icc(options.icc)
 

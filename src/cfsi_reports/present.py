@@ -261,22 +261,3 @@ def collation_key(name: str) -> tuple[str, str]:
     # Égypte sorts with E, as a French reader expects.
     stripped = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return (stripped, name)
-
-
-def plain_lines(view: ActionView, locale: Locale) -> list[str]:
-    """Return every line of text of an action view, in reading order (for tests and checks)."""
-    lines = [view.place] if view.place else []
-    lines.append(view.title)
-    for fact in view.facts:
-        lines.append(fact.heading)
-        for entry in fact.entries:
-            values = list(entry.values)
-            if entry.label:
-                values[0] = locale.format("label_value", label=entry.label, value=values[0])
-            lines.extend(values)
-    for section in view.sections:
-        lines.append(section.heading)
-        for block in section.blocks:
-            paras = [block] if isinstance(block, Para) else list(block.items)
-            lines.extend(p.text for p in paras)
-    return lines

@@ -116,7 +116,7 @@ def bytes_of(job: Job, state: State) -> tuple[bytes, int | None]:
         screen = job.kind == "screen"
         data, pages = render_brochure(content, settings.theme, screen=screen, epoch=settings.epoch)
         if not screen and settings.pdf_standard == "a-2b":
-            from .pdf.pdfa import make_pdfa2b
+            from .pdf.tagging.pdfa import make_pdfa2b
 
             assert settings.icc is not None
             data = make_pdfa2b(data, settings.icc)

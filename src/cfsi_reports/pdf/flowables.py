@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from ..content.richtext import Span
-from .tagging_hyphen import soften_line_end_hyphens
+from .tagging.hyphen import soften_line_end_hyphens
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"

@@ -37,9 +37,9 @@ Use a new StructTree for each layout attempt that rebuilds the story; each canva
 
 from __future__ import annotations
 
-from .tagging_canvas import TaggedCanvas, artifact
-from .tagging_finish import UnembeddedFontError, check_fonts_embedded, finish
-from .tagging_flowables import (
+from .canvas import TaggedCanvas, artifact
+from .finish import UnembeddedFontError, check_fonts_embedded, finish
+from .flowables import (
     TaggedFigure,
     TaggedMixin,
     TaggedParagraph,
@@ -47,10 +47,10 @@ from .tagging_flowables import (
     tag_flowable,
     tagged_class,
 )
-from .tagging_hyphen import SHY, soften_line_end_hyphens
-from .tagging_tables import TaggedList, TaggedTable, TaggedTableOfContents
-from .tagging_tree import STANDARD_ROLES, StructElement, StructTree, TaggingError
-from .tagging_xmp import DocMeta, build_xmp
+from .hyphen import SHY, soften_line_end_hyphens
+from .tables import TaggedList, TaggedTable, TaggedTableOfContents
+from .tree import STANDARD_ROLES, StructElement, StructTree, TaggingError
+from .xmp import DocMeta, build_xmp
 
 __all__ = [
     "SHY",

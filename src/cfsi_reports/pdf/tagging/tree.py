@@ -229,35 +229,35 @@ class StructTree:
 
     def paragraph(self, text: str, style: Any, role: str = "P", **kwargs: Any) -> Any:
         """Return a TaggedParagraph whose element is created under the current parent."""
-        from .tagging_flowables import TaggedParagraph
+        from .flowables import TaggedParagraph
 
         kwargs.setdefault("parent", self.current)
         return TaggedParagraph(text, style, role=role, **kwargs)
 
     def figure(self, content: Any, alt: str, **kwargs: Any) -> Any:
         """Return a TaggedFigure wrapping `content` under the current parent."""
-        from .tagging_flowables import TaggedFigure
+        from .flowables import TaggedFigure
 
         kwargs.setdefault("parent", self.current)
         return TaggedFigure(content, alt, **kwargs)
 
     def table(self, data: Any, **kwargs: Any) -> Any:
         """Return a TaggedTable under the current parent."""
-        from .tagging_tables import TaggedTable
+        from .tables import TaggedTable
 
         kwargs.setdefault("parent", self.current)
         return TaggedTable(data, **kwargs)
 
     def bullet_list(self, items: Any, **kwargs: Any) -> Any:
         """Return a TaggedList (L/LI/Lbl/LBody) under the current parent."""
-        from .tagging_tables import TaggedList
+        from .tables import TaggedList
 
         kwargs.setdefault("parent", self.current)
         return TaggedList(items, **kwargs)
 
     def toc(self, **kwargs: Any) -> Any:
         """Return a TaggedTableOfContents (TOC/TOCI/Link) under the current parent."""
-        from .tagging_tables import TaggedTableOfContents
+        from .tables import TaggedTableOfContents
 
         kwargs.setdefault("parent", self.current)
         return TaggedTableOfContents(**kwargs)
@@ -267,7 +267,7 @@ class StructTree:
     @property
     def canvasmaker(self) -> Callable[..., Canvas]:
         """Return a canvas factory for BaseDocTemplate.build(..., canvasmaker=...)."""
-        from .tagging_canvas import TaggedCanvas
+        from .canvas import TaggedCanvas
 
         def make(*args: Any, **kwargs: Any) -> Canvas:
             return TaggedCanvas(*args, tree=self, **kwargs)

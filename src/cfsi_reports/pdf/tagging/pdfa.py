@@ -7,17 +7,16 @@ machine (Debian's scribus-data or ghostscript), or takes the one given with --ic
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from ..errors import UsageError
-from .tagging_finish import drop_empty_transitions, save_deterministic, write_metadata
-from .tagging_xmp import meta_from_docinfo
+from ...errors import UsageError
+from .finish import drop_empty_transitions, save_deterministic, write_metadata
+from .xmp import meta_from_docinfo
 
 # Best first: ISO Coated v2 300% (FOGRA39-based, European offset printing), then the
 # generic CMYK profile every ghostscript installation has.
@@ -225,38 +224,3 @@ def _make_annotations_printable(pdf: pikepdf.Pdf) -> None:
         for annot in page.obj.get("/Annots", ()):
             flags = int(annot.get("/F", 0))
             annot.F = (flags | 4) & ~(1 | 2 | 32 | 256)
-
-
-@dataclass
-class PdfaCheck:
-    """Findings of the PDF/A checkers that could be run, by checker name."""
-
-    findings: dict[str, list[str]] = field(default_factory=dict)
-    unavailable: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def passed(self) -> bool:
-        """Return True if at least one checker ran and none reported anything."""
-        return bool(self.findings) and not any(self.findings.values())
-
-
-def check_pdfa2b(pdf_bytes: bytes, checkers: Iterable[str] = ("pikepdf", "page")) -> PdfaCheck:
-    """Validate PDF/A-2b with pikepdf.pdfa (pikepdf[pdfa]) and page (page-validation)."""
-    result = PdfaCheck()
-    for name in checkers:
-        try:
-            if name == "pikepdf":
-                from pikepdf.pdfa import validate_written
-
-                report = validate_written(BytesIO(pdf_bytes), "2b")
-                result.findings[name] = [str(f) for f in report.findings]
-            elif name == "page":
-                import page
-
-                report = page.validate_pdf_bytes(pdf_bytes, profile="2b")
-                result.findings[name] = [f"{f.rule_id}: {f.message}" for f in report.failures]
-            else:
-                raise ValueError(f"unknown PDF/A checker {name!r}")
-        except ImportError as e:
-            result.unavailable[name] = str(e)
-    return result

@@ -6,9 +6,9 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph
 
-from .tagging_canvas import TaggedCanvas
-from .tagging_hyphen import soften_line_end_hyphens
-from .tagging_tree import StructElement
+from .canvas import TaggedCanvas
+from .hyphen import soften_line_end_hyphens
+from .tree import StructElement
 
 
 def make_element(

@@ -12,8 +12,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from .tagging_tree import STANDARD_ROLES, AnnotMark, StructElement, StructTree, TaggingError
-from .tagging_xmp import DocMeta, build_xmp, docinfo_entries, keywords_tuple
+from .tree import STANDARD_ROLES, AnnotMark, StructElement, StructTree, TaggingError
+from .xmp import DocMeta, build_xmp, docinfo_entries, keywords_tuple
 
 _GENERATE = pikepdf.ObjectStreamMode.generate
 _DISABLE = pikepdf.ObjectStreamMode.disable

@@ -11,7 +11,7 @@ from typing import Any
 from reportlab.pdfbase.pdfmetrics import standardFonts
 from reportlab.pdfgen.canvas import Canvas
 
-from .tagging_tree import AnnotMark, BoxMark, StructElement, StructTree, TaggingError
+from .tree import AnnotMark, BoxMark, StructElement, StructTree, TaggingError
 
 # Private ReportLab 5.1 attributes used here (pinned to reportlab 5.1.*, covered by tests):
 #   Canvas._code            the operator strings of the page being drawn; opening and closing

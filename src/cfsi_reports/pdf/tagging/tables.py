@@ -10,9 +10,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table
 from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
-from .tagging_canvas import TaggedCanvas, artifact
-from .tagging_flowables import TaggedParagraph, adopt_elements, link_texts, make_element
-from .tagging_tree import StructElement
+from .canvas import TaggedCanvas, artifact
+from .flowables import TaggedParagraph, adopt_elements, link_texts, make_element
+from .tree import StructElement
 
 # Private ReportLab 5.1 attributes used here (pinned to reportlab 5.1.*):
 #   Table._cellvalues  the normalised cell data, to move tagged cell flowables under TH/TD;
