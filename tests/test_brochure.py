@@ -18,7 +18,7 @@ from cfsi_reports.checks import check
 from cfsi_reports.content import Content, load_content
 from cfsi_reports.pdf import render_brochure
 from cfsi_reports.present import Presenter
-from cfsi_reports.theme import MM, Theme, load_theme
+from cfsi_reports.theme import DEFAULTS_DIR, MM, Theme, load_theme
 from conftest import ROOT, in_order, missing_lines, require_tool, run_tool, seed_lines, squash
 from helpers.lines import plain_lines
 
@@ -574,7 +574,7 @@ def test_back_cover_is_a_left_hand_page(
 
 
 def test_another_theme_changes_geometry_and_colours(seed_content: Content, tmp_path: Path) -> None:
-    styles = ROOT / "styles"
+    styles = DEFAULTS_DIR
     raw = yaml.safe_load((styles / "theme.yaml").read_text(encoding="utf-8"))
     raw["page"]["bleed"] = 5
     raw["colours"]["primary"] = {"cmyk": [0, 1, 0, 0], "rgb": "#e4007c"}
@@ -594,7 +594,7 @@ def test_layout_code_holds_no_colour_size_or_label() -> None:
     package = ROOT / "src" / "cfsi_reports" / "pdf"
     mine = ["__init__", "chart", "columns", "document", "flowables", "furniture", "geometry",
             "images", "pages", "styles"]  # fmt: skip
-    labels = yaml.safe_load((ROOT / "styles/locale/fr.yaml").read_text(encoding="utf-8"))["labels"]
+    labels = yaml.safe_load((DEFAULTS_DIR / "locale/fr.yaml").read_text(encoding="utf-8"))["labels"]
     words_ = {v for v in labels.values() if isinstance(v, str) and len(v) > 4}
     for name in mine:
         source = (package / f"{name}.py").read_text(encoding="utf-8")

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from cfsi_reports import workers
 from cfsi_reports.cli import main
+from cfsi_reports.theme import DEFAULTS_DIR
 
 SLUGS = [
     "echangeons",
@@ -261,7 +262,7 @@ def test_a_crafted_or_broken_manifest_is_ignored(tmp_path: Path) -> None:
 
 def test_editing_the_locale_rebuilds(tmp_path: Path) -> None:
     styles = tmp_path / "styles"
-    shutil.copytree(Path("styles"), styles)
+    shutil.copytree(DEFAULTS_DIR, styles)
     out = tmp_path / "out"
     theme = str(styles / "theme.yaml")
     assert build("--output", str(out), "--only", "banane", "--theme", theme)[0] == 0

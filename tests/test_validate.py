@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cfsi_reports.cli import main
+from cfsi_reports.theme import DEFAULTS_DIR
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -217,7 +218,7 @@ def test_a_broken_theme_is_a_usage_error_naming_every_setting(tmp_path: Path) ->
     import shutil
 
     styles = tmp_path / "styles"
-    shutil.copytree(Path("styles"), styles)
+    shutil.copytree(DEFAULTS_DIR, styles)
     theme = styles / "theme.yaml"
     text = theme.read_text(encoding="utf-8")
     text = text.replace("  bleed: 3\n", "").replace(

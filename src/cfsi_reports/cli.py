@@ -24,7 +24,7 @@ THEME = click.option(
     "theme_file",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     default=None,
-    help="Theme file (default: styles/theme.yaml).",
+    help="Theme file (default: the built-in theme).",
 )
 
 

@@ -10,10 +10,10 @@ from .content.loader import file_slug
 from .content.model import MAX_SLUG, SLUG
 from .errors import UsageError
 from .output import write_atomic
-from .theme import STYLES_DIR
+from .theme import DEFAULTS_DIR
 
 # The action template of each language, commented for the people who fill it in.
-TEMPLATES = STYLES_DIR / "templates"
+TEMPLATES = DEFAULTS_DIR / "templates"
 
 
 def _declared_slug(path: Path) -> str | None:

@@ -1,10 +1,11 @@
-"""The theme: styles/ files turned into typed values (colours, fonts, sizes, geometry)."""
+"""The theme: theme files turned into typed values (colours, fonts, sizes, geometry)."""
 
 from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass, field, fields
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ from . import i18n
 from .errors import ConfigError
 
 MM = 72 / 25.4  # points per millimetre
-STYLES_DIR = Path(__file__).resolve().parents[2] / "styles"
-DEFAULT_THEME = STYLES_DIR / "theme.yaml"
+# The built-in theme, locale files and templates: package data, found wherever the package is
+# installed (pip installs a wheel as plain files, so the folder is a real path).
+DEFAULTS_DIR = Path(str(resources.files(__package__).joinpath("defaults")))
+DEFAULT_THEME = DEFAULTS_DIR / "theme.yaml"
 
 
 @dataclass(frozen=True)
