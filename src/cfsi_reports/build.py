@@ -13,7 +13,8 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import UsageError
+from .errors import ContentError, Problem, UsageError
 from .output import clean_stale, exclusive, inside, read_manifest, write_manifest
 from .workers import Done, Job, Renderer, Settings
 
@@ -50,6 +51,8 @@ class BuildOptions:
     icc: Path | None = None
     force: bool = False
     quiet: bool = False
+    strict: bool = False  # warnings fail the build (for CI)
+    warn: Callable[[list[Problem]], None] | None = None  # shown the warnings before rendering
 
 
 @dataclass
@@ -59,6 +62,7 @@ class Summary:
     written: list[Done] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def epoch_from_env() -> int:
@@ -87,10 +91,17 @@ def run(options: BuildOptions) -> Summary:
     quick = _quick_digest(options)
     manifest = read_manifest(out)
     if not options.force and _unchanged(out, manifest, request, quick):
-        names = manifest["requests"][request]["documents"]
-        summary = Summary(skipped=sorted(names), seconds=time.perf_counter() - started)
-        _report(summary, options)
-        return summary
+        previous = manifest["requests"][request]
+        # The warnings of the build that made these documents: still true of the same inputs.
+        warned = _recorded(previous.get("warnings"))
+        if warned is not None:
+            _warn(options, warned)
+            names = previous["documents"]
+            summary = Summary(
+                skipped=sorted(names), seconds=time.perf_counter() - started, warnings=warned
+            )
+            _report(summary, options)
+            return summary
 
     from .checks import check
     from .content import load_content
@@ -107,18 +118,35 @@ def run(options: BuildOptions) -> Summary:
     failed = True
     try:
         content = load_content(options.content_dir)
-        check(content, theme)
+        warned = check(content, theme)
+        _warn(options, warned)
         _check_request(options, content, theme)
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UsageError(f"cannot create the output folder {out}: {exc.strerror}") from None
         with exclusive(out):
-            summary = _build(options, manifest, request, quick, content, renderer, started)
+            summary = _build(options, manifest, request, quick, content, renderer, started, warned)
         failed = False
         return summary
     finally:
         renderer.close(failed)
+
+
+def _recorded(items: Any) -> list[Problem] | None:
+    """Return the warnings a manifest recorded, or None when they cannot be read back."""
+    try:
+        return [Problem(**item) for item in items]
+    except (TypeError, ValueError):
+        return None
+
+
+def _warn(options: BuildOptions, warned: list[Problem]) -> None:
+    """Show the warnings; with --strict they stop the build before anything is written."""
+    if options.strict and warned:
+        raise ContentError(warned)
+    if warned and options.warn is not None:
+        options.warn(warned)
 
 
 def _check_request(options: BuildOptions, content: Any, theme: Any) -> None:
@@ -143,6 +171,7 @@ def _build(
     content: Any,
     renderer: Renderer,
     started: float,
+    warned: list[Problem],
 ) -> Summary:
     """With the output folder held: plan, render what is out of date, record the manifest."""
     out = options.output_dir
@@ -154,7 +183,7 @@ def _build(
             raise UsageError(f"{job.name}: would be written outside {out}")
     entries: dict[str, Any] = manifest.get("documents", {})
     todo = [j for j in jobs if options.force or not _current(out, entries.get(j.name), j)]
-    summary = Summary(skipped=[j.name for j in jobs if j not in todo])
+    summary = Summary(skipped=[j.name for j in jobs if j not in todo], warnings=warned)
     bar = _progress(len(todo), options)
     by_name = {j.name: j for j in todo}
     try:
@@ -184,6 +213,7 @@ def _build(
     requests[request] = {
         "inputs": quick,
         "documents": {j.name: entries[j.name]["sha256"] for j in jobs if j.name in entries},
+        "warnings": [asdict(w) for w in warned],
     }
     manifest["requests"] = requests
     write_manifest(out, manifest)

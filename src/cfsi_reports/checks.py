@@ -1,7 +1,13 @@
-"""Checks that need the theme as well as the content: locale and glyph coverage."""
+"""Checks that need the theme as well as the content: locale, glyph coverage, warnings.
+
+Errors stop the build; warnings name what is legal but probably wrong (an action
+without countries, a photo too small for print, a partner spelt two ways) and are
+returned to the caller, who prints them (and fails on them with --strict).
+"""
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -9,14 +15,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import fonts, typography
-from .content.model import Content
+from .content.model import Action, Content, name_key
 from .content.richtext import RichText
 from .errors import ConfigError, ContentError, Problem, field_name, line_of
-from .theme import Theme
+from .messages import _
+from .theme import MM, Theme
 
 
-def check(content: Content, theme: Theme) -> None:
-    """Raise ContentError listing every problem that the theme reveals."""
+def check(content: Content, theme: Theme) -> list[Problem]:
+    """Raise ContentError listing every problem that the theme reveals; return the warnings."""
     problems: list[Problem] = []
     prog = content.programme
     try:
@@ -44,6 +51,135 @@ def check(content: Content, theme: Theme) -> None:
                 )
     if problems:
         raise ContentError(problems)
+    return sorted(set(warnings(content, theme)))
+
+
+def warnings(content: Content, theme: Theme) -> list[Problem]:
+    """Return what is legal but probably wrong in `content`, located like errors."""
+    out: list[Problem] = []
+    for action in content.actions:
+        if not action.countries:
+            out.append(
+                Problem(
+                    action.file,
+                    action.line("countries"),
+                    "countries",
+                    _(
+                        "no countries: the overview's count of countries and the maps leave"
+                        " this action out (add e.g. 'countries: [ML, FR]')"
+                    ),
+                    warning=True,
+                )
+            )
+        out += _photo_resolution(action, theme)
+        out += _unfilled(action, content.programme.language)
+    out += _spelt_two_ways(content)
+    return out
+
+
+def _unfilled(action: Action, language: str) -> list[Problem]:
+    """Warn about the example values `cfsi-reports new` wrote and nobody replaced."""
+    from .content.model import Action as Model
+    from .content.yamlsafe import parse
+    from .scaffold import action_template
+
+    example = Model.model_validate(parse(action_template(action.key, language)).data)
+    mine = dict(_values(action))
+    same = [path for path, value in _values(example) if mine.get(path) == value]
+    if not same:
+        return []
+    return [
+        Problem(
+            action.file,
+            action.line(*same[0]),
+            field_name(same[0]),
+            _(
+                "still the example written by `cfsi-reports new`: {fields} (replace them"
+                " with the action's own text and figures)"
+            ).format(fields=", ".join(field_name(path) for path in same)),
+            warning=True,
+        )
+    ]
+
+
+def _values(model: BaseModel, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel) and not isinstance(value, RichText):
+            yield from _values(value, (*path, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield (*path, name, i), item.source if isinstance(item, RichText) else item
+        elif value is not None and name not in ("slug", "order"):
+            yield (*path, name), value.source if isinstance(value, RichText) else value
+
+
+def _photo_resolution(action: Action, theme: Theme) -> list[Problem]:
+    if action.photo is None or action.photo_path is None:
+        return []
+    from .pdf.images import photo_box
+    from .photos import pixel_size
+
+    width, height, minimum = photo_box(theme)
+    try:
+        w_px, h_px = pixel_size(action.photo_path)
+    except OSError:
+        return []
+    scale = min(width / w_px, height / h_px)  # points per pixel, as the brochure places it
+    ppi = 72 / scale
+    if ppi >= minimum:
+        return []
+    return [
+        Problem(
+            action.file,
+            action.line("photo", "file"),
+            "photo.file",
+            _(
+                "{name!r} is {w} × {h} pixels: printed {mm_w:.0f} × {mm_h:.0f} mm in the print"
+                " brochure, that is {ppi:.0f} ppi, under the {minimum:.0f} ppi print needs"
+                " (use a larger photo, at least {need_w} pixels wide)"
+            ).format(
+                name=action.photo.file,
+                w=w_px,
+                h=h_px,
+                mm_w=w_px * scale / MM,
+                mm_h=h_px * scale / MM,
+                ppi=ppi,
+                minimum=minimum,
+                need_w=math.ceil(w_px * scale / 72 * minimum),
+            ),
+            warning=True,
+        )
+    ]
+
+
+def _spelt_two_ways(content: Content) -> list[Problem]:
+    """Warn once per other spelling of a partner or lead organisation."""
+    seen: dict[str, dict[str, tuple[str, int, str]]] = {}
+    for action in content.actions:
+        names = [(("lead",), action.lead)] + [
+            (("partners", i), name) for i, name in enumerate(action.partners)
+        ]
+        for path, name in names:
+            spellings = seen.setdefault(name_key(name), {})
+            spellings.setdefault(name, (action.file, action.line(*path), field_name(path)))
+    out: list[Problem] = []
+    for spellings in seen.values():
+        if len(spellings) < 2:
+            continue
+        (first, (file, line, _field)), *others = spellings.items()
+        for name, where in others:
+            out.append(
+                Problem(
+                    *where,
+                    _(
+                        "{name!r} is also spelt {first!r} ({file}:{line}): write it the same"
+                        " way everywhere (the overview counts it as one partner)"
+                    ).format(name=name, first=first, file=file, line=line),
+                    warning=True,
+                )
+            )
+    return out
 
 
 def _describe(ch: str) -> str:

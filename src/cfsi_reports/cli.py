@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CfsiError, ContentError
+from .errors import CfsiError, ContentError, Problem
+from .messages import _
 
 CONTENT = click.option(
     "--content",
@@ -18,6 +19,9 @@ CONTENT = click.option(
     default=Path("content"),
     show_default=True,
     help="Content folder (programme.yaml and actions/).",
+)
+STRICT = click.option(
+    "--strict", is_flag=True, help="Fail on warnings too (for continuous integration)."
 )
 THEME = click.option(
     "--theme",
@@ -34,20 +38,34 @@ def _fail(exc: CfsiError, building: bool = False) -> None:
             click.echo(str(problem), err=True)
         n = len(exc.problems)
         tail = "; nothing was written" if building else ""
-        click.echo(f"{n} problem{'s' if n > 1 else ''} found{tail}.", err=True)
+        if all(p.warning for p in exc.problems):
+            click.echo(
+                _("{n} warning(s), which --strict turns into errors{tail}.").format(n=n, tail=tail),
+                err=True,
+            )
+        else:
+            click.echo(f"{n} problem{'s' if n > 1 else ''} found{tail}.", err=True)
     else:
         click.echo(f"error: {exc}", err=True)
     sys.exit(exc.exit_code)
 
 
-def _load(content_dir: Path, theme_file: Path | None):
+def _warn(warned: list[Problem]) -> None:
+    for problem in warned:
+        click.echo(str(problem), err=True)
+
+
+def _load(content_dir: Path, theme_file: Path | None, strict: bool = False):
     from .checks import check
     from .content import load_content
     from .theme import DEFAULT_THEME, load_theme
 
     content = load_content(content_dir)
     theme = load_theme(theme_file or DEFAULT_THEME)
-    check(content, theme)
+    warned = check(content, theme)
+    if strict and warned:
+        raise ContentError(warned)
+    _warn(warned)
     return content, theme
 
 
@@ -60,14 +78,59 @@ def main() -> None:
 @main.command()
 @CONTENT
 @THEME
-def validate(content_dir: Path, theme_file: Path | None) -> None:
-    """Check every content file and report every problem at once."""
+@STRICT
+def validate(content_dir: Path, theme_file: Path | None, strict: bool) -> None:
+    """Check every content file and report every problem at once (warnings too)."""
     try:
-        content, _ = _load(content_dir, theme_file)
+        content, _theme = _load(content_dir, theme_file, strict)
     except CfsiError as exc:
         _fail(exc)
         return
     click.echo(f"{content_dir}: programme and {len(content.actions)} actions are valid.")
+
+
+@main.command()
+@CONTENT
+@THEME
+@STRICT
+@click.pass_context
+def fix(ctx: click.Context, content_dir: Path, theme_file: Path | None, strict: bool) -> None:
+    """Put texts containing ': ' in quotes and tabs into spaces, in place; then validate."""
+    from .content.loader import spans
+    from .scaffold import fix_content
+
+    try:
+        changed = fix_content(content_dir)
+    except CfsiError as exc:
+        _fail(exc)
+        return
+    for f in changed:
+        done = []
+        if f.quoted:
+            done.append(
+                _("put in quotes the text on line(s) {lines}").format(lines=spans(f.quoted))
+            )
+        if f.tabs:
+            done.append(_("indented line(s) {lines} with spaces").format(lines=spans(f.tabs)))
+        click.echo(f"{content_dir / f.file}: {'; '.join(done)}")
+    if not changed:
+        click.echo(_("{folder}: nothing to fix").format(folder=content_dir))
+    ctx.invoke(validate, content_dir=content_dir, theme_file=theme_file, strict=strict)
+
+
+@main.command()
+@CONTENT
+def schema(content_dir: Path) -> None:
+    """Write the JSON Schema of the content files, for editors that complete and check YAML."""
+    from .scaffold import write_schemas
+
+    try:
+        written = write_schemas(content_dir)
+    except CfsiError as exc:
+        _fail(exc)
+        return
+    for path in written:
+        click.echo(_("wrote {path}").format(path=path))
 
 
 @main.command("list")
@@ -122,13 +185,15 @@ def list_actions(content_dir: Path, theme_file: Path | None) -> None:
         click.echo("  ".join(cells).rstrip())
     from .present import collation_key
 
-    names = sorted((ty.country_name(c, loc) for c in t.countries), key=collation_key)
+    home = loc.home if loc.home in t.countries else None
+    others_codes = [c for c in t.countries if c != home]
+    names = sorted((ty.country_name(c, loc) for c in others_codes), key=collation_key)
     summary = f"{len(t.countries)} countries"
-    if loc.home in t.countries:  # the locale's home country, counted apart as the intro does
+    if home:  # the locale's home country, counted apart as the intro does, and named once
         others = len(t.countries) - 1
         summary += f": {ty.country_name(loc.home, loc)} and {others} other"
         summary += "s" if others != 1 else ""
-    click.echo(f"\n{summary} ({', '.join(names)})")
+    click.echo(f"\n{summary} ({', '.join(names)})" if names else f"\n{summary}")
 
 
 def _clip(text: str, width: int) -> str:
@@ -189,6 +254,7 @@ def _default_jobs() -> int:
     help="CMYK ICC profile for the PDF/A output intent.",
 )
 @click.option("--force", is_flag=True, help="Rebuild every document, even unchanged ones.")
+@STRICT
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
 def build(
     content_dir: Path,
@@ -201,6 +267,7 @@ def build(
     pdf_standard: str,
     icc: Path | None,
     force: bool,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Validate the content, then build the brochure and the fact sheets."""
@@ -218,6 +285,8 @@ def build(
         icc=icc,
         force=force,
         quiet=quiet,
+        strict=strict,
+        warn=_warn,
     )
     try:
         run(options)
@@ -234,12 +303,15 @@ def _formats(fmt: str | None, only: tuple[str, ...]) -> frozenset[str]:
 @main.command()
 @click.argument("slug")
 @CONTENT
-def new(slug: str, content_dir: Path) -> None:
-    """Write a new action file with every field, commented in French."""
+@click.option(
+    "--slug", "explicit", is_flag=True, help="Write 'slug:' in the file (default: from its name)."
+)
+def new(slug: str, content_dir: Path, explicit: bool) -> None:
+    """Write a new action file that validates as is, every field commented in French."""
     from .scaffold import new_action
 
     try:
-        path = new_action(content_dir, slug)
+        path = new_action(content_dir, slug, explicit_slug=explicit)
     except CfsiError as exc:
         _fail(exc)
         return

@@ -13,12 +13,12 @@ class Problem:
     line: int
     field: str
     message: str
+    warning: bool = False  # legal but probably wrong: printed, fails only with --strict
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        message = f"warning: {self.message}" if self.warning else self.message
+        return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
 
 
 def field_name(path: tuple[str | int, ...]) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .content import yamlsafe
 from .content.loader import file_slug
-from .content.model import MAX_SLUG, SLUG
+from .content.model import FIELD_NAMES, MAX_SLUG, SLUG
+from .content.repair import repair
 from .errors import UsageError
+from .messages import _
 from .output import write_atomic
 from .theme import DEFAULTS_DIR
 
@@ -25,8 +28,14 @@ def _declared_slug(path: Path) -> str | None:
     return data.get("slug") if isinstance(data, dict) else None
 
 
-def new_action(content_dir: Path, slug: str, language: str = "fr") -> Path:
-    """Write `actions/NN-slug.yaml` with the next free number; return its path."""
+def new_action(
+    content_dir: Path, slug: str, language: str = "fr", *, explicit_slug: bool = False
+) -> Path:
+    """Write `actions/NN-slug.yaml` with the next free number; return its path.
+
+    The file validates as written: optional fields are commented out, and the slug
+    comes from the file name unless `explicit_slug` (a copied file then keeps working).
+    """
     if not SLUG.match(slug) or len(slug) > MAX_SLUG:
         raise UsageError(
             f"{slug!r} is not a valid slug (lowercase letters, digits and hyphens, e.g. maraichage)"
@@ -42,9 +51,79 @@ def new_action(content_dir: Path, slug: str, language: str = "fr") -> Path:
     number = max(numbers, default=0) + 1
     width = max(2, len(str(number)))
     target = actions / f"{number:0{width}d}-{slug}.yaml"
+    write_atomic(target, action_template(slug, language, explicit_slug).encode("utf-8"))
+    if not (content_dir / SCHEMA_DIR).is_dir():
+        write_schemas(content_dir)  # the file's first line points editors to them
+    return target
+
+
+def action_template(slug: str, language: str = "fr", explicit_slug: bool = False) -> str:
+    """Return the text of a new action file."""
     template = TEMPLATES / f"action.{language.split('-')[0]}.yaml"
     if not template.is_file():
         template = TEMPLATES / "action.fr.yaml"
-    text = template.read_text(encoding="utf-8").replace("{slug}", slug)
-    write_atomic(target, text.encode("utf-8"))
-    return target
+    slug_line = f"slug: {slug}" if explicit_slug else f"# slug: {slug}"
+    return (
+        template.read_text(encoding="utf-8")
+        .replace("{slug_line}", slug_line)
+        .replace("{slug}", slug)
+    )
+
+
+# The schemas live in the content folder, so that `$schema=` paths are relative and work
+# on any computer the folder is copied to.
+SCHEMA_DIR = "schema"
+
+
+def modeline(kind: str) -> str:
+    """Return the first line of a content file that points editors to its schema."""
+    where = f"{SCHEMA_DIR}/{kind}.schema.json"
+    return f"# yaml-language-server: $schema={'../' if kind == 'action' else ''}{where}"
+
+
+def write_schemas(content_dir: Path) -> list[Path]:
+    """Write the JSON Schemas of the programme and action files into the content folder."""
+    from .content.schema import SCHEMAS, schema_text
+
+    if not content_dir.is_dir():
+        raise UsageError(_("content folder {folder} not found").format(folder=content_dir))
+    written = []
+    for kind in SCHEMAS:
+        path = content_dir / SCHEMA_DIR / f"{kind}.schema.json"
+        path.parent.mkdir(exist_ok=True)
+        write_atomic(path, schema_text(kind).encode("utf-8"))
+        written.append(path)
+    return written
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """What `fix` changed in one file."""
+
+    file: str
+    quoted: list[int]
+    tabs: list[int]
+
+
+def fix_content(content_dir: Path) -> list[Fixed]:
+    """Quote values with ': ' and untab indentation in every content file, in place."""
+    if not content_dir.is_dir():
+        raise UsageError(_("content folder {folder} not found").format(folder=content_dir))
+    actions = content_dir / "actions"
+    files = [content_dir / "programme.yaml"]
+    if actions.is_dir():
+        files += sorted(p for p in actions.glob("*.y*ml") if not p.name.startswith("."))
+    changed: list[Fixed] = []
+    for path in files:
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # validation names the file and what is wrong with it
+        result = repair(text, FIELD_NAMES)
+        if result.text == text:
+            continue
+        bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+        write_atomic(path, (bom + result.text).encode("utf-8"))
+        changed.append(Fixed(path.relative_to(content_dir).as_posix(), result.quoted, result.tabs))
+    return changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ContentError, Problem, field_name
+from ..messages import _
 from . import yamlsafe
-from .model import SLUG, Action, Content, Programme
+from .model import FIELD_NAMES, SLUG, Action, Content, Programme
+from .repair import repair
 
 MAX_FILE_BYTES = 1_000_000
 MAX_ACTIONS = 5_000
@@ -71,11 +74,7 @@ def _load(base: Path, path: Path, model: type[M], problems: list[Problem]) -> M 
     try:
         obj = model.model_validate(located.data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            problems.append(
-                Problem(rel, located.line_of(loc), field_name(loc), _message(err, model, loc))
-            )
+        problems += _explain(rel, located, model, exc.errors(include_url=False))
         return None
     obj._file = rel  # type: ignore[attr-defined]
     obj._lines = located.lines  # type: ignore[attr-defined]
@@ -117,11 +116,60 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
             )
         )
         return None
-    try:
-        return yamlsafe.parse(text)
-    except yamlsafe.YamlError as exc:
+    fixed = repair(text, FIELD_NAMES)
+    if fixed.tabs:
+        problems.append(
+            _on_lines(
+                rel,
+                text,
+                fixed.tabs,
+                _(
+                    "indented with tabs (tabs cannot indent YAML: use spaces;"
+                    " `cfsi-reports fix` replaces them)"
+                ),
+            )
+        )
+    if fixed.quoted:
+        problems.append(
+            _on_lines(
+                rel,
+                text,
+                fixed.quoted,
+                _(
+                    "a text containing ': ' must be put in quotes for YAML, e.g."
+                    ' "Atelier : échanges" (`cfsi-reports fix` adds the quotes)'
+                ),
+            )
+        )
+    if fixed.error is not None:
+        exc = fixed.error
         problems.append(Problem(rel, exc.line, field_name(exc.path), exc.message))
         return None
+    return fixed.located
+
+
+def _on_lines(rel: str, text: str, lines: list[int], message: str) -> Problem:
+    """One problem for a mistake repeated on several lines, naming all of them."""
+    fields = {field_name(yamlsafe.path_at(text, line)) for line in lines}
+    name = fields.pop() if len(fields) == 1 else ""
+    if len(lines) > 1:
+        message += " " + _("(lines {lines})").format(lines=spans(lines))
+    return Problem(rel, lines[0], name, message)
+
+
+def spans(numbers: list[int]) -> str:
+    """Write 3, 4, 5, 9 as `3-5, 9`."""
+    out: list[str] = []
+    ordered = sorted(set(numbers))
+    start = prev = ordered[0]
+    for n in [*ordered[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)
 
 
 _MESSAGES = {
@@ -140,12 +188,112 @@ _MESSAGES = {
 }
 
 
+# Keys written in French, or the way the brochure labels them, and the field they mean.
+_FRENCH_KEYS = {
+    "titre": "title", "sous_titre": "subtitle", "editeur": "publisher", "langue": "language",
+    "introduction": "intro", "region": "regions", "pays": "countries", "porteur": "lead",
+    "porteur_du_projet": "lead", "partenaires": "partners", "partenaire": "partners",
+    "lieux": "locations", "lieu": "locations", "localisation": "locations",
+    "localisations": "locations", "beneficiaires": "beneficiaries", "duree": "duration_months",
+    "duree_mois": "duration_months", "duration": "duration_months", "mois": "duration_months",
+    "financement": "funding", "subvention": "granted", "montant_accorde": "granted",
+    "accorde": "granted", "projet": "project", "le_projet": "project",
+    "resultats": "expected_results", "resultats_attendus": "expected_results",
+    "results": "expected_results", "activites": "activities",
+    "principales_activites": "activities", "fichier": "file", "legende": "credit",
+    "texte_alternatif": "alt", "ordre": "order", "directs": "direct", "indirects": "indirect",
+}  # fmt: skip
+
+
+def did_you_mean(key: str, known: list[str]) -> str | None:
+    """Return the field a misspelt or French key most likely means, if one is close."""
+    plain = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+    alias = _FRENCH_KEYS.get(plain)
+    if alias in known:
+        return alias
+    close = difflib.get_close_matches(plain, known, n=1, cutoff=0.7)
+    return close[0] if close else None
+
+
+def _explain(
+    rel: str, located: yamlsafe.Located, model: type[BaseModel], errors: list[Any]
+) -> list[Problem]:
+    """Turn pydantic's errors into one message per mistake."""
+    meant: set[tuple[Any, ...]] = set()
+    moved: set[tuple[Any, ...]] = set()
+    found: list[tuple[tuple[Any, ...], str]] = []
+    missing: set[tuple[Any, ...]] = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            parent, key = loc[:-1], str(loc[-1])
+            known = _fields_at(model, parent)
+            guess = did_you_mean(key, known)
+            home = None if guess else _belongs_in(model, parent, key)
+            if guess:
+                meant.add((*parent, guess))
+                text = _("unknown field: did you mean '{field}'?").format(field=guess)
+            elif home:
+                moved.add((*parent, home))
+                text = _(
+                    "'{key}' belongs inside '{home}': indent it under '{home}:' like the"
+                    " other fields of '{home}'"
+                ).format(key=key, home=home)
+            else:
+                text = _("unknown field (expected one of: {known})").format(known=", ".join(known))
+            found.append((loc, text))
+            continue
+        if err["type"] == "missing":
+            missing.add(loc)
+        found.append((loc, _message(err, model, loc)))
+    # The key a typo meant is not missing too; the fields of a group whose keys were
+    # indented too little are reported once, as that.
+    kept = [
+        (loc, text)
+        for loc, text in found
+        if not (loc in meant and loc in missing) and not any(loc[: len(m)] == m for m in moved)
+    ]
+    return _grouped(rel, located, kept)
+
+
+def _belongs_in(model: type[BaseModel], parent: tuple[Any, ...], key: str) -> str | None:
+    """Return the sub-group of `parent` that has a field `key` (a key indented too little)."""
+    current = _model_at(model, parent)
+    for name, info in getattr(current, "model_fields", {}).items():
+        inner = _model_in(info.annotation)
+        if inner is not None and key in inner.model_fields:
+            return name
+    return None
+
+
+def _grouped(
+    rel: str, located: yamlsafe.Located, found: list[tuple[tuple[Any, ...], str]]
+) -> list[Problem]:
+    """Report a mistake repeated on several items of a list once, with its lines."""
+    groups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for loc, text in found:
+        shape = tuple(None if isinstance(part, int) else part for part in loc)
+        groups.setdefault((shape, text), []).append(loc)
+    out: list[Problem] = []
+    for (shape, text), locs in groups.items():
+        lines = [located.line_of(loc) for loc in locs]
+        if len(locs) == 1 or None not in shape:
+            out += [
+                Problem(rel, ln, field_name(loc), text) for loc, ln in zip(locs, lines, strict=True)
+            ]
+            continue
+        at = shape.index(None)
+        items = spans([loc[at] + 1 for loc in locs])
+        name = field_name(shape[:at]) + f"[{items}]" + field_name(locs[0][at + 1 :])
+        detail = _("the same on lines {lines}").format(lines=spans(lines))
+        out.append(Problem(rel, min(lines), name, f"{text} ({detail})"))
+    return out
+
+
 def _message(err: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     kind = err["type"]
     given = err.get("input")
-    if kind == "extra_forbidden":
-        known = ", ".join(_fields_at(model, loc[:-1]))
-        return f"unknown field (a typo? expected one of: {known})"
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
     template = _MESSAGES.get(kind)
@@ -158,6 +306,10 @@ def _message(err: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ...]) 
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    return list(getattr(_model_at(model, loc), "model_fields", {}))
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
     current: Any = model
     for part in loc:
         if isinstance(part, int) or not hasattr(current, "model_fields"):
@@ -166,7 +318,7 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         if info is None:
             break
         current = _model_in(info.annotation)
-    return list(getattr(current, "model_fields", {}))
+    return current
 
 
 def _model_in(annotation: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -17,12 +18,15 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from ..errors import line_of
+from ..messages import _
 from .richtext import RichText, parse
+from .yamlsafe import ColonText
 
 _WS = re.compile(r"[ \t\r\n]+")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -30,7 +34,13 @@ LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 MAX_SLUG = 80
 
 
+def _as_written(value: Any) -> Any:
+    """Read `Atelier n°1 : échanges`, which YAML made a mapping, as the text it is."""
+    return value.source if isinstance(value, ColonText) else value
+
+
 def _text(value: Any) -> str:
+    value = _as_written(value)
     if not isinstance(value, str):
         raise ValueError("expected text")
     value = _WS.sub(" ", value).strip()
@@ -42,6 +52,7 @@ def _text(value: Any) -> str:
 def _rich(value: Any) -> RichText:
     if isinstance(value, RichText):
         return value
+    value = _as_written(value)
     if not isinstance(value, str):
         raise ValueError("expected text (Markdown: paragraphs, '- ' lists, *italic*, **bold**)")
     rich = parse(value)
@@ -78,8 +89,38 @@ def _country(value: Any) -> str:
     return value.upper()
 
 
+# `54.000`, `54,000`, `1.250.000`: a dot or a comma before exactly three digits, as many
+# people write thousands. Read from the text in the file (YAML would make 54.0 of the first).
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?:(?!\1)[.,]\d{1,2})?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d{1,2}$")
+_DECORATION = re.compile(r"[\s\u00a0\u202f\u2009]|€|(?i:euros?|eur)$|(?i:mois)$")
+
+
+def _figure_mistake(text: str) -> str | None:
+    """Explain a figure written the way people write it on paper, or return None."""
+    bare = _DECORATION.sub("", text)
+    if _THOUSANDS.match(bare):
+        digits = re.sub(r"[.,](\d{3})", r"\1", bare).replace(",", ".")
+        return _(
+            "it looks like a number with a thousands separator, write {plain}"
+            " (digits only, no separator)"
+        ).format(plain=digits)
+    if _DECIMAL_COMMA.match(bare):
+        return _("write the decimal point as a dot, {plain}").format(plain=bare.replace(",", "."))
+    if bare != text and re.fullmatch(r"[+-]?\d+(?:\.\d{1,2})?", bare):
+        return _("write the number alone, {plain}").format(plain=bare)
+    return None
+
+
 def _amount(value: Any) -> Decimal:
     text = str(value).strip() if value is not None else ""
+    mistake = _figure_mistake(text)
+    if mistake:
+        raise ValueError(
+            _("{given!r} is not an amount: {mistake}; cents go after a dot, e.g. 75500.50").format(
+                given=text, mistake=mistake
+            )
+        )
     try:
         amount = Decimal(text)
     except ArithmeticError:
@@ -95,6 +136,22 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
+def _months(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    mistake = _figure_mistake(text)
+    if mistake:
+        raise ValueError(
+            _("{given!r} is not a whole number of months: {mistake}").format(
+                given=text, mistake=mistake
+            )
+        )
+    raise ValueError(_("{given!r}: expected a whole number of months, e.g. 24").format(given=text))
+
+
 def message_amount(value: Decimal) -> str:
     """Format an amount for an error message, the French way: `75 500,50 €`."""
     whole = value == value.to_integral_value()
@@ -102,19 +159,40 @@ def message_amount(value: Decimal) -> str:
     return text.replace(",", " ").replace(".", ",") + " €"
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-Rich = Annotated[RichText, BeforeValidator(_rich)]
-Country = Annotated[str, BeforeValidator(_country)]
-Slug = Annotated[str, BeforeValidator(_slug)]
-Amount = Annotated[Decimal, BeforeValidator(_amount)]
+# The JSON Schema of each type (`cfsi-reports schema`) says what an editor can check.
+_TEXT_SCHEMA = {"type": "string", "pattern": r"\S"}
+_AMOUNT_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+    ]
+}
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+Rich = Annotated[RichText, BeforeValidator(_rich), WithJsonSchema(_TEXT_SCHEMA)]
+Country = Annotated[str, BeforeValidator(_country), WithJsonSchema({"type": "string"})]
+Slug = Annotated[
+    str,
+    BeforeValidator(_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG.pattern, "maxLength": MAX_SLUG}),
+]
+Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema(_AMOUNT_SCHEMA)]
 TextList = Annotated[list[Text], Field(min_length=1)]
 
 
 def _one_or_many(value: Any) -> Any:
+    value = _as_written(value)
     return [value] if isinstance(value, str) else value
 
 
-TextOrList = Annotated[list[Text], BeforeValidator(_one_or_many), Field(min_length=1)]
+TextOrList = Annotated[
+    list[Text],
+    BeforeValidator(_one_or_many),
+    Field(min_length=1),
+    WithJsonSchema(
+        {"anyOf": [_TEXT_SCHEMA, {"type": "array", "items": _TEXT_SCHEMA, "minItems": 1}]}
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -208,7 +286,7 @@ class Action(_Strict):
     partners: TextList
     locations: TextList
     beneficiaries: Beneficiaries
-    duration_months: Annotated[int, Field(gt=0, le=1200)]
+    duration_months: Annotated[int, BeforeValidator(_months), Field(gt=0, le=1200)]
     funding: Funding
     project: Rich
     expected_results: Annotated[list[Rich], Field(min_length=1)]
@@ -249,6 +327,18 @@ class Action(_Strict):
         return line_of(self._lines, tuple(path))
 
 
+def name_key(name: str) -> str:
+    """Return what two spellings of one organisation share: « Banana link », « BANANA Link ».
+
+    Accents, case, hyphens and punctuation are ignored: « Ile-de-France » is « Île de France ».
+    The overview counts distinct partners with it, and the warnings find names spelt two ways.
+    """
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
+    )
+    return " ".join(re.sub(r"[^\w]+", " ", plain.casefold()).split())
+
+
 @dataclass(frozen=True)
 class Totals:
     """Figures computed from the actions, never typed in."""
@@ -284,8 +374,17 @@ class Content:
         countries = sorted({c for a in self.actions for c in (a.countries or ())})
         return Totals(
             actions=len(self.actions),
-            partners=sum(len(a.partners) for a in self.actions),
+            partners=len({name_key(p) for a in self.actions for p in a.partners}),
             countries=tuple(countries),
             budget=sum((a.funding.budget for a in self.actions), Decimal(0)),
             granted=sum((a.funding.granted for a in self.actions), Decimal(0)),
         )
+
+
+def _field_names(*models: type[BaseModel]) -> frozenset[str]:
+    return frozenset(name for model in models for name in model.model_fields)
+
+
+# Every key a content file may hold: a syntax error on a line starting with one of them is
+# an indentation mistake, not a text to put in quotes.
+FIELD_NAMES = _field_names(Programme, Action, Beneficiaries, Funding, Photo)

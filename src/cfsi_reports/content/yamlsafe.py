@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import line_of
+from ..messages import _
 
 try:  # LibYAML is several times faster; the pure-Python parser behaves the same.
     from yaml import CSafeLoader as _Loader
@@ -35,13 +36,24 @@ _ALLOWED_TAGS = {
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 
 
+class ColonText(dict):  # type: ignore[type-arg]
+    """A one-pair mapping YAML made of a plain line such as `Atelier n°1 : échanges`.
+
+    It stays a mapping where the model expects one (`photo:` with only `file:`), and
+    reads as the text written in the file where the model expects text.
+    """
+
+    source: str = ""
+
+
 class YamlError(Exception):
     """A located YAML problem."""
 
-    def __init__(self, line: int, message: str, path: Path = ()) -> None:
+    def __init__(self, line: int, message: str, path: Path = (), kind: str = "") -> None:
         self.line = line
         self.message = message
         self.path = path
+        self.kind = kind  # "colon": a value with ': ' to quote; "indent": a misaligned key
         super().__init__(f"{line}: {message}")
 
 
@@ -75,13 +87,17 @@ def bad_character(text: str) -> str | None:
     return None
 
 
-def parse(text: str) -> Located:
-    """Parse one YAML document from `text`; raise YamlError on any problem."""
-    _prescan(text)
+def parse(text: str, keys: frozenset[str] = frozenset()) -> Located:
+    """Parse one YAML document from `text`; raise YamlError on any problem.
+
+    `keys` are the field names of the content files: a syntax error on a line that
+    starts with one of them is named as an indentation mistake.
+    """
+    _prescan(text, keys)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise _located(exc, text) from None
+        raise _located(exc, text, keys) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlError(1, str(exc)) from None
     out = Located(None)
@@ -89,11 +105,11 @@ def parse(text: str) -> Located:
         return out
     out.lines[()] = node.start_mark.line + 1
     counter = [0]
-    out.data = _convert(node, (), out.lines, counter)
+    out.data = _convert(node, (), out.lines, counter, text)
     return out
 
 
-def _prescan(text: str) -> None:
+def _prescan(text: str, keys: frozenset[str]) -> None:
     """Refuse aliases, deep nesting and several documents before composing."""
     depth = 0
     documents = 0
@@ -129,18 +145,36 @@ def _prescan(text: str) -> None:
                         "a second YAML document ('---'); one file holds one document",
                     )
     except yaml.MarkedYAMLError as exc:
-        raise _located(exc, text) from None
+        raise _located(exc, text, keys) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise YamlError(
             line,
             f"contains the character U+{code:04X}, which documents cannot hold",
-            _path_at(text, line),
+            path_at(text, line),
         ) from None
 
 
-def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], counter: list[int]) -> Any:
+def _one_line_pair(node: yaml.MappingNode, text: str) -> str | None:
+    """Return the source of `key : value` on one line when a block mapping is only that."""
+    if node.flow_style or len(node.value) != 1:
+        return None
+    key, value = node.value[0]
+    if not (isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)):
+        return None
+    if key.style or value.style or key.tag == _CORE + "merge":  # quoted or block scalars
+        return None
+    line = key.start_mark.line
+    if not key.end_mark.line == value.start_mark.line == value.end_mark.line == line:
+        return None
+    source = text[key.start_mark.index : value.end_mark.index].rstrip()
+    return None if bad_character(source) else source
+
+
+def _convert(
+    node: yaml.Node, path: Path, lines: dict[Path, int], counter: list[int], text: str
+) -> Any:
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise YamlError(node.start_mark.line + 1, f"more than {MAX_NODES} values in one file")
@@ -161,14 +195,19 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], counter: list[
                     key_line, "this key appears twice in the same mapping", (*path, key)
                 )
             lines[(*path, key)] = key_line
-            result[key] = _convert(value_node, (*path, key), lines, counter)
+            result[key] = _convert(value_node, (*path, key), lines, counter, text)
             lines[(*path, key)] = key_line
+        source = _one_line_pair(node, text)
+        if source is not None:
+            colon = ColonText(result)
+            colon.source = source
+            return colon
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
             lines[(*path, index)] = item.start_mark.line + 1
-            items.append(_convert(item, (*path, index), lines, counter))
+            items.append(_convert(item, (*path, index), lines, counter, text))
         return items
     value = str(node.value)
     if node.tag == _CORE + "null" and _NULL.match(value):  # plain `~`, `null` or nothing
@@ -179,7 +218,7 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], counter: list[
     return value
 
 
-def _located(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
+def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
     message = " ".join(part for part in (exc.context, exc.problem) if part)
@@ -187,18 +226,90 @@ def _located(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
         return YamlError(
             line, f"nesting deeper than {MAX_DEPTH} levels (content files are shallow)"
         )
-    source = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    path = path_at(text, line)
+    misplaced = _misaligned_key(lines, line, keys)
+    if misplaced and (
+        "did not find expected key" in message
+        or ("mapping values are not allowed" in message and mark and mark.column == misplaced[0])
+    ):
+        _column, key, indent, above = misplaced
+        where = (
+            _("indent it like '{key}:' on line {line}").format(key=above[1], line=above[0])
+            if above
+            else _("line it up with the fields around it")
+        )
+        how = _("more") if above and indent > above[2] else _("less")
+        if above:
+            path = (*path_at(text, above[0])[:-1], key)
+        return YamlError(
+            line,
+            _(
+                "indentation mistake: '{key}:' is indented {how} than the field above it"
+                " (fields of one group line up: {where})"
+            ).format(key=key, how=how, where=where),
+            path,
+            "indent",
+        )
     if "\t" in source[: len(source) - len(source.lstrip())] or "'\\t'" in message:
-        message += " (tabs cannot indent YAML: use spaces)"
+        message += _(" (tabs cannot indent YAML: use spaces; `cfsi-reports fix` replaces them)")
+        return YamlError(line, f"YAML syntax error: {message}", path, "tab")
     if "mapping values are not allowed" in message:
-        message += " (a value containing ': ' must be put in quotes)"
-    return YamlError(line, f"YAML syntax error: {message}", _path_at(text, line))
+        return YamlError(
+            line,
+            _(
+                "a text containing ': ' must be put in quotes for YAML, e.g. \"Atelier : échanges\""
+                " (`cfsi-reports fix` adds the quotes)"
+            ),
+            path,
+            "colon",
+        )
+    if "could not find expected ':'" in message and exc.context_mark is not None:
+        # A line of text where a field was expected: often the second line of a list item
+        # that YAML read as `key: value` because of its ' : '.
+        line = exc.context_mark.line + 1
+        return YamlError(
+            line,
+            _(
+                "this line is neither a field ('name: value') nor part of the text above"
+                " (indent it under the text it continues; a text containing ': ' goes in quotes)"
+            ),
+            path_at(text, line),
+            "colon",
+        )
+    return YamlError(line, f"YAML syntax error: {message}", path)
+
+
+_FIELD_LINE = re.compile(r"^( *)([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:\s|$)")
+
+
+def _misaligned_key(
+    lines: list[str], line: int, keys: frozenset[str]
+) -> tuple[int, str, int, tuple[int, str, int] | None] | None:
+    """If line `line` starts with a field name, return its colon column, the key, its
+    indentation and the (line, key, indentation) of the field line above it."""
+    if not keys or not 0 < line <= len(lines):
+        return None
+    match = _FIELD_LINE.match(lines[line - 1])
+    if not match or match.group(2) not in keys:
+        return None
+    above = None
+    for number in range(line - 1, 0, -1):
+        previous = _FIELD_LINE.match(lines[number - 1])
+        if previous and previous.group(2) in keys:
+            above = (number, previous.group(2), len(previous.group(1)))
+            break
+    colon = lines[line - 1].index(":", match.end(2))
+    if above is None or len(match.group(1)) != above[2]:
+        return colon, match.group(2), len(match.group(1)), above
+    return None
 
 
 _KEY = re.compile(r"^(\s*)(?:- +)?([^\s#'\"\-][^:#]*?):(?:\s|$)")
 
 
-def _path_at(text: str, line: int) -> Path:
+def path_at(text: str, line: int) -> Path:
     """Guess the key path of a line from indentation (for errors raised before parsing)."""
     path: list[tuple[int, str]] = []
     for source in text.splitlines()[:line]:

@@ -8,6 +8,17 @@ from pathlib import Path
 from reportlab.platypus import Image
 
 from ..photos import pixel_size, prepare
+from ..theme import MM, Theme
+
+
+def photo_box(theme: Theme, *, screen: bool = False) -> tuple[float, float, float]:
+    """Return the largest size of an action's photo in points, and the least ppi it needs."""
+    from .geometry import Geometry
+
+    g = Geometry.from_theme(theme, screen=screen)
+    spec = theme.page["photo"]
+    width = g.text_width() - g.side_width - g.side_gap
+    return width, float(spec["max_height"]) * MM, float(spec["min_ppi"])
 
 
 def photo(

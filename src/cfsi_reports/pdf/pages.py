@@ -26,7 +26,7 @@ from reportlab.platypus.frames import Frame
 
 from ..i18n import Locale
 from ..present import ActionView, Fact, ProgrammeView
-from ..theme import MM, Theme
+from ..theme import Theme
 from . import chart, images
 from .columns import LazySpread
 from .document import MirroredTemplate
@@ -450,11 +450,11 @@ class Brochure:
         out: list[Any] = []
         if a.photo is not None:
             spec = self.theme.page["photo"]
-            width = self.g.text_width() - self.g.side_width - self.g.side_gap
+            width, max_height, _ppi = images.photo_box(self.theme, screen=self.screen)
             image = images.photo(
                 a.photo.path,
                 width,
-                float(spec["max_height"]) * MM,
+                max_height,
                 dpi=float(spec["screen_dpi" if self.screen else "dpi"]),
                 cmyk=not self.screen,
             )

@@ -1,0 +1,120 @@
+"""Repair what French writing does to YAML, changing nothing else in the file.
+
+`title: Échangeons : pour…` is unreadable YAML (a second ': ' on the line), and
+so is a file indented with tabs. `repair()` puts such values in quotes and turns
+indenting tabs into spaces, line by line: the same lines, the same comments. The
+loader uses it to report every such line at once and go on validating the rest;
+`cfsi-reports fix` writes its result back to the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import yamlsafe
+
+# Repairing re-parses the file after each quoted value: bound the work on huge files.
+MAX_PARSED_BYTES = 40_000_000
+
+_ITEM = re.compile(r"^(\s*)((?:-[ \t]+)+)")
+_KEY = re.compile(r"^(\s*)([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]+|$)")
+_COMMENT = re.compile(r"[ \t]+#")
+
+
+@dataclass
+class Repaired:
+    """The repaired text, what was changed, and what is still wrong (if anything)."""
+
+    text: str
+    quoted: list[int] = field(default_factory=list)  # first line of each value put in quotes
+    tabs: list[int] = field(default_factory=list)  # lines whose indentation held tabs
+    located: yamlsafe.Located | None = None
+    error: yamlsafe.YamlError | None = None
+
+
+def repair(text: str, keys: frozenset[str] = frozenset()) -> Repaired:
+    """Quote the values YAML cannot read because of ': ', untab the indentation, parse."""
+    lines = text.splitlines(keepends=True)
+    out = Repaired(text)
+    for number, line in enumerate(lines, 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            lines[number - 1] = indent.replace("\t", "  ") + line[len(indent) :]
+            out.tabs.append(number)
+    out.text = "".join(lines)
+    budget = MAX_PARSED_BYTES
+    while True:
+        try:
+            out.located = yamlsafe.parse(out.text, keys)
+            return out
+        except yamlsafe.YamlError as exc:
+            budget -= len(out.text)
+            if exc.kind != "colon" or budget < 0:
+                out.error = exc
+                return out
+            quoted = _quote_at(lines, exc.line, keys)
+            if quoted is None:
+                out.error = exc
+                return out
+            out.quoted.append(quoted)
+            out.text = "".join(lines)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _value_start(line: str, keys: frozenset[str]) -> int | None:
+    """Return where the value of a `- item` or `key: value` line starts, if it has one."""
+    item = _ITEM.match(line)
+    if item:
+        start = item.end()
+    else:
+        key = _KEY.match(line)
+        if not key or (keys and key.group(2) not in keys):
+            return None
+        start = key.end()
+    rest = line[start:].rstrip("\r\n")
+    if not rest.strip() or rest.lstrip()[0] in "\"'|>#[{&*!":
+        return None
+    return start
+
+
+def _quote_at(lines: list[str], number: int, keys: frozenset[str]) -> int | None:
+    """Put the plain value that holds line `number` in quotes; return its first line."""
+    first = number - 1
+    while first >= 0 and _value_start(lines[first], keys) is None:
+        first -= 1  # a continuation line: the value starts on a line above
+    if first < 0:
+        return None
+    start = _value_start(lines[first], keys)
+    assert start is not None
+    owner = _indent(lines[first])
+    last = first
+    for index in range(first + 1, len(lines)):
+        body = lines[index].strip()
+        if not body:
+            continue
+        if _indent(lines[index]) <= owner or body.startswith("#"):
+            break
+        last = index
+    if last < number - 1:
+        return None
+    head, tail = lines[first][:start], lines[last]
+    end_line = tail.rstrip("\r\n")
+    newline = tail[len(end_line) :]
+    comment = _COMMENT.search(end_line, start if last == first else 0)
+    cut = comment.start() if comment else len(end_line.rstrip())
+    if last == first:
+        pieces = [end_line[start:cut]]
+    else:
+        pieces = [lines[first][start:], *lines[first + 1 : last], end_line[:cut]]
+    value = "".join(pieces)
+    if '"' in value or "\\" in value:
+        quoted = "'" + value.replace("'", "''") + "'"
+    else:
+        quoted = '"' + value + '"'
+    rebuilt = head + quoted + end_line[cut:] + newline
+    lines[first : last + 1] = rebuilt.splitlines(keepends=True)
+    return first + 1
