@@ -107,7 +107,7 @@ def test_unreadable_colons_are_all_reported_then_fixed_in_place(tmp_path: Path) 
     title, bilan = line_of(path, "title:"), line_of(path, "- Bilan")
     # One message for the colons, naming both lines and the command that repairs them.
     assert f"actions/01-action-1.yaml:{title}: a text containing ': ' must be put in quotes" in out
-    assert f"(lines {title}, {bilan})" in out and "`cfsi-reports fix`" in out
+    assert f"(lines {title}, {bilan}; " in out and "`cfsi-reports fix`" in out
     assert "tabs cannot indent YAML" in out
     before = path.read_text(encoding="utf-8").splitlines()
 

@@ -173,8 +173,8 @@ def _spelt_two_ways(content: Content) -> list[Problem]:
                 Problem(
                     *where,
                     _(
-                        "{name!r} is also spelt {first!r} ({file}:{line}): write it the same"
-                        " way everywhere (the overview counts it as one partner)"
+                        "{name!r} is also spelt {first!r} ({file}:{line}): if it is the same"
+                        " organisation, write it the same way everywhere"
                     ).format(name=name, first=first, file=file, line=line),
                     warning=True,
                 )

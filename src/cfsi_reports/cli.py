@@ -66,7 +66,7 @@ def _load(content_dir: Path, theme_file: Path | None, strict: bool = False):
     if strict and warned:
         raise ContentError(warned)
     _warn(warned)
-    return content, theme
+    return content, theme, warned
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,11 +82,19 @@ def main() -> None:
 def validate(content_dir: Path, theme_file: Path | None, strict: bool) -> None:
     """Check every content file and report every problem at once (warnings too)."""
     try:
-        content, _theme = _load(content_dir, theme_file, strict)
+        content, _theme, warned = _load(content_dir, theme_file, strict)
     except CfsiError as exc:
         _fail(exc)
         return
-    click.echo(f"{content_dir}: programme and {len(content.actions)} actions are valid.")
+    n = len(content.actions)
+    if warned:
+        click.echo(
+            _("{folder}: programme and {n} actions are valid, with {w} warning(s).").format(
+                folder=content_dir, n=n, w=len(warned)
+            )
+        )
+    else:
+        click.echo(f"{content_dir}: programme and {n} actions are valid.")
 
 
 @main.command()
@@ -141,7 +149,7 @@ def list_actions(content_dir: Path, theme_file: Path | None) -> None:
     from . import typography as ty
 
     try:
-        content, theme = _load(content_dir, theme_file)
+        content, theme, _warned = _load(content_dir, theme_file)
     except CfsiError as exc:
         _fail(exc)
         return

@@ -123,10 +123,8 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
                 rel,
                 text,
                 fixed.tabs,
-                _(
-                    "indented with tabs (tabs cannot indent YAML: use spaces;"
-                    " `cfsi-reports fix` replaces them)"
-                ),
+                _("indented with tabs: tabs cannot indent YAML, use spaces"),
+                _("`cfsi-reports fix` replaces them"),
             )
         )
     if fixed.quoted:
@@ -136,9 +134,10 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
                 text,
                 fixed.quoted,
                 _(
-                    "a text containing ': ' must be put in quotes for YAML, e.g."
-                    ' "Atelier : échanges" (`cfsi-reports fix` adds the quotes)'
+                    "a text containing ': ' must be put in quotes for YAML,"
+                    ' e.g. "Atelier : échanges"'
                 ),
+                _("`cfsi-reports fix` adds the quotes"),
             )
         )
     if fixed.error is not None:
@@ -148,13 +147,12 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
     return fixed.located
 
 
-def _on_lines(rel: str, text: str, lines: list[int], message: str) -> Problem:
+def _on_lines(rel: str, text: str, lines: list[int], message: str, hint: str) -> Problem:
     """One problem for a mistake repeated on several lines, naming all of them."""
     fields = {field_name(yamlsafe.path_at(text, line)) for line in lines}
     name = fields.pop() if len(fields) == 1 else ""
-    if len(lines) > 1:
-        message += " " + _("(lines {lines})").format(lines=spans(lines))
-    return Problem(rel, lines[0], name, message)
+    where = _("lines {lines}; ").format(lines=spans(lines)) if len(lines) > 1 else ""
+    return Problem(rel, lines[0], name, f"{message} ({where}{hint})")
 
 
 def spans(numbers: list[int]) -> str:
@@ -366,12 +364,22 @@ def _defaults(actions: list[Action], problems: list[Problem]) -> list[Action]:
             action = copy
         other = seen.get(action.key)
         if other is not None:
+            how = (
+                _(
+                    "if this file is a copy, delete its 'slug:' line: the slug then comes from"
+                    " the file name"
+                )
+                if "slug" not in updates
+                else _("rename one of the files")
+            )
             problems.append(
                 Problem(
                     action.file,
                     action.line("slug"),
                     "slug",
-                    f"{action.key!r} is also the slug of {other.file} (slugs must be unique)",
+                    _("{slug!r} is also the slug of {other} (slugs must be unique: {how})").format(
+                        slug=action.key, other=other.file, how=how
+                    ),
                 )
             )
             continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import yamlsafe
 
 # Repairing re-parses the file after each quoted value: bound the work on huge files.
-MAX_PARSED_BYTES = 40_000_000
+MAX_PARSED_BYTES = 10_000_000
 
 _ITEM = re.compile(r"^(\s*)((?:-[ \t]+)+)")
 _KEY = re.compile(r"^(\s*)([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]+|$)")
@@ -83,6 +83,13 @@ def _value_start(line: str, keys: frozenset[str]) -> int | None:
 
 def _quote_at(lines: list[str], number: int, keys: frozenset[str]) -> int | None:
     """Put the plain value that holds line `number` in quotes; return its first line."""
+    found = _quote_from(lines, number, keys)
+    if found is None and keys:  # `titre: Échangeons : pour`: a misspelt key is still a key
+        found = _quote_from(lines, number, frozenset())
+    return found
+
+
+def _quote_from(lines: list[str], number: int, keys: frozenset[str]) -> int | None:
     first = number - 1
     while first >= 0 and _value_start(lines[first], keys) is None:
         first -= 1  # a continuation line: the value starts on a line above
