@@ -21,7 +21,7 @@ $(TSTAMP): pyproject.toml $(STAMP)
 	touch $@
 
 build: $(STAMP)
-	$(BIN)/cfsi-reports build --content content --output output
+	$(BIN)/cfsi-reports build --content content --output output --theme styles/theme.yaml
 
 test: $(TSTAMP)
 	$(BIN)/python -m pytest

@@ -52,10 +52,10 @@ def test_default_template_defines_every_style_from_the_theme(
         assert ("PARAGRAPH", name) in names
     for name in CHARACTER_STYLES:
         assert ("CHARACTER", name) in names
-    assert ("TABLE", theme.docx["table_style"]["name"]) in names
+    assert ("TABLE", theme.docx.table_style.name) in names
     heading = document.styles["Heading 1"]
     assert heading.font.color.rgb == RGBColor.from_string(theme.colour("primary").rgb[1:].upper())
-    assert heading.font.size.pt == theme.docx_styles["Heading 1"].size
+    assert heading.font.size.pt == theme.docx_styles["Heading 1"].size_pt
     assert heading.font.name == theme.family(theme.docx_styles["Heading 1"].family).name
     assert heading.paragraph_format.keep_with_next
 
@@ -272,4 +272,4 @@ def test_template_saved_by_libreoffice_still_works(
     # LibreOffice writes "Heading 1" where Word writes "heading 1": python-docx's
     # styles["Heading 1"] misses it, a scan by displayed name does not.
     heading = next(s for s in sheet.styles if s.name == "Heading 1")
-    assert heading.font.size.pt == theme.docx_styles["Heading 1"].size
+    assert heading.font.size.pt == theme.docx_styles["Heading 1"].size_pt

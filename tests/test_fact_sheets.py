@@ -277,10 +277,10 @@ def test_text_is_escaped_not_interpreted(content_copy: Path, theme: Theme) -> No
 
 def test_page_is_a4_with_the_theme_margins(sheets: dict[str, bytes], theme: Theme) -> None:
     section = docx.Document(io.BytesIO(sheets["echangeons"])).sections[0]
-    page = theme.docx["page"]
+    page = theme.docx.page
     assert abs(section.page_width.mm - 210) < 0.1 and abs(section.page_height.mm - 297) < 0.1
-    assert abs(section.left_margin.mm - page["margins"]["left"]) < 0.1
-    assert abs(section.top_margin.mm - page["margins"]["top"]) < 0.1
+    assert abs(section.left_margin.mm - page.margins.left_mm) < 0.1
+    assert abs(section.top_margin.mm - page.margins.top_mm) < 0.1
 
 
 def test_header_and_footer_carry_title_and_page_fields(

@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from cfsi_reports.cli import main
-from cfsi_reports.theme import DEFAULTS_DIR
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -218,18 +217,21 @@ def test_new_knows_the_slug_a_file_name_gives(content_copy: Path) -> None:
 
 
 def test_a_broken_theme_is_a_usage_error_naming_every_setting(tmp_path: Path) -> None:
-    import shutil
-
-    styles = tmp_path / "styles"
-    shutil.copytree(DEFAULTS_DIR, styles)
-    theme = styles / "theme.yaml"
-    text = theme.read_text(encoding="utf-8")
-    text = text.replace("  bleed: 3\n", "").replace(
-        "size: 9.5, leading: 13.5", "size: big, leading: 13.5"
+    theme = tmp_path / "theme.yaml"
+    theme.write_text(
+        "page:\n"
+        "  bleed: 3\n"  # line 2: the unit is part of the name (bleed_mm)
+        "  margins: {top_mm: -4}\n"
+        "styles:\n"
+        "  body: {size_pt: big, colour: teal}\n"  # line 5
+        "  intro: {base: prose}\n",
+        encoding="utf-8",
     )
-    theme.write_text(text, encoding="utf-8")
     for command in (["validate"], ["build", "--output", str(tmp_path / "out")]):
         code, out = run(*command, "--theme", str(theme))
         assert code == 2, out
-        assert "page.bleed: missing" in out and "body.size: 'big' is not a number" in out
+        assert f"{theme}:2: page.bleed: unknown setting: did you mean 'bleed_mm'?" in out
+        assert f"{theme}:3: page.margins.top_mm: must be at least 0" in out
+        assert f"{theme}:5: styles.body.size_pt: 'big': expected a number" in out
+        assert "Traceback" not in out
     assert not (tmp_path / "out").exists()

@@ -311,7 +311,9 @@ def _quick_digest(options: BuildOptions) -> str:
     from .theme import DEFAULT_THEME, locale_dir_of
 
     theme_file = (options.theme_file or DEFAULT_THEME).resolve()
-    files = [theme_file, *sorted(locale_dir_of(theme_file).rglob("*.yaml"))]
+    # A theme file is read over the built-in one: both count.
+    themes = dict.fromkeys((DEFAULT_THEME.resolve(), theme_file))
+    files = [*themes, *sorted(locale_dir_of(theme_file).rglob("*.yaml"))]
     root = options.content_dir.resolve()
     if root.is_dir():
         # Links that leave the content folder are refused by the loader: not read here.

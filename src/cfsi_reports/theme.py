@@ -1,24 +1,268 @@
-"""The theme: theme files turned into typed values (colours, fonts, sizes, geometry)."""
+"""The theme: every colour, font, size and distance the renderers use, typed and checked.
+
+A theme file is YAML declared by the models below (pydantic, as the content model). It may be
+partial: what it leaves out comes from the built-in theme (`defaults/theme.yaml`, package
+data), mapping by mapping. Units are part of the names: `_mm` millimetres, `_pt` points,
+`_em` times the type size, `_fraction` a part of a page or column dimension. Every problem of
+a theme is reported at once, as `file:line: field: what is wrong`.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import i18n
-from .errors import ConfigError
+from .content import yamlsafe
+from .content.loader import did_you_mean
+from .errors import ConfigError, Problem, field_name
+from .messages import _
 
 MM = 72 / 25.4  # points per millimetre
+
 # The built-in theme, locale files and templates: package data, found wherever the package is
 # installed (pip installs a wheel as plain files, so the folder is a real path).
 DEFAULTS_DIR = Path(str(resources.files(__package__).joinpath("defaults")))
 DEFAULT_THEME = DEFAULTS_DIR / "theme.yaml"
+
+
+# -- the declared sections of a theme file ---------------------------------------------------
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Length = Annotated[float, Field(ge=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Positive = Annotated[float, Field(gt=0)]
+ColourName = str  # checked against `colours` once the whole theme is known
+
+
+class ColourSpec(_Section):
+    cmyk: Annotated[tuple[Fraction, ...], Field(min_length=4, max_length=4)]  # C, M, Y, K
+    rgb: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class FamilySpec(_Section):
+    name: str
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+
+class Fonts(_Section):
+    package: str  # the installed Python package holding the TrueType files
+    families: dict[str, FamilySpec]
+
+
+class CropMarks(_Section):
+    length_mm: Length
+    offset_mm: Length  # at least the bleed keeps the marks outside it
+    stroke_pt: Positive
+
+
+class PageMargins(_Section):
+    top_mm: Length
+    bottom_mm: Length
+    inside_mm: Length
+    outside_mm: Length
+
+
+class Sidebar(_Section):
+    width_mm: Length
+    gap_mm: Length
+    padding_mm: Length
+    inset_mm: Length  # space above both columns
+    figure_facts: tuple[str, ...]  # the facts shown as big figures
+
+
+class RunningHead(_Section):
+    baseline_from_top_mm: Length
+    baseline_from_bottom_mm: Length
+
+
+class CoverMotif(_Section):
+    bar_mm: Length
+    pitch_mm: Length
+    width_fraction: Fraction
+    colour: ColourName
+    inner_colour: ColourName
+
+
+class PagePhoto(_Section):
+    max_height_mm: Length
+    dpi: Positive
+    screen_dpi: Positive
+    min_ppi: Positive  # a photo printed at fewer pixels per inch is warned about
+
+
+class Toc(_Section):
+    number_width_mm: Length
+    page_width_mm: Length
+    rule_colour: ColourName
+    rule_width_pt: Length
+
+
+class Overview(_Section):
+    columns: Annotated[int, Field(ge=1)]
+    gap_mm: Length
+    rule_space_mm: Length
+    rule_width_pt: Length
+    rule_colour: ColourName
+    space_after_mm: Length
+    fill_fraction: Fraction  # the widest figure fills this part of its column
+
+
+class Page(_Section):
+    """The brochure's page and the layout distances of its parts."""
+
+    width_mm: Positive
+    height_mm: Positive
+    bleed_mm: Length
+    page_multiple: Annotated[int, Field(ge=1)]  # print: pages padded for saddle stitching
+    crop_marks: CropMarks
+    margins: PageMargins
+    sidebar: Sidebar
+    band_height_mm: Length
+    running_head: RunningHead
+    cover_band_fraction: Fraction
+    cover_rule_mm: Length
+    cover_motif: CoverMotif
+    band_padding_mm: Length
+    band_top_mm: Length
+    band_max_fraction: Fraction
+    band_uniform_max_mm: Length
+    strip_height_mm: Length
+    bullet: str
+    bullet_gap_em: Length
+    photo: PagePhoto
+    toc: Toc
+    overview: Overview
+
+
+class ChartColours(_Section):
+    budget: ColourName
+    granted: ColourName
+
+
+class Legend(_Section):
+    swatch_em: Length
+    gap_em: Length
+    spacing_em: Length
+
+
+class Chart(_Section):
+    bar_height_mm: Positive
+    bar_gap_mm: Length
+    group_gap_mm: Length
+    label_width_mm: Length
+    colours: ChartColours
+    legend_height_mm: Length
+    legend: Legend
+    axis: ColourName
+    axis_width_pt: Length
+
+
+class StyleSpec(_Section):
+    """A text style as written: what it leaves out comes from `base`, then TextStyle."""
+
+    base: str | None = None
+    family: str | None = None
+    bold: bool | None = None
+    italic: bool | None = None
+    size_pt: Positive | None = None
+    leading_pt: Positive | None = None
+    colour: ColourName | None = None
+    align: Literal["left", "right", "center", "justify"] | None = None
+    space_before_pt: Length | None = None
+    space_after_pt: Length | None = None
+    indent_mm: Length | None = None
+    keep_with_next: bool | None = None
+    upper: bool | None = None
+    tracking_pt: float | None = None
+
+
+class DocxMargins(_Section):
+    top_mm: Length
+    bottom_mm: Length
+    left_mm: Length
+    right_mm: Length
+
+
+class DocxPage(_Section):
+    width_mm: Positive
+    height_mm: Positive
+    margins: DocxMargins
+    header_mm: Length
+    footer_mm: Length
+
+
+class TableStyle(_Section):
+    name: str
+    shading: ColourName
+    border: ColourName
+    border_width_pt: Length
+    rule: ColourName
+    rule_width_pt: Length
+
+
+class Lists(_Section):
+    bullet: str
+    number: str  # Word's level text: %1. is the number and a full stop
+    marker: ColourName
+
+
+class Rule(_Section):
+    colour: ColourName
+    width_pt: Positive
+    space_pt: Length = 0
+
+
+class DocxPhoto(_Section):
+    max_width_mm: Positive
+    max_height_mm: Positive
+    dpi: Positive
+
+
+class Docx(_Section):
+    """The Word fact sheets: page, named styles, key facts table, lists, photo."""
+
+    page: DocxPage
+    label_column_mm: Length
+    cell_padding_mm: Length
+    cell_padding_y_mm: Length
+    styles: dict[str, StyleSpec]
+    character_styles: dict[str, StyleSpec]
+    table_style: TableStyle
+    lists: Lists
+    rules: dict[str, dict[Literal["top", "bottom", "left", "right"], Rule]]
+    photo: DocxPhoto
+    hyphenation: bool
+
+
+class ThemeFile(_Section):
+    """A whole theme file, once merged over the built-in one."""
+
+    name: str
+    locale_dir: str  # relative to the file that names it
+    fonts: Fonts
+    colours: dict[str, ColourSpec]
+    page: Page
+    chart: Chart
+    styles: dict[str, StyleSpec]
+    docx: Docx
+
+
+# -- what the renderers read -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -66,22 +310,23 @@ class FontFamily:
 
 @dataclass(frozen=True)
 class TextStyle:
-    """A paragraph or character style, in points."""
+    """A paragraph or character style with its `base` resolved."""
 
     name: str
     family: str = "body"
     bold: bool = False
     italic: bool = False
-    size: float = 10
-    leading: float = 12
+    size_pt: float = 10
+    leading_pt: float = 12
     colour: str = "ink"
     align: str = "left"
-    space_before: float = 0
-    space_after: float = 0
-    indent: float = 0  # mm
+    space_before_pt: float = 0
+    space_after_pt: float = 0
+    indent_mm: float = 0
     keep_with_next: bool = False
     upper: bool = False
-    tracking: float = 0  # pt of letter spacing
+    tracking_pt: float = 0  # letter spacing
+    given: frozenset[str] = frozenset()  # the fields the style or its bases set
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one cached object per file
@@ -92,42 +337,43 @@ class Theme:
     path: Path
     colours: dict[str, Colour]
     families: dict[str, FontFamily]
-    page: dict[str, Any]
-    chart: dict[str, Any]
+    page: Page
+    chart: Chart
     styles: dict[str, TextStyle]
-    docx: dict[str, Any]
+    docx: Docx
     docx_styles: dict[str, TextStyle]
     docx_character_styles: dict[str, TextStyle]
     locale_dir: Path
-    raw_hash: str = field(default="")
+    raw_hash: str = ""
 
     def colour(self, name: str) -> Colour:
         """Return a named colour."""
         try:
             return self.colours[name]
         except KeyError:
-            raise ConfigError(f"{self.path}: colours.{name}: colour not defined") from None
+            raise ConfigError(
+                _("{file}: colours.{name}: colour not defined").format(file=self.path, name=name)
+            ) from None
 
     def style(self, name: str) -> TextStyle:
         """Return a named paragraph style of the brochure."""
         try:
             return self.styles[name]
         except KeyError:
-            raise ConfigError(f"{self.path}: styles.{name}: style not defined") from None
+            raise ConfigError(
+                _("{file}: styles.{name}: style not defined").format(file=self.path, name=name)
+            ) from None
 
     def family(self, name: str) -> FontFamily:
         """Return a named font family."""
         try:
             return self.families[name]
         except KeyError:
-            raise ConfigError(f"{self.path}: fonts.families.{name}: family not defined") from None
-
-    def mm(self, *keys: str) -> float:
-        """Return a page distance in points, e.g. `mm('margins', 'top')`."""
-        value: Any = self.page
-        for key in keys:
-            value = value[key]
-        return float(value) * MM
+            raise ConfigError(
+                _("{file}: fonts.families.{name}: family not defined").format(
+                    file=self.path, name=name
+                )
+            ) from None
 
     def locale(self, language: str) -> i18n.Locale:
         """Return the locale for a content language, or raise ConfigError."""
@@ -135,187 +381,328 @@ class Theme:
         if found is None:
             have = ", ".join(i18n.available(self.locale_dir)) or "none"
             raise ConfigError(
-                f"no locale file for {language!r} in {self.locale_dir} (have: {have})"
+                _("no locale file for {language!r} in {folder} (have: {have})").format(
+                    language=language, folder=self.locale_dir, have=have
+                )
             )
         return i18n.load(found)
 
 
-_STYLE_FIELDS = {f.name for f in fields(TextStyle)} - {"name"}
+# -- loading ---------------------------------------------------------------------------------
+
+Where = tuple[str, int]  # the file and line a value was read from
+_STYLE_FIELDS = {f.name for f in fields(TextStyle)} - {"name", "given"}
+
+
+@dataclass
+class _Source:
+    """A theme merged over the built-in one, remembering where each value was read."""
+
+    data: dict[str, Any]
+    where: dict[yamlsafe.Path, Where]
+    files: list[tuple[Path, str]]  # each file read and its text, the built-in one first
+
+    def at(self, path: yamlsafe.Path) -> Where:
+        while path and path not in self.where:
+            path = path[:-1]
+        return self.where.get(path, (str(self.files[-1][0]), 1))
+
+    def problem(self, path: yamlsafe.Path, message: str) -> Problem:
+        file, line = self.at(path)
+        return Problem(file, line, field_name(path), message)
 
 
 def locale_dir_of(theme_file: Path) -> Path:
-    """Return the locale folder a theme file names, without loading the whole theme."""
+    """Return the locale folder a theme uses, without loading the whole theme."""
     try:
-        raw = yaml.safe_load(theme_file.read_text(encoding="utf-8"))
-        name = str(raw.get("locale_dir", "locale"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
-        name = "locale"
-    return (theme_file.parent / name).resolve()
+        return load_theme(theme_file).locale_dir
+    except ConfigError:
+        return DEFAULTS_DIR / "locale"
+
+
+@cache
+def load_theme(path: Path = DEFAULT_THEME) -> Theme:
+    """Load a theme file over the built-in one and check it; raise ConfigError listing all."""
+    path = Path(path).resolve()
+    source = _Source({}, {}, [])
+    problems: list[Problem] = []
+    for file in dict.fromkeys((DEFAULT_THEME.resolve(), path)):
+        _read_over(source, file, problems)
+    if problems:
+        raise _error(problems)
+    try:
+        spec = ThemeFile.model_validate(source.data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            problems.append(source.problem(loc, _describe(err, loc)))
+        raise _error(problems) from None
+    theme = _theme(spec, source, problems)
+    if problems:
+        raise _error(problems)
+    return theme
+
+
+def _read_over(source: _Source, file: Path, problems: list[Problem]) -> None:
+    """Read one theme file and merge it over what `source` holds."""
+    try:
+        text = file.read_text(encoding="utf-8")
+        located = yamlsafe.parse(text)
+    except OSError as exc:
+        problems.append(
+            Problem(
+                str(file), 0, "", _("cannot be read ({reason})").format(reason=exc.strerror or exc)
+            )
+        )
+        return
+    except UnicodeDecodeError:
+        problems.append(Problem(str(file), 0, "", _("is not UTF-8; save the file as UTF-8")))
+        return
+    except yamlsafe.YamlError as exc:
+        problems.append(Problem(str(file), exc.line, field_name(exc.path), exc.message))
+        return
+    source.files.append((file, text))
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        problems.append(Problem(str(file), 1, "", _("expected settings such as 'page: ...'")))
+        return
+    if "locale_dir" in data and isinstance(data["locale_dir"], str):
+        data["locale_dir"] = str((file.parent / data["locale_dir"]).resolve())
+    where = {p: (str(file), line) for p, line in located.lines.items() if p}
+    _merge(source.data, data, (), source.where, where)
+
+
+def _merge(
+    into: dict[str, Any],
+    over: dict[str, Any],
+    path: yamlsafe.Path,
+    where: dict[yamlsafe.Path, Where],
+    given: dict[yamlsafe.Path, Where],
+) -> None:
+    for key, value in over.items():
+        here = (*path, key)
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            where[here] = given[here]
+            _merge(into[key], value, here, where, given)
+            continue
+        into[key] = value
+        for p in [p for p in where if p[: len(here)] == here]:
+            del where[p]  # what was under a replaced value is gone
+        where.update({p: w for p, w in given.items() if p[: len(here)] == here})
+
+
+def _theme(spec: ThemeFile, source: _Source, problems: list[Problem]) -> Theme:
+    colours = {
+        name: Colour(name, c.cmyk, c.rgb)  # type: ignore[arg-type]
+        for name, c in spec.colours.items()
+    }
+    families = _families(spec.fonts, source, problems)
+    styles = _styles(spec.styles, ("styles",), source, problems)
+    docx_styles = _styles(spec.docx.styles, ("docx", "styles"), source, problems)
+    character = _styles(spec.docx.character_styles, ("docx", "character_styles"), source, problems)
+    for path, name in _colour_references(spec):
+        if name not in colours:
+            problems.append(
+                source.problem(
+                    path,
+                    _("{name!r} is not a colour of the theme (have: {have})").format(
+                        name=name, have=", ".join(colours)
+                    ),
+                )
+            )
+    for where, named in _style_sections(spec):
+        for name, style in named.items():
+            if style.family is not None and style.family not in spec.fonts.families:
+                problems.append(
+                    source.problem(
+                        (*where, name, "family"),
+                        _("{name!r} is not a font family of the theme (have: {have})").format(
+                            name=style.family, have=", ".join(spec.fonts.families)
+                        ),
+                    )
+                )
+    digest = hashlib.sha256()
+    for file, text in source.files:
+        digest.update(f"{file.name}\0{text}\0".encode())
+    return Theme(
+        name=spec.name,
+        path=source.files[-1][0],
+        colours=colours,
+        families=families,
+        page=spec.page,
+        chart=spec.chart,
+        styles=styles,
+        docx=spec.docx,
+        docx_styles=docx_styles,
+        docx_character_styles=character,
+        locale_dir=Path(spec.locale_dir),
+        raw_hash=digest.hexdigest(),
+    )
+
+
+def _style_sections(spec: ThemeFile) -> list[tuple[yamlsafe.Path, dict[str, StyleSpec]]]:
+    return [
+        (("styles",), spec.styles),
+        (("docx", "styles"), spec.docx.styles),
+        (("docx", "character_styles"), spec.docx.character_styles),
+    ]
+
+
+def _colour_references(spec: ThemeFile) -> list[tuple[yamlsafe.Path, str]]:
+    """Return every colour name the theme uses, with the setting that names it."""
+    page, chart, docx = spec.page, spec.chart, spec.docx
+    refs: list[tuple[yamlsafe.Path, str]] = [
+        (("page", "cover_motif", "colour"), page.cover_motif.colour),
+        (("page", "cover_motif", "inner_colour"), page.cover_motif.inner_colour),
+        (("page", "toc", "rule_colour"), page.toc.rule_colour),
+        (("page", "overview", "rule_colour"), page.overview.rule_colour),
+        (("chart", "colours", "budget"), chart.colours.budget),
+        (("chart", "colours", "granted"), chart.colours.granted),
+        (("chart", "axis"), chart.axis),
+        (("docx", "table_style", "shading"), docx.table_style.shading),
+        (("docx", "table_style", "border"), docx.table_style.border),
+        (("docx", "table_style", "rule"), docx.table_style.rule),
+        (("docx", "lists", "marker"), docx.lists.marker),
+    ]
+    for style, sides in docx.rules.items():
+        refs += [(("docx", "rules", style, side, "colour"), r.colour) for side, r in sides.items()]
+    for where, named in _style_sections(spec):
+        refs += [((*where, n, "colour"), s.colour) for n, s in named.items() if s.colour]
+    return refs
 
 
 def _styles(
-    raw: dict[str, Any], where: str, parent: dict[str, TextStyle] | None = None
+    specs: dict[str, StyleSpec],
+    where: yamlsafe.Path,
+    source: _Source,
+    problems: list[Problem],
 ) -> dict[str, TextStyle]:
+    """Resolve `base` chains: a style is its base's fields with its own over them."""
     resolved: dict[str, dict[str, Any]] = {}
 
     def resolve(name: str, chain: tuple[str, ...] = ()) -> dict[str, Any]:
         if name in resolved:
             return resolved[name]
-        if name in chain:
-            raise ConfigError(f"{where}.{name}: 'base' loops ({' -> '.join((*chain, name))})")
-        spec = dict(raw[name] or {})
-        base = spec.pop("base", None)
-        unknown = set(spec) - _STYLE_FIELDS
-        if unknown:
-            raise ConfigError(f"{where}.{name}: unknown keys {sorted(unknown)}")
+        spec = specs[name]
         merged: dict[str, Any] = {}
-        if base is not None:
-            if base not in raw:
-                raise ConfigError(f"{where}.{name}: base {base!r} is not defined")
-            merged.update(resolve(base, (*chain, name)))
-        merged.update(spec)
+        if spec.base is not None:
+            if spec.base in chain or spec.base == name:
+                problems.append(
+                    source.problem(
+                        (*where, name, "base"),
+                        _("'base' loops ({chain})").format(
+                            chain=" -> ".join((*chain, name, spec.base))
+                        ),
+                    )
+                )
+            elif spec.base not in specs:
+                problems.append(
+                    source.problem(
+                        (*where, name, "base"),
+                        _("{base!r} is not a style of this section").format(base=spec.base),
+                    )
+                )
+            else:
+                merged.update(resolve(spec.base, (*chain, name)))
+        merged.update({k: v for k, v in spec.model_dump(exclude={"base"}).items() if v is not None})
         resolved[name] = merged
         return merged
 
-    styles = {name: TextStyle(name=name, **resolve(name)) for name in raw}
-    problems = [p for style in styles.values() for p in _style_problems(style)]
-    if problems:
-        raise ConfigError(f"{where}: " + "; ".join(problems))
-    return styles
+    out = {}
+    for name in specs:
+        values = {k: v for k, v in resolve(name).items() if k in _STYLE_FIELDS}
+        out[name] = TextStyle(name=name, given=frozenset(values), **values)
+    return out
 
 
-_NUMBERS = ("size", "leading", "space_before", "space_after", "indent", "tracking")
-_FLAGS = ("bold", "italic", "keep_with_next", "upper")
-_ALIGNS = ("left", "right", "center", "justify")
-
-
-def _style_problems(style: TextStyle) -> list[str]:
-    problems = []
-    for name in _NUMBERS:
-        value = getattr(style, name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            problems.append(f"{style.name}.{name}: {value!r} is not a number (in points)")
-    for name in _FLAGS:
-        if not isinstance(getattr(style, name), bool):
-            problems.append(f"{style.name}.{name}: expected true or false")
-    if style.align not in _ALIGNS:
-        problems.append(f"{style.name}.align: {style.align!r} is not one of {', '.join(_ALIGNS)}")
-    return problems
-
-
-def _font_dir(package: str) -> Path:
-    spec = importlib.util.find_spec(package)
+def _families(fonts: Fonts, source: _Source, problems: list[Problem]) -> dict[str, FontFamily]:
+    spec = importlib.util.find_spec(fonts.package)
     if spec is None or not spec.submodule_search_locations:
-        raise ConfigError(f"font package {package!r} is not installed (pip install it)")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    return folder / "files" if (folder / "files").is_dir() else folder
-
-
-@cache
-def load_theme(path: Path = DEFAULT_THEME) -> Theme:
-    """Load and check a theme file."""
-    path = Path(path).resolve()
-    try:
-        text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read the theme ({exc})") from None
-    shape = _same_shape(raw) if path != DEFAULT_THEME.resolve() else []
-    if shape:
-        try:  # report the style values too, all problems at once
-            _styles(dict(raw.get("styles") or {}), "styles")
-            _styles(dict((raw.get("docx") or {}).get("styles") or {}), "docx.styles")
-        except (ConfigError, TypeError, KeyError) as exc:
-            shape.append(str(exc))
-        raise ConfigError(f"{path}: " + "; ".join(shape))
-    try:
-        colours = {
-            name: Colour(name, tuple(float(x) for x in spec["cmyk"]), str(spec["rgb"]))  # type: ignore[arg-type]
-            for name, spec in raw["colours"].items()
-        }
-        fonts = raw["fonts"]
-        font_dir = _font_dir(fonts["package"])
-        families = {}
-        for key, spec in fonts["families"].items():
-            files = {
-                face: font_dir / spec[face] for face in ("regular", "bold", "italic", "bold_italic")
-            }
-            for face, file in files.items():
-                if not file.is_file():
-                    raise ConfigError(f"{path}: fonts.families.{key}.{face}: {file} not found")
-                if file.suffix.lower() != ".ttf":
-                    raise ConfigError(
-                        f"{path}: fonts.families.{key}.{face}: TrueType (.ttf) needed"
-                    )
-            families[key] = FontFamily(key=key, name=str(spec.get("name", key)), **files)
-        docx = dict(raw.get("docx", {}))
-        theme = Theme(
-            name=str(raw.get("name", path.stem)),
-            path=path,
-            colours=colours,
-            families=families,
-            page=dict(raw["page"]),
-            chart=dict(raw.get("chart", {})),
-            styles=_styles(raw["styles"], f"{path}: styles"),
-            docx=docx,
-            docx_styles=_styles(docx.get("styles", {}), f"{path}: docx.styles"),
-            docx_character_styles=_styles(
-                docx.get("character_styles", {}), f"{path}: docx.character_styles"
-            ),
-            locale_dir=locale_dir_of(path),
-            raw_hash=_digest(text),
+        problems.append(
+            source.problem(
+                ("fonts", "package"),
+                _("the font package {package!r} is not installed (pip install it)").format(
+                    package=fonts.package
+                ),
+            )
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ConfigError(f"{path}: incomplete theme ({type(exc).__name__}: {exc})") from None
-    for style in (*theme.styles.values(), *theme.docx_styles.values()):
-        theme.colour(style.colour)
-        theme.family(style.family)
-    return theme
+        return {}
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    folder = folder / "files" if (folder / "files").is_dir() else folder
+    families = {}
+    for key, family in fonts.families.items():
+        files = {}
+        for face in ("regular", "bold", "italic", "bold_italic"):
+            file = folder / getattr(family, face)
+            if not file.is_file():
+                message = _("{file} not found in the font package").format(file=file.name)
+            elif file.suffix.lower() != ".ttf":
+                message = _("{file}: a TrueType (.ttf) file is needed").format(file=file.name)
+            else:
+                files[face] = file
+                continue
+            problems.append(source.problem(("fonts", "families", key, face), message))
+        if len(files) == 4:
+            families[key] = FontFamily(key=key, name=family.name, **files)
+    return families
 
 
-def _same_shape(raw: Any) -> list[str]:
-    """Check that another theme has every setting of the default one, of the same kind.
-
-    The layout reads these settings by name: a missing or mistyped one is reported here,
-    all at once, rather than as a failure half-way through a render.
-    """
-    default = yaml.safe_load(DEFAULT_THEME.read_text(encoding="utf-8"))
-    problems: list[str] = []
-
-    def kind(value: Any) -> str:
-        if isinstance(value, bool):
-            return "true/false"
-        if isinstance(value, int | float):
-            return "a number"
-        return {dict: "a mapping", list: "a list", str: "text"}.get(type(value), "a value")
-
-    def walk(expected: Any, given: Any, where: str) -> None:
-        if isinstance(expected, dict):
-            if not isinstance(given, dict):
-                problems.append(f"{where}: expected a mapping")
-                return
-            for key, value in expected.items():
-                if key in ("styles", "character_styles") or where.endswith("colours"):
-                    # Named styles and colours are the designer's own: only their fields matter.
-                    if key not in given:
-                        problems.append(f"{where}.{key}: missing".lstrip("."))
-                    continue
-                if key not in given:
-                    problems.append(
-                        f"{where}.{key}: missing (the default theme has {value!r})".lstrip(".")
-                    )
-                else:
-                    walk(value, given[key], f"{where}.{key}".lstrip("."))
-        elif kind(expected) != kind(given) and not (
-            kind(expected) == "a number" and kind(given) == "a number"
-        ):
-            problems.append(f"{where}: {given!r} is not {kind(expected)}")
-
-    walk(default, raw, "")
-    return problems
+_UNITS = ("_mm", "_pt", "_em", "_fraction")
+_MESSAGES = {
+    "missing": "is missing (required)",
+    "dict_type": "expected settings (key: value lines)",
+    "model_type": "expected settings (key: value lines)",
+    "string_type": "expected text",
+    "int_parsing": "{input!r}: expected a whole number",
+    "float_parsing": "{input!r}: expected a number",
+    "float_type": "{input!r}: expected a number",
+    "bool_parsing": "{input!r}: expected true or false",
+    "bool_type": "{input!r}: expected true or false",
+    "greater_than_equal": "must be at least {ge:g}",
+    "greater_than": "must be more than {gt:g}",
+    "less_than_equal": "must be at most {le:g}",
+    "literal_error": "{input!r}: expected one of {expected}",
+    "string_pattern_mismatch": "{input!r}: expected a screen colour such as '#00606b'",
+    "too_short": "expected {min_length} values, not {actual_length}",
+    "too_long": "expected {max_length} values, not {actual_length}",
+}
 
 
-def _digest(text: str) -> str:
-    import hashlib
+def _describe(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        known = list(_section_at(loc[:-1]).model_fields)
+        key = str(loc[-1])
+        # A setting named without its unit (`bleed` for `bleed_mm`) is the likely slip.
+        with_unit = [f"{key}{unit}" for unit in _UNITS if f"{key}{unit}" in known]
+        guess = with_unit[0] if with_unit else did_you_mean(key, known)
+        if guess:
+            return _("unknown setting: did you mean '{field}'?").format(field=guess)
+        return _("unknown setting (expected one of: {known})").format(known=", ".join(known))
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return str(err["msg"])
+    return _(template).format(input=err.get("input"), **(err.get("ctx") or {}))
 
-    return hashlib.sha256(text.encode()).hexdigest()
+
+def _section_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+    """Return the model that declares the settings at `loc` (through dicts of models)."""
+    model: type[BaseModel] = ThemeFile
+    value_type: Any = None  # inside dict[str, X]: the next part is a key, X its value
+    for part in loc:
+        if value_type is not None:
+            annotation, value_type = value_type, None
+        else:
+            info = model.model_fields.get(str(part))
+            if info is None:
+                break
+            annotation = info.annotation
+        if get_origin(annotation) is dict:
+            value_type = get_args(annotation)[1]
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+    return model
+
+
+def _error(problems: list[Problem]) -> ConfigError:
+    return ConfigError("\n".join(str(p) for p in sorted(set(problems))))

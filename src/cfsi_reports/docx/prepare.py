@@ -49,7 +49,7 @@ class PreparedTemplate:
 
     def __init__(self, data: bytes, source: str, theme: Theme, locale: Locale) -> None:
         document = _open(data, source)
-        table_style = str(theme.docx["table_style"]["name"])
+        table_style = theme.docx.table_style.name
         self.style_ids = _style_ids(document, source, table_style)
         self.table_style = table_style
         # The definition of List Number, for numbered lists that restart at their own start.
@@ -59,9 +59,7 @@ class PreparedTemplate:
         _one_header_and_footer(document, self.style_ids, locale)
         _drop_metadata(document)
         oxml.set_language(document.styles.element, locale.tag)
-        oxml.set_settings(
-            document.settings.element, locale.tag, bool(theme.docx.get("hyphenation", False))
-        )
+        oxml.set_settings(document.settings.element, locale.tag, theme.docx.hyphenation)
         self.data = write(document, ZIP_EPOCH_MIN)
         self._reader = PackageReader.from_file(io.BytesIO(self.data))
 

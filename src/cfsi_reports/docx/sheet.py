@@ -51,9 +51,7 @@ class FactSheetRenderer:
                 raise ConfigError(f"{template}: cannot read the Word template ({exc})") from None
         self._template = PreparedTemplate(data, source, theme, self._locale)
         self._ids = self._template.style_ids
-        self._label_width = min(
-            oxml.mm(float(theme.docx["label_column"])), self._template.text_width // 2
-        )
+        self._label_width = min(oxml.mm(theme.docx.label_column_mm), self._template.text_width // 2)
 
     def render(self, action: Action) -> bytes:
         """Return the .docx of one action: same inputs and epoch, same bytes."""
@@ -147,14 +145,14 @@ class FactSheetRenderer:
     def _photo(self, document: Document, view: ActionView) -> list[etree._Element]:
         photo = view.photo
         assert photo is not None
-        box = self._theme.docx["photo"]
-        width = min(Mm(float(box["max_width"])), Twips(self._template.text_width))
-        height = Mm(float(box["max_height"]))
+        box = self._theme.docx.photo
+        width = min(Mm(box.max_width_mm), Twips(self._template.text_width))
+        height = Mm(box.max_height_mm)
         w_px, h_px = photos.pixel_size(photo.path)
         scale = min(width / w_px, height / h_px)
         cx, cy = int(w_px * scale), int(h_px * scale)
         # A camera's 24 megapixels would make every sheet heavy: resample to the placed size.
-        dpi = float(box["dpi"])
+        dpi = box.dpi
         max_px = (max(1, round(cx / 914400 * dpi)), max(1, round(cy / 914400 * dpi)))
         data = photos.prepare(photo.path, max_px, cmyk=False)
         rel_id, image = document.part.get_or_add_image(io.BytesIO(data))

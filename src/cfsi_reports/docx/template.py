@@ -117,23 +117,23 @@ def section_properties(
     theme: Theme, header_rel: str | None = None, footer_rel: str | None = None
 ) -> etree._Element:
     """Return the page setup of the theme: size, margins, header and footer distances."""
-    page = theme.docx["page"]
-    margins = page["margins"]
+    page = theme.docx.page
+    margins = page.margins
     return el(
         "w:sectPr",
         None,
         el("w:headerReference", {"type": "default", "r:id": header_rel}) if header_rel else None,
         el("w:footerReference", {"type": "default", "r:id": footer_rel}) if footer_rel else None,
-        el("w:pgSz", {"w": mm(page["width"]), "h": mm(page["height"])}),
+        el("w:pgSz", {"w": mm(page.width_mm), "h": mm(page.height_mm)}),
         el(
             "w:pgMar",
             {
-                "top": mm(margins["top"]),
-                "right": mm(margins["right"]),
-                "bottom": mm(margins["bottom"]),
-                "left": mm(margins["left"]),
-                "header": mm(page["header"]),
-                "footer": mm(page["footer"]),
+                "top": mm(margins.top_mm),
+                "right": mm(margins.right_mm),
+                "bottom": mm(margins.bottom_mm),
+                "left": mm(margins.left_mm),
+                "header": mm(page.header_mm),
+                "footer": mm(page.footer_mm),
                 "gutter": 0,
             },
         ),
@@ -142,8 +142,8 @@ def section_properties(
 
 def text_width(theme: Theme) -> int:
     """Return the width between the page margins, in twips."""
-    page = theme.docx["page"]
-    return mm(page["width"] - page["margins"]["left"] - page["margins"]["right"])
+    page = theme.docx.page
+    return mm(page.width_mm - page.margins.left_mm - page.margins.right_mm)
 
 
 def _hex(theme: Theme, name: str) -> str:
@@ -164,7 +164,7 @@ def _styles(theme: Theme, locale: Locale) -> etree._Element:
                 "w:rPrDefault",
                 None,
                 oxml.run_properties(
-                    font=theme.family(normal.family).name, size=normal.size, language=locale.tag
+                    font=theme.family(normal.family).name, size=normal.size_pt, language=locale.tag
                 ),
             ),
             el("w:pPrDefault", None, oxml.paragraph_properties(spacing={"after": 0})),
@@ -187,9 +187,8 @@ def _styles(theme: Theme, locale: Locale) -> etree._Element:
     for name, spec in theme.docx_styles.items():
         base = None if name == "Normal" else normal
         root.append(_paragraph_style(theme, spec, base, numbering.get(name)))
-    for name, spec in theme.docx_character_styles.items():
-        keys = _raw_keys(theme.docx.get("character_styles", {}), name)
-        root.append(_character_style(theme, spec, keys))
+    for spec in theme.docx_character_styles.values():
+        root.append(_character_style(theme, spec))
     root.append(_table_style(theme))
     return root
 
@@ -206,25 +205,24 @@ def _paragraph_style(
 
     name = spec.name
     spacing: dict[str, object] = {}
-    if changed("space_before") is not None:
-        spacing["before"] = pt(spec.space_before)
-    if base is None or spec.space_after != base.space_after:
-        spacing["after"] = pt(spec.space_after)
-    if base is None or spec.leading != base.leading:
+    if changed("space_before_pt") is not None:
+        spacing["before"] = pt(spec.space_before_pt)
+    if base is None or spec.space_after_pt != base.space_after_pt:
+        spacing["after"] = pt(spec.space_after_pt)
+    if base is None or spec.leading_pt != base.leading_pt:
         # At least, not exactly: a bigger font or a fallback font grows the line, never clips.
-        spacing.update(line=pt(spec.leading), lineRule="atLeast")
+        spacing.update(line=pt(spec.leading_pt), lineRule="atLeast")
     if num_id is not None:
-        indent: dict[str, int] | None = {"left": mm(spec.indent), "hanging": mm(spec.indent)}
+        indent: dict[str, int] | None = {"left": mm(spec.indent_mm), "hanging": mm(spec.indent_mm)}
     else:
-        indent = {"left": mm(spec.indent)} if changed("indent") is not None else None
-    rules = theme.docx.get("rules", {}).get(name, {})
+        indent = {"left": mm(spec.indent_mm)} if changed("indent_mm") is not None else None
+    rules = theme.docx.rules.get(name, {})
     ppr = oxml.paragraph_properties(
         keep_next=changed("keep_with_next"),
         widow_control=True if base is None else None,
         num=(num_id, 0) if num_id is not None else None,
         border={
-            side: Border(_hex(theme, r["colour"]), float(r["width"]), float(r.get("space", 0)))
-            for side, r in rules.items()
+            side: Border(_hex(theme, r.colour), r.width_pt, r.space_pt) for side, r in rules.items()
         },
         tabs=[("right", text_width(theme))] if name in ("Header", "Footer") else (),
         # Justified text needs hyphens; titles, labels and ragged text read better without.
@@ -240,8 +238,8 @@ def _paragraph_style(
         italic=changed("italic"),
         caps=changed("upper"),
         colour=_hex(theme, spec.colour) if changed("colour") is not None else None,
-        tracking=changed("tracking"),
-        size=changed("size"),
+        tracking=changed("tracking_pt"),
+        size=changed("size_pt"),
     )
     return oxml.style(
         "paragraph",
@@ -254,35 +252,29 @@ def _paragraph_style(
     )
 
 
-def _raw_keys(raw: dict[str, Any], name: str) -> set[str]:
-    spec = dict(raw.get(name) or {})
-    base = spec.pop("base", None)
-    return set(spec) | (_raw_keys(raw, base) if base else set())
-
-
-def _character_style(theme: Theme, spec: TextStyle, keys: set[str]) -> etree._Element:
+def _character_style(theme: Theme, spec: TextStyle) -> etree._Element:
     # A character style sets only what it names: the rest comes from the paragraph.
     def given(field: str) -> Any:
-        return getattr(spec, field) if field in keys else None
+        return getattr(spec, field) if field in spec.given else None
 
     rpr = oxml.run_properties(
-        font=theme.family(spec.family).name if "family" in keys else None,
+        font=theme.family(spec.family).name if "family" in spec.given else None,
         bold=given("bold"),
         italic=given("italic"),
         caps=given("upper"),
-        colour=_hex(theme, spec.colour) if "colour" in keys else None,
-        tracking=given("tracking"),
-        size=given("size"),
+        colour=_hex(theme, spec.colour) if "colour" in spec.given else None,
+        tracking=given("tracking_pt"),
+        size=given("size_pt"),
     )
     return oxml.style("character", style_id(spec.name), spec.name, properties=(None, rpr))
 
 
 def _table_style(theme: Theme) -> etree._Element:
-    spec = theme.docx["table_style"]
-    frame = Border(_hex(theme, spec["border"]), float(spec["border_width"]))
-    rule = Border(_hex(theme, spec["rule"]), float(spec["rule_width"]))
-    pad_x = mm(float(theme.docx["cell_padding"]))
-    pad_y = mm(float(theme.docx.get("cell_padding_y", theme.docx["cell_padding"])))
+    spec = theme.docx.table_style
+    frame = Border(_hex(theme, spec.border), spec.border_width_pt)
+    rule = Border(_hex(theme, spec.rule), spec.rule_width_pt)
+    pad_x = mm(theme.docx.cell_padding_mm)
+    pad_y = mm(theme.docx.cell_padding_y_mm)
     margins = el(
         "w:tblCellMar",
         None,
@@ -301,8 +293,8 @@ def _table_style(theme: Theme) -> etree._Element:
         ),
         margins,
     )
-    cell_pr = el("w:tcPr", None, oxml.shading(_hex(theme, spec["shading"])))
-    name = str(spec["name"])
+    cell_pr = el("w:tcPr", None, oxml.shading(_hex(theme, spec.shading)))
+    name = spec.name
     return oxml.style(
         "table",
         style_id(name),
@@ -316,7 +308,7 @@ def _table_style(theme: Theme) -> etree._Element:
 
 
 def _numbering(theme: Theme) -> etree._Element:
-    lists = theme.docx["lists"]
+    lists = theme.docx.lists
     root = parse_xml(f"<w:numbering {_NS}/>")
     for abstract_id, (name, number_format) in enumerate(LIST_STYLES.items()):
         spec = theme.docx_styles[name]
@@ -325,10 +317,10 @@ def _numbering(theme: Theme) -> etree._Element:
                 abstract_id,
                 style_id=style_id(name),
                 number_format=number_format,
-                text=str(lists["bullet" if number_format == "bullet" else "number"]),
-                indent=mm(spec.indent),
+                text=lists.bullet if number_format == "bullet" else lists.number,
+                indent=mm(spec.indent_mm),
                 font=theme.family(spec.family).name,
-                colour=_hex(theme, lists["marker"]),
+                colour=_hex(theme, lists.marker),
             )
         )
     for abstract_id in range(len(LIST_STYLES)):
@@ -340,7 +332,7 @@ def _settings(theme: Theme, locale: Locale) -> etree._Element:
     root = parse_xml(f"<w:settings {_NS}/>")
     root.append(el("w:zoom", {"percent": 100}))
     root.append(val("w:characterSpacingControl", "doNotCompress"))
-    oxml.set_settings(root, locale.tag, bool(theme.docx.get("hyphenation", False)))
+    oxml.set_settings(root, locale.tag, theme.docx.hyphenation)
     return root
 
 
@@ -381,12 +373,12 @@ def _document(theme: Theme) -> etree._Element:
         )
     )
     width = text_width(theme)
-    label = min(mm(float(theme.docx["label_column"])), width // 2)
+    label = min(mm(theme.docx.label_column_mm), width // 2)
     cells = [
         [_specimen("Fact Label")],
         [oxml.paragraph(style_id("Fact Text"), [run("Fact Term ", "FactTerm"), run("Fact Text")])],
     ]
-    table_name = str(theme.docx["table_style"]["name"])
+    table_name = theme.docx.table_style.name
     body.append(oxml.table(style_id(table_name), [label, width - label], [cells]))
     body.append(section_properties(theme, "rId5", "rId6"))
     return root

@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable
 from .. import typography as ty
 from ..i18n import Locale
 from ..present import ActionView
-from ..theme import MM
+from ..theme import MM, Chart
 from .flowables import pdf_text
 from .styles import Styles
 
@@ -93,17 +93,17 @@ class BarChart(Flowable):
         data: list[Row],
         legend: tuple[str, str],
         styles: Styles,
-        spec: dict[str, Any],
+        spec: Chart,
         top: Decimal | None = None,
     ) -> None:
         super().__init__()
         self.data, self.legend, self.styles, self.spec = data, legend, styles, spec
         # Every part of a split chart keeps the scale of the whole.
         self.top = top if top is not None else max((r.budget for r in data), default=Decimal(1))
-        mm = lambda key: float(spec[key]) * MM  # noqa: E731
-        self.bar, self.bar_gap, self.group_gap = mm("bar_height"), mm("bar_gap"), mm("group_gap")
-        self.label_width = mm("label_width")
-        self.legend_height = mm("legend_height")
+        self.bar, self.bar_gap = spec.bar_height_mm * MM, spec.bar_gap_mm * MM
+        self.group_gap = spec.group_gap_mm * MM
+        self.label_width = spec.label_width_mm * MM
+        self.legend_height = spec.legend_height_mm * MM
 
     @property
     def _row(self) -> float:
@@ -128,7 +128,7 @@ class BarChart(Flowable):
         ts = self.styles.text(style)
         return (
             self.styles.font(ts.family, ts.bold, ts.italic),
-            ts.size,
+            ts.size_pt,
             self.styles.colour(ts.colour),
         )
 
@@ -142,16 +142,16 @@ class BarChart(Flowable):
             size,
         )  # not ReportLab's default, unembedded font
         nfont, _, accent = self._font("chart_number")
-        colours = {k: self.styles.colour(v) for k, v in self.spec["colours"].items()}
+        colours = {k: self.styles.colour(v) for k, v in self.spec.colours.model_dump().items()}
         # Legend, along the top: swatches as tall as the capitals of its text.
         x, y = self.label_width, h - self.legend_height + self.bar_gap
-        legend = self.spec["legend"]
-        swatch = size * float(legend["swatch"])
+        legend = self.spec.legend
+        swatch = size * legend.swatch_em
         for key, label in zip(("budget", "granted"), self.legend, strict=True):
             d.add(Rect(x, y, swatch, swatch, fillColor=colours[key], strokeColor=None))
             d.add(
                 String(
-                    x + swatch + size * float(legend["gap"]),
+                    x + swatch + size * legend.gap_em,
                     y + swatch * 0.08,
                     pdf_text(label),
                     fontName=font,
@@ -159,7 +159,7 @@ class BarChart(Flowable):
                     fillColor=ink,
                 )
             )
-            x += swatch + size * float(legend["spacing"]) + stringWidth(pdf_text(label), font, size)
+            x += swatch + size * legend.spacing_em + stringWidth(pdf_text(label), font, size)
         values = [pdf_text(t) for r in self.data for t in (r.budget_text, r.granted_text)]
         room = max(stringWidth(v, font, size) for v in values) + self.bar
         x0 = self.label_width
@@ -167,7 +167,7 @@ class BarChart(Flowable):
         top = h - self.legend_height
         widest = max((stringWidth(r.number, nfont, size) for r in self.data), default=0.0)
         number_w = widest + self.bar_gap * 2
-        leading = self.styles.text("chart_label").leading
+        leading = self.styles.text("chart_label").leading_pt
         for i, r in enumerate(self.data):
             y_top = top - i * self._row
             most = max(1, int((2 * self.bar + self.bar_gap + self.group_gap / 2) // leading))
@@ -202,8 +202,8 @@ class BarChart(Flowable):
                         fillColor=ink,
                     )
                 )
-        axis = self.styles.colour(self.spec["axis"])
-        d.add(Line(x0, 0, x0, top, strokeColor=axis, strokeWidth=float(self.spec["axis_width"])))
+        axis = self.styles.colour(self.spec.axis)
+        d.add(Line(x0, 0, x0, top, strokeColor=axis, strokeWidth=self.spec.axis_width_pt))
         return d
 
     def draw(self) -> None:

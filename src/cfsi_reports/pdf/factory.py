@@ -181,7 +181,7 @@ class Factory:
         self, paras: Sequence[RichPara], style: str, *, ordered: bool = False, start: int = 1
     ) -> list[Flowable]:
         """Return the items of a list (L > LI > Lbl + LBody), one flowable per item."""
-        indent = self.styles.text(style).indent * MM
+        indent = self.styles.text(style).indent_mm * MM
         body_style = self.styles.derived(f"{style}-body", style, leftIndent=0)
         # The mark hangs right-aligned, a word space from the text: extracted text then
         # reads "- item" on one line, not the mark alone in a column of its own.

@@ -73,16 +73,16 @@ class Furniture:
         ts = self.styles.text(style)
         font = self.styles.font(ts.family, ts.bold, ts.italic)
         text = pdf_text(text)
-        if width is not None and stringWidth(text, font, ts.size) > width:
-            while text and stringWidth(text + ELLIPSIS, font, ts.size) > width:
+        if width is not None and stringWidth(text, font, ts.size_pt) > width:
+            while text and stringWidth(text + ELLIPSIS, font, ts.size_pt) > width:
                 text = text[:-1]
             text = text.rstrip() + ELLIPSIS
-        canvas.setFont(font, ts.size)
+        canvas.setFont(font, ts.size_pt)
         canvas.setFillColor(self.styles.colour(ts.colour))
-        if ts.tracking:
+        if ts.tracking_pt:
             t = canvas.beginText()
-            t.setCharSpace(ts.tracking)
-            w = stringWidth(text, font, ts.size) + ts.tracking * max(len(text) - 1, 0)
+            t.setCharSpace(ts.tracking_pt)
+            w = stringWidth(text, font, ts.size_pt) + ts.tracking_pt * max(len(text) - 1, 0)
             t.setTextOrigin(x - (w if align == "right" else 0), y)
             t.textOut(text)
             canvas.drawText(t)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..theme import Theme
+from ..theme import MM, Theme
 
 Box = tuple[float, float, float, float]
 
@@ -39,31 +39,31 @@ class Geometry:
     @classmethod
     def from_theme(cls, theme: Theme, *, screen: bool) -> Geometry:
         """Return the geometry of the print file, or of the trimmed screen file."""
-        mm = theme.mm
-        bleed = 0.0 if screen else mm("bleed")
-        length = mm("crop_marks", "length")
-        offset = mm("crop_marks", "offset")
+        page = theme.page
+        bleed = 0.0 if screen else page.bleed_mm * MM
+        length = page.crop_marks.length_mm * MM
+        offset = page.crop_marks.offset_mm * MM
         if not screen and offset < bleed:
             offset = bleed  # marks must stay outside the bleed, whatever the theme says
         return cls(
-            width=mm("width"),
-            height=mm("height"),
+            width=page.width_mm * MM,
+            height=page.height_mm * MM,
             bleed=bleed,
             slug=0.0 if screen else offset + length,
             mark_length=length,
             mark_offset=offset,
-            mark_stroke=float(theme.page["crop_marks"]["stroke"]),
-            top=mm("margins", "top"),
-            bottom=mm("margins", "bottom"),
-            inside=mm("margins", "inside"),
-            outside=mm("margins", "outside"),
-            side_width=mm("sidebar", "width"),
-            side_gap=mm("sidebar", "gap"),
-            side_padding=mm("sidebar", "padding"),
-            band_height=mm("band_height"),
-            head_from_top=mm("running_head", "baseline_from_top"),
-            foot_from_bottom=mm("running_head", "baseline_from_bottom"),
-            cover_band=float(theme.page["cover_band"]),
+            mark_stroke=page.crop_marks.stroke_pt,
+            top=page.margins.top_mm * MM,
+            bottom=page.margins.bottom_mm * MM,
+            inside=page.margins.inside_mm * MM,
+            outside=page.margins.outside_mm * MM,
+            side_width=page.sidebar.width_mm * MM,
+            side_gap=page.sidebar.gap_mm * MM,
+            side_padding=page.sidebar.padding_mm * MM,
+            band_height=page.band_height_mm * MM,
+            head_from_top=page.running_head.baseline_from_top_mm * MM,
+            foot_from_bottom=page.running_head.baseline_from_bottom_mm * MM,
+            cover_band=page.cover_band_fraction,
         )
 
     @property

@@ -16,9 +16,9 @@ def photo_box(theme: Theme, *, screen: bool = False) -> tuple[float, float, floa
     from .geometry import Geometry
 
     g = Geometry.from_theme(theme, screen=screen)
-    spec = theme.page["photo"]
+    spec = theme.page.photo
     width = g.text_width() - g.side_width - g.side_gap
-    return width, float(spec["max_height"]) * MM, float(spec["min_ppi"])
+    return width, spec.max_height_mm * MM, spec.min_ppi
 
 
 def photo(

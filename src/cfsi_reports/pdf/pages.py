@@ -26,7 +26,7 @@ from reportlab.platypus.frames import Frame
 
 from ..i18n import Locale
 from ..present import ActionView, Fact, ProgrammeView
-from ..theme import Theme
+from ..theme import MM, Theme
 from . import chart, images
 from .columns import LazySpread
 from .document import MirroredTemplate
@@ -58,17 +58,14 @@ class Brochure:
         self.make = Factory(
             self.styles,
             lambda n: locale.format("list_number", n=n),
-            str(theme.page["bullet"]),
-            float(theme.page["bullet_gap"]),
+            theme.page.bullet,
+            theme.page.bullet_gap_em,
             tree,
         )
         self.templates: list[MirroredTemplate] = []
         self.story: list[Any] = []
 
     # -- helpers --------------------------------------------------------------------------------
-
-    def _mm(self, *keys: str) -> float:
-        return self.theme.mm(*keys)
 
     def _frame(self, id: str, x: float, y: float, w: float, h: float) -> Frame:
         """Return a frame in trim coordinates (laid out for a recto), without padding."""
@@ -121,11 +118,11 @@ class Brochure:
     def cover(self) -> None:
         g, v, make = self.g, self.view, self.make
         field = g.height * g.cover_band
-        rule = self._mm("cover_rule")
+        rule = self.theme.page.cover_rule_mm * MM
         width = g.text_width()
-        title_h = field - g.top - self._mm("band_padding")
+        title_h = field - g.top - self.theme.page.band_padding_mm * MM
         below = g.height - field - rule
-        pub_h = below - g.bottom - self._mm("band_padding")
+        pub_h = below - g.bottom - self.theme.page.band_padding_mm * MM
         with make.section("cover", v.title):
             title = [make.para(v.title, "cover_title", "H1", balance=True)]
             if v.subtitle:
@@ -136,7 +133,7 @@ class Brochure:
                     make.para(self.loc.label("published_by"), "cover_label"),
                     make.para(v.publisher, "cover_publisher"),
                 ]
-        title_bottom = below + rule + self._mm("band_padding")
+        title_bottom = below + rule + self.theme.page.band_padding_mm * MM
         self._template(
             "cover",
             [
@@ -152,13 +149,17 @@ class Brochure:
 
     def _motif(self, title: list[Any], title_bottom: float) -> Motif | None:
         """Return the cover's bars (one per action, by budget) over the title, if room."""
-        spec, g = self.theme.page["cover_motif"], self.g
+        spec, g = self.theme.page.cover_motif, self.g
         budgets = [a.budget for a in self.view.actions]
         if not budgets or not max(budgets):
             return None
         top = g.height - g.top
-        bottom = title_bottom + _listWrapOn(title, g.text_width(), None)[1] + self._mm("band_top")
-        if top - bottom < len(budgets) * self._mm("cover_motif", "bar"):
+        bottom = (
+            title_bottom
+            + _listWrapOn(title, g.text_width(), None)[1]
+            + self.theme.page.band_top_mm * MM
+        )
+        if top - bottom < len(budgets) * (self.theme.page.cover_motif.bar_mm * MM):
             return None
         most = max(budgets)
         return Motif(
@@ -166,11 +167,11 @@ class Brochure:
             inner=tuple(float(a.granted / most) for a in self.view.actions),
             top=top,
             bottom=bottom,
-            width=g.width * float(spec["width"]),
-            bar=self._mm("cover_motif", "bar"),
-            pitch=self._mm("cover_motif", "pitch"),
-            colour=str(spec["colour"]),
-            inner_colour=str(spec["inner_colour"]),
+            width=g.width * spec.width_fraction,
+            bar=self.theme.page.cover_motif.bar_mm * MM,
+            pitch=self.theme.page.cover_motif.pitch_mm * MM,
+            colour=spec.colour,
+            inner_colour=spec.inner_colour,
         )
 
     def _inner(self, id: str, section: str) -> None:
@@ -231,11 +232,11 @@ class Brochure:
             "0",
             key,
             styles=("toc_number", "toc_entry", "toc_page"),
-            number_width=self._mm("toc", "number_width"),
-            page_width=self._mm("toc", "page_width"),
+            number_width=self.theme.page.toc.number_width_mm * MM,
+            page_width=self.theme.page.toc.page_width_mm * MM,
             rule=(
-                self.styles.colour(self.theme.page["toc"]["rule_colour"]),
-                float(self.theme.page["toc"]["rule_width"]),
+                self.styles.colour(self.theme.page.toc.rule_colour),
+                self.theme.page.toc.rule_width_pt,
             ),
         )
 
@@ -267,8 +268,8 @@ class Brochure:
                 self.story.append(make.figure(bars, alt, splits=True))
 
     def _figures(self) -> Table:
-        make, spec = self.make, self.theme.page["overview"]
-        cols, gap = int(spec["columns"]), self._mm("overview", "gap")
+        make, spec = self.make, self.theme.page.overview
+        cols, gap = spec.columns, self.theme.page.overview.gap_mm * MM
         col_w = (self.g.text_width() - gap * (cols - 1)) / cols
         # One size for every figure, shrunk if needed so the widest stays on one line.
         fs = self.styles["overview_figure"]
@@ -276,7 +277,7 @@ class Brochure:
             (stringWidth(pdf_text(f.value), fs.fontName, fs.fontSize) for f in self.view.figures),
             default=0.0,
         )
-        room = col_w * float(spec["fill"])
+        room = col_w * spec.fill_fraction
         ratio = min(1.0, room / widest) if widest else 1.0
         self.styles.derived(
             "overview_figure-fit",
@@ -299,7 +300,7 @@ class Brochure:
         width = 2 * cols - 1
         for row in grid:
             row += [""] * (width - len(row))
-        rule = self.styles.colour(spec["rule_colour"])
+        rule = self.styles.colour(spec.rule_colour)
         style = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             (
@@ -310,15 +311,15 @@ class Brochure:
             ),  # not ReportLab's default, unembedded font
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), self._mm("overview", "rule_space")),
+            ("TOPPADDING", (0, 0), (-1, -1), self.theme.page.overview.rule_space_mm * MM),
             ("BOTTOMPADDING", (0, 0), (-1, -1), gap),
         ]
         for r, row in enumerate(rows):
             for c in range(len(row)):
-                style.append(("LINEABOVE", (2 * c, r), (2 * c, r), float(spec["rule_width"]), rule))
+                style.append(("LINEABOVE", (2 * c, r), (2 * c, r), spec.rule_width_pt, rule))
         widths = [col_w if i % 2 == 0 else gap for i in range(width)]
         table = Table(grid, colWidths=widths, hAlign="LEFT", style=TableStyle(style))
-        table.spaceAfter = self._mm("overview", "space_after")
+        table.spaceAfter = self.theme.page.overview.space_after_mm * MM
         table.role = "Div"  # a layout grid: its paragraphs carry the structure, not a Table
         return table
 
@@ -334,7 +335,7 @@ class Brochure:
         number = markup(loc.label("action_number").format(n=a.number))
         ns = self.styles.text("action_number")
         font = self.styles.font(ns.family, ns.bold, ns.italic)
-        number = f'<font name="{font}" size="{ns.size}">{number}</font>'
+        number = f'<font name="{font}" size="{ns.size_pt}">{number}</font>'
         if a.place:
             number = fill(self._pattern("action_kicker"), number=number, regions=markup(a.place))
         return [
@@ -345,7 +346,7 @@ class Brochure:
     def _band(self, head: list[Any]) -> float:
         """Return the height of the band that holds `head` under the band's top space."""
         need = _listWrapOn(head, self.g.text_width(), None)[1] + 1
-        return self._mm("band_top") + need + self._mm("band_padding")
+        return self.theme.page.band_top_mm * MM + need + self.theme.page.band_padding_mm * MM
 
     @cached_property
     def _band_needs(self) -> dict[int, float]:
@@ -357,27 +358,27 @@ class Brochure:
     def _uniform_band(self) -> float:
         """Return the band height every action shares, so the pages keep one rhythm."""
         needs = self._band_needs.values()
-        usual = [n for n in needs if n <= self._mm("band_uniform_max")]
+        usual = [n for n in needs if n <= self.theme.page.band_uniform_max_mm * MM]
         return max([self.g.band_height, *usual])
 
     def action(self, a: ActionView) -> None:
         g, make, loc = self.g, self.make, self.loc
         key = f"action-{a.number}"
         width = g.text_width()
-        pad = self._mm("band_padding")
+        pad = self.theme.page.band_padding_mm * MM
         with make.section(key, a.title):
             head = self._band_head(a)
             # One band height for all; an unusually long title grows its own band, up to a
             # limit, beyond which it shrinks to fit.
             band = max(self._uniform_band, self._band_needs[a.number])
-            band = min(band, g.height * float(self.theme.page["band_max"]))
-            top = self._mm("band_top")
+            band = min(band, g.height * self.theme.page.band_max_fraction)
+            top = self.theme.page.band_top_mm * MM
             inner_h = band - top - pad
             first = [
                 self._frame(f"{key}-band", g.inside, g.height - band + pad, width, inner_h),
                 self._frame(f"{key}-body", g.inside, g.bottom, width, g.height - band - g.bottom),
             ]
-            strip = self._mm("strip_height")
+            strip = self.theme.page.strip_height_mm * MM
             running = loc.format(
                 "running_continued",
                 number=loc.label("action_number").format(n=a.number),
@@ -408,7 +409,7 @@ class Brochure:
                     side_width=g.side_width,
                     gap=g.side_gap,
                     padding=g.side_padding,
-                    inset=self._mm("sidebar", "inset"),
+                    inset=self.theme.page.sidebar.inset_mm * MM,
                 )
             )
 
@@ -421,7 +422,7 @@ class Brochure:
 
     def _entries(self, fact: Fact) -> list[Any]:
         make = self.make
-        figure = fact.key in self.theme.page["sidebar"]["figure_facts"]
+        figure = fact.key in self.theme.page.sidebar.figure_facts
         fs = self.styles.text("sidebar_figure")
         font = self.styles.font(fs.family, fs.bold, fs.italic)
         colour = self.styles.colour.markup(fs.colour)
@@ -429,7 +430,7 @@ class Brochure:
         def value(text: str) -> str:
             if not figure:
                 return markup(text)
-            return f'<font name="{font}" size="{fs.size}" color="{colour}">{markup(text)}</font>'
+            return f'<font name="{font}" size="{fs.size_pt}" color="{colour}">{markup(text)}</font>'
 
         style = "sidebar_figure_line" if figure else "sidebar_text"
         out: list[Any] = []
@@ -449,13 +450,13 @@ class Brochure:
         make = self.make
         out: list[Any] = []
         if a.photo is not None:
-            spec = self.theme.page["photo"]
+            spec = self.theme.page.photo
             width, max_height, _ppi = images.photo_box(self.theme, screen=self.screen)
             image = images.photo(
                 a.photo.path,
                 width,
                 max_height,
-                dpi=float(spec["screen_dpi" if self.screen else "dpi"]),
+                dpi=spec.screen_dpi if self.screen else spec.dpi,
                 cmyk=not self.screen,
             )
             image.spaceAfter = 0
@@ -484,7 +485,7 @@ class Brochure:
         # pages coming before the back cover; on screen, no blank page. Each DocIf adds a
         # blank page while the back cover would not be last, decided during the layout.
         # (A page that holds nothing is not emitted, hence the tiny spacer.)
-        multiple = 1 if self.screen else int(self.theme.page["page_multiple"])
+        multiple = 1 if self.screen else self.theme.page.page_multiple
         for _ in range(multiple - 1):
             blank = [NextPageTemplate("blank"), PageBreak(), Spacer(1, 1)]
             self.story.append(DocIf(f"(doc.page + 1) % {multiple} != 0", blank))

@@ -170,17 +170,17 @@ class Styles:
         return ParagraphStyle(
             ts.name,
             fontName=font,
-            fontSize=ts.size,
-            leading=ts.leading,
+            fontSize=ts.size_pt,
+            leading=ts.leading_pt,
             textColor=self.colour(ts.colour),
             alignment=alignment,
-            spaceBefore=ts.space_before,
-            spaceAfter=ts.space_after,
-            leftIndent=ts.indent * MM,
+            spaceBefore=ts.space_before_pt,
+            spaceAfter=ts.space_after_pt,
+            leftIndent=ts.indent_mm * MM,
             keepWithNext=int(ts.keep_with_next),
             textTransform="uppercase" if ts.upper else None,
             bulletFontName=font,
-            bulletFontSize=ts.size,
+            bulletFontSize=ts.size_pt,
             # Justified text needs hyphenation to avoid rivers; a title must never be hyphenated.
             hyphenationLang=hyphenator(self.hyphenation) if alignment == TA_JUSTIFY else "",
             # Never break after a hyphen of the text (see hyphenator); a word longer than the
@@ -195,4 +195,4 @@ class Styles:
 
     def tracking(self, name: str) -> float:
         """Return the letter spacing of a theme style, in points."""
-        return self.text(name).tracking
+        return self.text(name).tracking_pt

@@ -1,0 +1,130 @@
+"""The theme: typed sections, partial files over the built-in theme, package data."""
+
+from __future__ import annotations
+
+import fnmatch
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from cfsi_reports.errors import ConfigError
+from cfsi_reports.theme import DEFAULT_THEME, DEFAULTS_DIR, MM, load_theme
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_partial_theme_changes_only_what_it_names(tmp_path: Path) -> None:
+    default = load_theme()
+    theme = load_theme(
+        write(
+            tmp_path / "theme.yaml",
+            "page: {margins: {top_mm: 30}}\nstyles:\n  body: {size_pt: 10}\n",
+        )
+    )
+    assert theme.page.margins.top_mm == 30
+    assert theme.page.margins.bottom_mm == default.page.margins.bottom_mm  # same mapping
+    assert theme.styles["body"].size_pt == 10
+    assert theme.styles["body"].leading_pt == default.styles["body"].leading_pt
+    assert theme.styles["intro"].size_pt == default.styles["intro"].size_pt  # base: body
+    assert theme.colours == default.colours
+    assert theme.raw_hash != default.raw_hash  # a build notices the change
+
+
+def test_the_seed_project_theme_only_names_itself(theme) -> None:  # type: ignore[no-untyped-def]
+    seed = load_theme(ROOT / "styles" / "theme.yaml")
+    assert seed.name == "CFSI"
+    assert seed.page == theme.page and seed.styles == theme.styles and seed.docx == theme.docx
+
+
+def test_units_are_in_the_names() -> None:
+    text = DEFAULT_THEME.read_text(encoding="utf-8")
+    theme = load_theme()
+    assert "bleed_mm: 3" in text and "size_pt: 9.5" in text
+    assert theme.page.bleed_mm * MM == pytest.approx(8.504, abs=1e-3)
+    for name in ("width", "height", "bleed", "size", "leading", "gap", "indent"):
+        assert f" {name}:" not in text and f"{{{name}:" not in text, name
+
+
+def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "theme.yaml",
+        "colours:\n"
+        "  primary: {cmyk: [0, 1, 0], rgb: e4007c}\n"  # 2
+        "chart:\n"
+        "  bar_height_mm: 0\n"  # 4
+        "docx:\n"
+        "  lists: {bullet: '-', marker: orange}\n"  # 6
+        "  hyphenation: maybe\n",  # 7
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_theme(path)
+    lines = str(caught.value).splitlines()
+    assert lines == [
+        f"{path}:2: colours.primary.cmyk: expected 4 values, not 3",
+        f"{path}:2: colours.primary.rgb: 'e4007c': expected a screen colour such as '#00606b'",
+        f"{path}:4: chart.bar_height_mm: must be more than 0",
+        f"{path}:7: docx.hyphenation: 'maybe': expected true or false",
+    ]
+    assert caught.value.exit_code == 2
+
+
+def test_names_that_lead_nowhere_are_reported_together(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "theme.yaml",
+        "styles:\n"
+        "  body: {colour: teal}\n"  # 2
+        "  intro: {base: prose}\n"  # 3
+        "  note: {family: serif, base: note}\n"  # 4
+        "page: {toc: {rule_colour: gold}}\n",  # 5
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_theme(path)
+    text = str(caught.value)
+    assert f"{path}:2: styles.body.colour: 'teal' is not a colour of the theme" in text
+    assert f"{path}:3: styles.intro.base: 'prose' is not a style of this section" in text
+    assert f"{path}:4: styles.note.base: 'base' loops (note -> note)" in text
+    assert f"{path}:4: styles.note.family: 'serif' is not a font family" in text
+    assert f"{path}:5: page.toc.rule_colour: 'gold' is not a colour" in text
+    assert "defaults" not in text  # nothing blamed on the built-in theme
+
+
+def test_a_theme_names_its_own_locale_folder(tmp_path: Path) -> None:
+    (tmp_path / "words").mkdir()
+    locale = (DEFAULTS_DIR / "locale" / "fr.yaml").read_text(encoding="utf-8")
+    write(tmp_path / "words" / "fr.yaml", locale.replace("Porteur du projet", "Porteur"))
+    theme = load_theme(write(tmp_path / "theme.yaml", "locale_dir: words\n"))
+    assert theme.locale_dir == tmp_path / "words"
+    assert theme.locale("fr").label("lead") == "Porteur"
+    assert load_theme().locale("fr").label("lead") == "Porteur du projet"
+
+
+def test_package_data_ships_every_default_file() -> None:
+    """What `defaults/` holds is declared as package data, so a wheel carries it."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["cfsi_reports"]
+    package = DEFAULTS_DIR.parent
+    files = [p.relative_to(package).as_posix() for p in DEFAULTS_DIR.rglob("*") if p.is_file()]
+    assert files
+    unshipped = [f for f in files if not any(fnmatch.fnmatch(f, g) for g in globs)]
+    assert unshipped == []
+
+
+def test_the_tool_runs_from_any_folder(tmp_path: Path) -> None:
+    """No path is computed from the source tree: an empty folder is enough."""
+    code = (
+        "from cfsi_reports.theme import load_theme; from cfsi_reports.scaffold import TEMPLATES;"
+        "t = load_theme(); print(t.name, t.locale('fr').tag, (TEMPLATES / 'action.fr.yaml')"
+        ".is_file())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["cfsi-reports", "fr-FR", "True"]
