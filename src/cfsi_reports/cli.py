@@ -347,6 +347,88 @@ def template(target: Path, theme_file: Path | None, language: str) -> None:
     )
 
 
+@main.command("import")
+@click.argument("sheets", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@CONTENT
+@THEME
+@click.option("--write", is_flag=True, help="Update the actions' YAML files (else: show only).")
+@click.option(
+    "--take",
+    type=click.Choice(["sheet", "content"]),
+    default=None,
+    help="Settle conflicts: keep the sheet's value or the content file's.",
+)
+@click.option(
+    "--accept-changes", is_flag=True, help="Import tracked changes as if all were accepted."
+)
+def import_(
+    sheets: tuple[Path, ...],
+    content_dir: Path,
+    theme_file: Path | None,
+    write: bool,
+    take: str | None,
+    accept_changes: bool,
+) -> None:
+    """Read edited fact sheets back and show (or --write) their edits into the content."""
+    from .roundtrip.importer import ImportOptions, describe, import_sheets
+
+    try:
+        content, theme = _load(content_dir, theme_file)
+        options = ImportOptions(write=write, take=take, accept_changes=accept_changes)
+        results = import_sheets(list(sheets), content, theme, options)
+    except CfsiError as exc:
+        _fail(exc)
+        return
+    locale = theme.locale(content.programme.language)
+    pending = 0
+    for result in results:
+        target = f" -> {content_dir / result.file}" if result.file else ""
+        click.echo(f"{result.sheet}{target}")
+        for label, author, text in result.comments:
+            click.echo(
+                _("  comment on {field} by {author}: {text}").format(
+                    field=label, author=author or _("(unknown)"), text=" ".join(text.split())
+                )
+            )
+        for problem in result.problems:
+            click.echo(_("  error: {problem}").format(problem=problem), err=True)
+        for conflict in result.conflicts:
+            built, now, ours = describe(conflict, locale)
+            click.echo(
+                _("  conflict: {field}: built {built}, now in the file {now}, in the sheet"
+                  " {sheet}").format(field=conflict.label, built=built, now=now, sheet=ours),
+                err=True,
+            )
+        for change in result.changes:
+            click.echo(f"  {change.label} : {', '.join(describe(change, locale))}")
+        for conflict in result.kept:
+            click.echo(_("  kept the content file's {field}").format(field=conflict.label))
+        for note in result.notes:
+            click.echo(_("  note: {note}").format(note=note))
+        if result.accepted:
+            click.echo(
+                _("  tracked changes accepted in {n} paragraphs").format(n=result.accepted)
+            )
+        if result.conflicts:
+            click.echo(
+                _("  {file} not written: {n} conflicts (decide with --take sheet or --take"
+                  " content)").format(file=result.file, n=len(result.conflicts)),
+                err=True,
+            )
+        elif result.problems:
+            click.echo(_("  nothing written for this sheet"), err=True)
+        elif not result.changes:
+            click.echo(_("  no changes"))
+        elif result.written:
+            click.echo(_("  updated {file}").format(file=content_dir / str(result.file)))
+        else:
+            pending += 1
+    if pending:
+        click.echo(_("dry run: run again with --write to update the content files"))
+    if any(r.failed for r in results):
+        sys.exit(1)
+
+
 def run() -> None:
     """Entry point: a bug shows as one line naming it, not a traceback (CFSI_DEBUG=1 shows it)."""
     try:

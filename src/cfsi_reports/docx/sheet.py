@@ -17,6 +17,7 @@ from ..content.model import Action, Content
 from ..content.richtext import Block, Para
 from ..errors import ConfigError, RenderError
 from ..present import ActionView, Entry, Fact, Presenter, Section, no_widow
+from ..roundtrip import snapshot
 from ..theme import Theme
 from . import oxml
 from .oxml import paragraph, run
@@ -77,6 +78,8 @@ class FactSheetRenderer:
             page_setup.addprevious(element)
         self._header(document, view)
         self._properties(document, view)
+        # What `cfsi-reports import` needs to read the sheet back: its action, the base values.
+        snapshot.embed(document, snapshot.snapshot(action, view))
         oxml.renumber_drawings(
             part.element
             for part in document.part.package.iter_parts()

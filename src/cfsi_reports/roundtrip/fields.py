@@ -1,0 +1,480 @@
+"""Map what a sheet shows back to the fields of its action, field by field.
+
+A field counts as unchanged when the sheet shows what the tool renders for the value
+it was built from (typography aside): then the built value is kept exactly, quirks
+included. Only an edited field gets a new value, read from the sheet's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..content.richtext import ListBlock, Para, RichText, Span, parse
+from ..errors import Problem
+from ..i18n import Locale
+from ..messages import _
+from ..present import Presenter
+from . import text as tx
+from .reader import Block, Line, SheetText
+
+_FACTS = ("lead", "partners", "locations", "beneficiaries", "duration", "funding")
+_SECTIONS = ("project", "expected_results", "activities")
+# Kinds of values, for comparing and showing them.
+KINDS: dict[str, str] = {
+    "title": "text", "regions": "text", "lead": "text", "partners": "list",
+    "locations": "list", "beneficiaries.label": "text", "beneficiaries.direct_label": "text",
+    "beneficiaries.direct": "list", "beneficiaries.indirect_label": "text",
+    "beneficiaries.indirect": "list", "duration_months": "months", "funding.budget": "amount",
+    "funding.budget_label": "text", "funding.granted": "amount",
+    "funding.granted_label": "text", "project": "rich", "expected_results": "richlist",
+    "activities": "richlist",
+}  # fmt: skip
+
+
+@dataclass
+class Reading:
+    """The sheet's values (the built ones where unchanged) and what was noticed."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # field path -> label people see
+    problems: list[str] = field(default_factory=list)  # (label-prefixed) errors
+    notes: list[str] = field(default_factory=list)
+
+
+class FieldReader:
+    """Read one sheet against its snapshot, in the content's locale."""
+
+    def __init__(self, locale: Locale, snapshot: dict[str, Any]) -> None:
+        self.locale = locale
+        self.present = Presenter(locale)
+        self.base: dict[str, Any] = dict(snapshot.get("values") or {})
+        self.facts = [tuple(f) for f in snapshot.get("facts") or []]
+        self.sections = [tuple(s) for s in snapshot.get("sections") or []]
+        self.place = snapshot.get("place")
+        self.out = Reading()
+        sep = locale.format("label_value", label="\x00", value="\x01")
+        self._separator = tx.fold(sep.partition("\x01")[0].replace("\x00", ""))
+
+    def label(self, path: str) -> str:
+        """Return the label people see for a field path."""
+        return self.out.labels.get(path) or self._default_label(path)
+
+    def _default_label(self, path: str) -> str:
+        loc = self.locale.labels
+        names = {
+            "title": loc.get("title") or _("title"),
+            "regions": loc.get("regions") or _("place line (regions)"),
+        }
+        return names.get(path, path)
+
+    def read(self, sheet: SheetText) -> Reading:
+        out = self.out
+        out.notes.extend(sheet.notes)
+        self._title(sheet)
+        facts = self._match(sheet.facts, self.facts, "key facts", "Fact Label")
+        sections = self._match(sheet.sections, self.sections, "sections", "Heading 1")
+        if facts is not None:
+            for key, heading, block in facts:
+                getattr(self, f"_fact_{key}", self._unknown)(key, heading, block)
+        if sections is not None:
+            for key, heading, block in sections:
+                getattr(self, f"_section_{key}", self._unknown)(key, heading, block)
+        return out
+
+    # --- structure -------------------------------------------------------------------
+
+    def _match(
+        self, found: list[Block], built: list[tuple[str, str]], what: str, style: str
+    ) -> list[tuple[str, str, Block]] | None:
+        """Pair the blocks read with the ones built; report a broken structure."""
+        headings = [h for _, h in built]
+        shown = ", ".join(f"« {b.heading.strip()} »" for b in found) or _("none")
+        expected = ", ".join(f"« {h} »" for h in headings)
+        if len(found) != len(built):
+            known = {tx.fold(h) for h in headings}
+            extra = [b.heading.strip() for b in found if tx.fold(b.heading) not in known]
+            lost = [h for h in headings if tx.fold(h) not in {tx.fold(b.heading) for b in found}]
+            detail = []
+            if extra:
+                detail.append(
+                    _("{items} is not one the tool built (remove it, or move its text into one"
+                      " it knows)").format(items=", ".join(f"« {e} »" for e in extra))
+                )
+            if lost:
+                detail.append(
+                    _("{items} is missing or lost its paragraph style '{style}' (restore it)")
+                    .format(items=", ".join(f"« {h} »" for h in lost), style=style)
+                )
+            self.out.problems.append(
+                _("the {what} are broken: expected {n} ({expected}) in the style '{style}',"
+                  " found {m} ({shown}){detail}").format(
+                    what=what, n=len(built), expected=expected, style=style, m=len(found),
+                    shown=shown, detail=": " + "; ".join(detail) if detail else "",
+                )
+            )
+            return None
+        pairs = []
+        for (key, heading), block in zip(built, found, strict=True):
+            if not tx.same(block.heading, heading):
+                elsewhere = [h for h in headings if tx.same(block.heading, h)]
+                if elsewhere:
+                    self.out.problems.append(
+                        _("the {what} are in another order than built ({shown}; expected"
+                          " {expected}): put them back in order").format(
+                            what=what, shown=shown, expected=expected
+                        )
+                    )
+                    return None
+            pairs.append((key, heading, block))
+        return pairs
+
+    def _heading_fixed(self, heading: str, block: Block) -> None:
+        if not tx.same(block.heading, heading):
+            self.out.notes.append(
+                _("the heading « {new} » (built « {old} ») is a label of the tool, set in the"
+                  " locale file, and is not imported").format(new=block.heading.strip(), old=heading)
+            )
+
+    def _unknown(self, key: str, heading: str, block: Block) -> None:
+        self._heading_fixed(heading, block)  # a part of the layout the import does not map
+
+    # --- title and place -------------------------------------------------------------
+
+    def _title(self, sheet: SheetText) -> None:
+        base = self.base
+        if sheet.title is None or not sheet.title.text.strip():
+            self.out.problems.append(
+                _("no title: the paragraph in the style 'Title' is missing (restore it)")
+            )
+        else:
+            self.out.values["title"] = self._text(sheet.title.text, base.get("title"))
+        place = sheet.place.text if sheet.place is not None else ""
+        if base.get("regions") is not None:
+            self.out.values["regions"] = (
+                self._text(place, base["regions"]) if place.strip() else None
+            )
+        elif place.strip() and not tx.same(place, self.place or ""):
+            # Without regions the line shows the countries: a text typed there becomes regions.
+            self.out.values["regions"] = tx.plain(place, self.locale)
+        else:
+            self.out.values["regions"] = None
+
+    # --- key facts -------------------------------------------------------------------
+
+    def _fact_lead(self, key: str, heading: str, block: Block) -> None:
+        self._heading_fixed(heading, block)
+        self.out.labels["lead"] = heading
+        texts = [line.text for line in block.lines]
+        if len(texts) != 1:
+            self._expect_one(heading, texts)
+            return
+        self.out.values["lead"] = self._text(texts[0], self.base.get("lead"))
+
+    def _fact_partners(self, key: str, heading: str, block: Block) -> None:
+        self._list_fact("partners", heading, block)
+
+    def _fact_locations(self, key: str, heading: str, block: Block) -> None:
+        self._list_fact("locations", heading, block)
+
+    def _list_fact(self, path: str, heading: str, block: Block) -> None:
+        self._heading_fixed(heading, block)
+        self.out.labels[path] = heading
+        texts = [line.text for line in block.lines]
+        if not texts:
+            self.out.problems.append(
+                _("{field}: is empty (at least one line expected)").format(field=heading)
+            )
+            return
+        self.out.values[path] = self._items(texts, self.base.get(path) or [])
+
+    def _fact_beneficiaries(self, key: str, heading: str, block: Block) -> None:
+        base, loc = self.base, self.locale
+        self.out.values["beneficiaries.label"] = (
+            base.get("beneficiaries.label")
+            if tx.same(block.heading, heading)
+            else tx.plain(block.heading, loc)
+        )
+        parts = [p for p in ("direct", "indirect") if base.get(f"beneficiaries.{p}")]
+        entries = self._entries(block)
+        built = [self._label(base.get(f"beneficiaries.{p}_label"), p) for p in parts]
+        for p in ("label", "direct_label", "direct", "indirect_label", "indirect"):
+            self.out.labels[f"beneficiaries.{p}"] = heading
+        if len(entries) != len(parts):
+            self.out.problems.append(
+                _("{field}: expected {n} lines starting with a label ({labels}), found {m}"
+                  " (keep one line per label, in the style 'Fact Text' with the label in"
+                  " 'Fact Term')").format(
+                    field=heading, n=len(parts), labels=", ".join(f"« {b} »" for b in built),
+                    m=len(entries),
+                )
+            )
+            for p in ("direct", "indirect", "direct_label", "indirect_label"):
+                self.out.values[f"beneficiaries.{p}"] = base.get(f"beneficiaries.{p}")
+            return
+        for p in ("direct", "indirect"):
+            self.out.values[f"beneficiaries.{p}"] = None
+            self.out.values[f"beneficiaries.{p}_label"] = base.get(f"beneficiaries.{p}_label")
+        for p, shown, (label, values) in zip(parts, built, entries, strict=True):
+            self.out.labels[f"beneficiaries.{p}"] = f"{heading} › {shown}"
+            self.out.labels[f"beneficiaries.{p}_label"] = f"{heading} › {shown}"
+            if not tx.same(label, shown):
+                self.out.values[f"beneficiaries.{p}_label"] = tx.plain(label, loc)
+            self.out.values[f"beneficiaries.{p}"] = self._items(
+                values, base.get(f"beneficiaries.{p}") or []
+            )
+
+    def _fact_duration(self, key: str, heading: str, block: Block) -> None:
+        self._heading_fixed(heading, block)
+        self.out.labels["duration_months"] = heading
+        texts = [line.text for line in block.lines]
+        if len(texts) != 1:
+            self._expect_one(heading, texts)
+            return
+        forms = self.locale.formats.get("months", "{n}")
+        patterns = list(forms.values()) if isinstance(forms, dict) else [str(forms)]
+        try:
+            self.out.values["duration_months"] = tx.whole_number(texts[0], patterns)
+        except tx.FigureError as exc:
+            self.out.problems.append(f"{heading}: {exc}")
+
+    def _fact_funding(self, key: str, heading: str, block: Block) -> None:
+        self._heading_fixed(heading, block)
+        base, loc = self.base, self.locale
+        entries = self._entries(block)
+        built = [
+            self._label(base.get("funding.budget_label"), "budget"),
+            self._label(base.get("funding.granted_label"), "granted"),
+        ]
+        for p, shown in zip(("budget", "granted"), built, strict=True):
+            self.out.labels[f"funding.{p}"] = f"{heading} › {shown}"
+            self.out.labels[f"funding.{p}_label"] = f"{heading} › {shown}"
+        if len(entries) < 2 or len(entries) > 3:
+            self.out.problems.append(
+                _("{field}: expected the lines {labels} and the share, found {m} lines with"
+                  " a label").format(
+                    field=heading, labels=", ".join(f"« {b} »" for b in built), m=len(entries)
+                )
+            )
+            return
+        if len(entries) == 3 and not tx.same(entries[2][0], loc.label("share_granted")):
+            self.out.notes.append(
+                _("{field}: « {label} » is computed from the budget and the grant, never"
+                  " imported").format(field=heading, label=entries[2][0])
+            )
+        for p, shown, (label, values) in zip(("budget", "granted"), built, entries, strict=False):
+            where = f"{heading} › {shown}"
+            self.out.values[f"funding.{p}_label"] = (
+                base.get(f"funding.{p}_label") if tx.same(label, shown) else tx.plain(label, loc)
+            )
+            if len(values) != 1:
+                self._expect_one(where, values)
+                continue
+            try:
+                value = tx.amount(values[0])
+            except tx.FigureError as exc:
+                self.out.problems.append(f"{where}: {exc}")
+                continue
+            built_value = Decimal(str(base.get(f"funding.{p}", "0")))
+            self.out.values[f"funding.{p}"] = built_value if value == built_value else value
+
+    def _label(self, custom: str | None, key: str) -> str:
+        return self.present.text(custom) if custom else self.locale.label(key)
+
+    def _entries(self, block: Block) -> list[tuple[str, list[str]]]:
+        """Group a fact's lines into entries: a labelled line and the lines that follow."""
+        lines = block.lines
+        labelled = any(line.term is not None for line in lines)
+        entries: list[tuple[str, list[str]]] = []
+        for line in lines:
+            label, value = self._split(line, labelled)
+            if label is not None:
+                entries.append((label, [value] if value.strip() else []))
+            elif entries:
+                entries[-1][1].append(line.text)
+            else:
+                entries.append(("", [line.text]))
+        return entries
+
+    def _split(self, line: Line, by_term: bool) -> tuple[str | None, str]:
+        if by_term:
+            if line.term is None:
+                return None, line.text
+            label = tx.fold(line.term)
+            if self._separator and label.endswith(self._separator):
+                label = label[: -len(self._separator)].strip()
+            return label, line.text
+        # The label's character style was lost: split at the locale's separator.
+        text = tx.fold(line.text)
+        if self._separator and f" {self._separator} " in f"{text} ":
+            label, _sep, value = text.partition(f" {self._separator}")
+            return label.strip(), value.strip()
+        return None, line.text
+
+    def _expect_one(self, where: str, texts: list[str]) -> None:
+        self.out.problems.append(
+            _("{field}: expected one line, found {n}{shown} (put the text on one line)").format(
+                field=where, n=len(texts),
+                shown=": " + " / ".join(f"« {t.strip()} »" for t in texts) if texts else "",
+            )
+        )
+
+    # --- sections --------------------------------------------------------------------
+
+    def _section_project(self, key: str, heading: str, block: Block) -> None:
+        self._heading_fixed(heading, block)
+        self.out.labels["project"] = heading
+        lines = block.lines
+        if not lines:
+            self.out.problems.append(_("{field}: is empty").format(field=heading))
+            return
+        source = self.base.get("project") or ""
+        built = _lines_of(self.present.blocks(parse(source)))
+        shown = [(line.kind, line.spans) for line in lines]
+        if _same_lines(shown, built):
+            self.out.values["project"] = source
+        else:
+            self.out.values["project"] = self._markdown(heading, lines)
+
+    def _section_expected_results(self, key: str, heading: str, block: Block) -> None:
+        self._rich_list("expected_results", heading, block)
+
+    def _section_activities(self, key: str, heading: str, block: Block) -> None:
+        self._rich_list("activities", heading, block)
+
+    def _rich_list(self, path: str, heading: str, block: Block) -> None:
+        # The heading's number (Résultat / Résultats) follows the count: never a change.
+        self.out.labels[path] = heading
+        if not block.lines:
+            self.out.problems.append(_("{field}: is empty").format(field=heading))
+            return
+        sources = list(self.base.get(path) or [])
+        rendered = [self.present.blocks(RichText("", (parse(s).as_para,)))[0] for s in sources]
+        used: set[int] = set()
+        items = []
+        for line in block.lines:
+            match = next(
+                (
+                    i
+                    for i, para in enumerate(rendered)
+                    if i not in used and _same_spans(line.spans, para.spans)
+                ),
+                None,
+            )
+            if match is not None:
+                used.add(match)
+                items.append(sources[match])
+            else:
+                items.append(self._markdown(heading, [line], single=True))
+        self.out.values[path] = items
+
+    def _markdown(self, where: str, lines: list[Line], single: bool = False) -> str:
+        """Write lines back as the rich-text subset; check it reads back the same."""
+        parts: list[str] = []
+        previous = None
+        number = 0
+        for line in lines:
+            text = _inline(line.spans, self.locale)
+            kind = "para" if single else line.kind
+            if kind == "number":
+                number = number + 1 if previous == "number" else 1
+                text = f"{number}. {text}"
+            elif kind == "bullet":
+                text = f"- {text}"
+            if parts:
+                tight = kind == previous and kind in ("bullet", "number")
+                parts.append("\n" if tight else "\n\n")
+            parts.append(text)
+            previous = kind
+        source = "".join(parts)
+        wanted = [tx.fold("".join(s.text for s in line.spans)) for line in lines]
+        got = [tx.fold(p.text) for p in _paras(parse(source))]
+        if (single and got != [" ".join(wanted)]) or (not single and got != wanted):
+            plain_source = "\n\n".join(tx.plain(line.text, self.locale) for line in lines)
+            self.out.notes.append(
+                _("{field}: emphasis or list marks that the text subset cannot hold were"
+                  " dropped").format(field=where)
+            )
+            return plain_source
+        return source
+
+    # --- values ----------------------------------------------------------------------
+
+    def _text(self, shown: str, built: str | None) -> str:
+        if built is not None and tx.same(shown, self.present.text(built), built):
+            return built
+        return tx.plain(shown, self.locale)
+
+    def _items(self, texts: list[str], built: list[str]) -> list[str]:
+        rendered = [self.present.text(b) for b in built]
+        used: set[int] = set()
+        out = []
+        for shown in texts:
+            match = next(
+                (
+                    i
+                    for i, r in enumerate(rendered)
+                    if i not in used and tx.same(shown, r, built[i])
+                ),
+                None,
+            )
+            if match is not None:
+                used.add(match)
+                out.append(built[match])
+            else:
+                out.append(tx.plain(shown, self.locale))
+        return out
+
+
+def _paras(rich: RichText) -> list[Para]:
+    out: list[Para] = []
+    for block in rich.blocks:
+        out.extend([block] if isinstance(block, Para) else list(block.items))
+    return out
+
+
+def _lines_of(blocks: tuple) -> list[tuple[str, tuple[Span, ...]]]:
+    out = []
+    for block in blocks:
+        if isinstance(block, ListBlock):
+            kind = "number" if block.ordered else "bullet"
+            out.extend((kind, item.spans) for item in block.items)
+        else:
+            out.append(("para", block.spans))
+    return out
+
+
+def _same_lines(shown: list, built: list) -> bool:
+    return len(shown) == len(built) and all(
+        k1 == k2 and _same_spans(s1, s2) for (k1, s1), (k2, s2) in zip(shown, built, strict=True)
+    )
+
+
+def _signature(spans: tuple[Span, ...]) -> tuple[str, tuple[tuple[str, bool, bool], ...]]:
+    # The text, typography aside, and which words carry emphasis (emphasised spaces are
+    # invisible, so they never count).
+    text = tx.fold("".join(s.text for s in spans))
+    marked = tuple(
+        (tx.fold(s.text), s.bold, s.italic) for s in spans if (s.bold or s.italic) and s.text.strip()
+    )
+    return text, marked
+
+
+def _same_spans(a: tuple[Span, ...], b: tuple[Span, ...]) -> bool:
+    return _signature(a) == _signature(b)
+
+
+def _inline(spans: tuple[Span, ...], locale: Locale) -> str:
+    out = []
+    for span in spans:
+        text = tx.plain_inline(span.text, locale)
+        mark = ("**" if span.bold else "") + ("*" if span.italic else "")
+        core = text.strip()
+        if not mark or not core:
+            out.append(text)
+            continue
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        out.append(f"{lead}{mark}{core}{mark[::-1]}{trail}")
+    return " ".join("".join(out).split())
