@@ -1,0 +1,446 @@
+"""`cfsi-reports import`: edited fact sheets come back into the content, and nothing else does."""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from cfsi_reports.cli import main
+from cfsi_reports.content import load_content
+from cfsi_reports.roundtrip import text as tx
+from conftest import CONTENT, require_tool, run_tool
+
+
+def cli(*args: str | Path):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The seed's fact sheets, built once: read-only for the tests."""
+    out = tmp_path_factory.mktemp("built")
+    result = cli("build", "--content", CONTENT, "--output", out, "--format", "docx", "-j", "1")
+    assert result.exit_code == 0, result.output
+    return out / "fact-sheets"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the seed content that a test may write to."""
+    return Path(shutil.copytree(CONTENT, tmp_path / "content"))
+
+
+def paragraphs(document) -> list[Paragraph]:
+    body = document.element.body
+    return [Paragraph(p, document._body) for p in body.iter(qn("w:p"))]
+
+
+def find(document, text: str) -> Paragraph:
+    for p in paragraphs(document):
+        if p.text == text:
+            return p
+    raise AssertionError(f"no paragraph {text!r}")
+
+
+def set_text(p: Paragraph, text: str) -> None:
+    for r in p.runs[1:]:
+        r._r.getparent().remove(r._r)
+    p.runs[0].text = text
+
+
+def edit(src: Path, dst: Path, change) -> Path:
+    document = docx.Document(str(src))
+    change(document)
+    document.save(str(dst))
+    return dst
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+# --- unedited sheets -----------------------------------------------------------------
+
+
+def test_every_seed_sheet_imports_unedited_as_no_change(built: Path, content: Path) -> None:
+    sheets = sorted(built.glob("*.docx"))
+    assert len(sheets) == 9
+    result = cli("import", "--content", content, *sheets)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("no changes") == 9, result.output
+    assert "error" not in result.output and "note" not in result.output
+
+
+def test_sheets_resaved_by_libreoffice_import_as_no_change(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    soffice = require_tool("soffice")
+    run_tool(
+        soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+        "--convert-to", "docx", "--outdir", tmp_path / "lo", *sorted(built.glob("*.docx")),
+        timeout=300,
+    )  # fmt: skip
+    resaved = sorted((tmp_path / "lo").glob("*.docx"))
+    assert len(resaved) == 9
+    # LibreOffice did rewrite them: its own styles are there.
+    with zipfile.ZipFile(resaved[0]) as z:
+        assert b"Default Paragraph Font" in z.read("word/styles.xml")
+    result = cli("import", "--content", content, *resaved)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("no changes") == 9, result.output
+
+
+# --- edits come back -----------------------------------------------------------------
+
+
+def partner_budget_activity_project(document) -> None:
+    set_text(find(document, "Banana Link"), "Banana Link Europe")
+    budget = next(p for p in paragraphs(document) if p.text.startswith("Budget"))
+    budget.runs[-1].text = "99 000 €"
+    items = [p for p in paragraphs(document) if p.style.name == "List Bullet"]
+    added = copy.deepcopy(items[-1]._p)
+    items[-1]._p.addnext(added)
+    set_text(Paragraph(added, items[-1]._parent), "Visite d'usines : échanges")
+    project = find(
+        document, "Le présent projet porte sur deux volets\u00a0:"
+    )  # the tool's no-break space before the colon
+    for r in project.runs:
+        r._r.getparent().remove(r._r)
+    project.add_run("Le projet porte sur ")
+    project.add_run("trois").bold = True
+    project.add_run(" volets :")
+
+
+def test_edits_change_exactly_those_fields_and_keep_every_comment(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    sheet = edit(built / "banane.docx", tmp_path / "renvoi partenaire.docx",
+                 partner_budget_activity_project)  # fmt: skip
+    target = content / "actions/03-banane.yaml"
+    before = lines(target)
+    dry = cli("import", "--content", content, sheet)
+    assert dry.exit_code == 0, dry.output
+    assert "Partenaires principaux : + Banana Link Europe, - Banana Link" in dry.output
+    assert "Financement › Budget : 108 548 € → 99 000 €" in dry.output
+    assert lines(target) == before  # a dry run writes nothing
+    done = cli("import", "--content", content, "--write", sheet)
+    assert done.exit_code == 0, done.output
+    after = lines(target)
+    removed = [x for x in before if x not in after]
+    added = [x for x in after if x not in before]
+    assert removed == [
+        "  - Banana Link",
+        "  budget: 108548",
+        "  Le présent projet porte sur deux volets :",
+    ]
+    assert added == [
+        "  - Banana Link Europe",
+        "  budget: 99000",
+        "  Le projet porte sur **trois** volets :",
+        "  - \"Visite d'usines : échanges\"",
+    ]
+    action = load_content(content).action("banane")
+    assert "Banana Link Europe" in action.partners
+    assert str(action.funding.budget) == "99000"
+    assert action.activities[-1].plain == "Visite d'usines : échanges"
+    # Importing the same sheet again: the content already says it all.
+    again = cli("import", "--content", content, sheet)
+    assert "no changes" in again.output, again.output
+
+
+def test_comment_lines_of_the_yaml_survive_a_write(built: Path, content: Path, tmp_path) -> None:
+    target = content / "actions/01-echangeons.yaml"
+    text = target.read_text(encoding="utf-8").replace(
+        "partners:\n", "partners:  # vérifié en mai\n  # le premier est le chef de file\n"
+    )
+    target.write_text(text, encoding="utf-8")
+    sheet = edit(
+        built / "echangeons.docx", tmp_path / "e.docx",
+        lambda d: set_text(find(d, "Centre Hubertine Auclert"), "Centre Hubertine-Auclert"),
+    )  # fmt: skip
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 0, result.output
+    after = target.read_text(encoding="utf-8")
+    comments = [x for x in text.splitlines() if "#" in x]
+    assert comments and all(c in after.splitlines() for c in comments)
+    assert after == text.replace("Centre Hubertine Auclert", "Centre Hubertine-Auclert")
+
+
+def test_the_next_build_shows_the_edits(built: Path, content: Path, tmp_path: Path) -> None:
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", partner_budget_activity_project)
+    assert cli("import", "--content", content, "--write", sheet).exit_code == 0
+    out = tmp_path / "out"
+    result = cli("build", "--content", content, "--output", out, "--format", "pdf", "-j", "1")
+    assert result.exit_code == 0, result.output
+    text = run_tool(require_tool("pdftotext"), out / "brochure-screen.pdf", "-")
+    flat = " ".join(text.split())
+    assert "Banana Link Europe" in flat
+    assert "Visite d’usines" in flat or "Visite d'usines" in flat
+    assert re.search(r"99\s000\s€", flat)
+
+
+# --- figures -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("99 000 €", "99000"), ("99\u202f000,50\u00a0€", "99000.50"), ("99000", "99000"),
+     ("99000,5", "99000.5"), ("99.000,50 €", "99000.50"), ("1 234 567 euros", "1234567")],
+)  # fmt: skip
+def test_amounts_are_read_as_french_people_type_them(typed: str, value: str) -> None:
+    from decimal import Decimal
+
+    assert tx.amount(typed) == Decimal(value)
+
+
+@pytest.mark.parametrize("typed", ["environ 99k", "99.000", "99 000 000 00", "", "quatre"])
+def test_an_unreadable_figure_is_refused(typed: str) -> None:
+    with pytest.raises(tx.FigureError):
+        tx.amount(typed)
+
+
+def test_an_unreadable_budget_is_an_error_naming_the_field(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    def vague(document) -> None:
+        budget = next(p for p in paragraphs(document) if p.text.startswith("Budget"))
+        budget.runs[-1].text = "environ 99k"
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", vague)
+    before = (content / "actions/03-banane.yaml").read_bytes()
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 1
+    assert "Financement › Budget: 'environ 99k' is not an amount" in result.output
+    assert (content / "actions/03-banane.yaml").read_bytes() == before
+
+
+def test_an_edit_that_makes_the_action_invalid_writes_nothing(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    def too_much(document) -> None:
+        granted = next(p for p in paragraphs(document) if p.text.startswith("Financement acc"))
+        granted.runs[-1].text = "500 000 €"
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", too_much)
+    before = (content / "actions/03-banane.yaml").read_bytes()
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 1, result.output
+    assert "Financement › Financement accordé: 500 000 € exceeds the budget" in result.output
+    assert "nothing was written" in result.output
+    assert (content / "actions/03-banane.yaml").read_bytes() == before
+
+
+# --- three-way merge -----------------------------------------------------------------
+
+
+def rename_partner(document) -> None:
+    set_text(find(document, "Banana Link"), "Banana Link Europe")
+
+
+def test_edits_on_both_sides_of_different_fields_are_both_kept(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    target = content / "actions/03-banane.yaml"
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("duration_months: 30", "duration_months: 32"),
+        encoding="utf-8",
+    )
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", rename_partner)
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 0, result.output
+    action = load_content(content).action("banane")
+    assert action.duration_months == 32 and "Banana Link Europe" in action.partners
+
+
+def test_the_same_field_edited_on_both_sides_is_a_conflict(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    target = content / "actions/03-banane.yaml"
+    edited = target.read_text(encoding="utf-8").replace("- Banana Link\n", "- Banana Link UK\n")
+    target.write_text(edited, encoding="utf-8")
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", rename_partner)
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 1
+    assert "conflict: Partenaires principaux: built" in result.output
+    assert "Banana Link UK" in result.output and "Banana Link Europe" in result.output
+    assert "--take sheet" in result.output
+    assert target.read_text(encoding="utf-8") == edited
+    kept = cli("import", "--content", content, "--write", "--take", "content", sheet)
+    assert kept.exit_code == 0, kept.output
+    assert target.read_text(encoding="utf-8") == edited
+    taken = cli("import", "--content", content, "--write", "--take", "sheet", sheet)
+    assert taken.exit_code == 0, taken.output
+    assert "Banana Link Europe" in load_content(content).action("banane").partners
+
+
+# --- tracked changes and comments ----------------------------------------------------
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def track(document) -> None:
+    """Tracked changes as Word writes them: a partner replaced, a word of the project deleted."""
+    p = find(document, "Banana Link")
+    run = p.runs[0]._r
+    deleted = etree.SubElement(p._p, qn("w:del"), {qn("w:id"): "1", qn("w:author"): "Ana"})
+    run.addprevious(deleted)
+    deleted.append(run)
+    for t in run.iter(qn("w:t")):
+        t.tag = qn("w:delText")
+    inserted = etree.SubElement(p._p, qn("w:ins"), {qn("w:id"): "2", qn("w:author"): "Ana"})
+    new_run = etree.SubElement(inserted, qn("w:r"))
+    etree.SubElement(new_run, qn("w:t")).text = "Banana Link Europe"
+
+
+def test_tracked_changes_are_refused_with_their_fields(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", track)
+    before = (content / "actions/03-banane.yaml").read_bytes()
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 1
+    assert "tracked changes not yet accepted, in: Partenaires principaux" in result.output
+    assert "--accept-changes" in result.output
+    assert (content / "actions/03-banane.yaml").read_bytes() == before
+
+
+def test_accept_changes_imports_the_accepted_text(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", track)
+    result = cli("import", "--content", content, "--write", "--accept-changes", sheet)
+    assert result.exit_code == 0, result.output
+    assert "+ Banana Link Europe, - Banana Link" in result.output
+    partners = load_content(content).action("banane").partners
+    assert "Banana Link Europe" in partners and "Banana Link" not in partners
+
+
+def test_comments_are_shown_with_their_field(built: Path, content: Path, tmp_path: Path) -> None:
+    def comment(document) -> None:
+        p = find(document, "Banana Link")
+        document.add_comment(p.runs, text="Nouveau nom depuis 2024 ?", author="Partenaire")
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", comment)
+    result = cli("import", "--content", content, sheet)
+    assert result.exit_code == 0, result.output
+    assert (
+        "comment on Partenaires principaux by Partenaire: Nouveau nom depuis 2024 ?"
+        in result.output
+    )
+
+
+# --- broken structure ----------------------------------------------------------------
+
+
+def test_a_deleted_heading_is_named(built: Path, content: Path, tmp_path: Path) -> None:
+    def drop(document) -> None:
+        heading = find(document, "Principales activités")
+        heading._p.getparent().remove(heading._p)
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", drop)
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 1
+    assert "« Principales activités » is missing or lost its paragraph style 'Heading 1'" in (
+        result.output
+    )
+    assert "nothing written" in result.output
+
+
+def test_a_heading_pasted_without_its_style_is_named(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    def restyle(document) -> None:
+        find(document, "Le projet").style = document.styles["Normal"]
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", restyle)
+    result = cli("import", "--content", content, sheet)
+    assert result.exit_code == 1
+    assert "« Le projet » is missing or lost its paragraph style 'Heading 1'" in result.output
+
+
+def test_an_extra_key_facts_row_is_named(built: Path, content: Path, tmp_path: Path) -> None:
+    def extra(document) -> None:
+        table = document.tables[0]
+        row = copy.deepcopy(table.rows[0]._tr)
+        table.rows[-1]._tr.addnext(row)
+        texts = list(row.iter(qn("w:t")))
+        texts[0].text, texts[1].text = "Contact", "Marie Dupont"
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", extra)
+    result = cli("import", "--content", content, sheet)
+    assert result.exit_code == 1
+    assert "expected 6" in result.output and "found 7" in result.output
+    assert "« Contact » is not one the tool built" in result.output
+
+
+def test_an_unknown_style_in_a_section_is_read_as_a_paragraph_with_a_note(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    def quote(document) -> None:
+        p = find(document, "Le présent projet porte sur deux volets\u00a0:")
+        p.style = document.styles.add_style("Citation Partenaire", 1)
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", quote)
+    result = cli("import", "--content", content, sheet)
+    assert result.exit_code == 0, result.output
+    assert "note: Le projet: the paragraph « Le présent projet" in result.output
+    assert "'citation partenaire', read as a plain paragraph" in result.output
+    assert "no changes" in result.output
+
+
+def test_a_document_that_is_not_a_sheet_is_refused(content: Path, tmp_path: Path) -> None:
+    plain = tmp_path / "lettre.docx"
+    docx.Document().save(str(plain))
+    junk = tmp_path / "junk.docx"
+    junk.write_bytes(b"not a zip")
+    result = cli("import", "--content", content, plain, junk)
+    assert result.exit_code == 1
+    assert "not a fact sheet built by cfsi-reports" in result.output
+    assert "not a readable Word document" in result.output
+    assert "Traceback" not in result.output
+
+
+# --- templates -----------------------------------------------------------------------
+
+
+def test_sheets_built_from_a_template_with_other_style_ids_import_as_no_change(
+    content: Path, tmp_path: Path
+) -> None:
+    template = tmp_path / "modele.docx"
+    assert cli("template", template).exit_code == 0
+    renamed = tmp_path / "modele-ids.docx"
+    refs = ("pStyle", "rStyle", "tblStyle", "basedOn", "next", "link")
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(renamed, "w") as dst:
+        styles = etree.fromstring(src.read("word/styles.xml"))
+        ids = {s.get(qn("w:styleId")): f"Sty{n}" for n, s in enumerate(styles.iter(qn("w:style")))}
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("word/") and item.filename.endswith(".xml"):
+                root = etree.fromstring(data)
+                for elm in root.iter(qn("w:style")):
+                    elm.set(qn("w:styleId"), ids[elm.get(qn("w:styleId"))])
+                for elm in root.iter(*(qn(f"w:{r}") for r in refs)):
+                    elm.set(qn("w:val"), ids.get(elm.get(qn("w:val")), elm.get(qn("w:val"))))
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            dst.writestr(item, data)
+    out = tmp_path / "out"
+    result = cli("build", "--content", content, "--output", out, "--format", "docx",
+                 "--docx-template", renamed, "-j", "1")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out / "fact-sheets/banane.docx") as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    assert 'w:val="FactLabel"' not in body and "Sty" in body  # the ids really differ
+    result = cli("import", "--content", content, *sorted((out / "fact-sheets").glob("*.docx")))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("no changes") == 9, result.output
