@@ -147,7 +147,7 @@ def test_edits_change_exactly_those_fields_and_keep_every_comment(
         "  - Banana Link Europe",
         "  budget: 99000",
         "  Le projet porte sur **trois** volets :",
-        "  - \"Visite d'usines : échanges\"",
+        '  - "Visite d\'usines : échanges"',
     ]
     action = load_content(content).action("banane")
     assert "Banana Link Europe" in action.partners

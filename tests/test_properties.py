@@ -186,3 +186,32 @@ def test_garbage_files_fail_cleanly(tmp_path: Path, garbage: bytes) -> None:
     result = CliRunner().invoke(main, ["validate", "--content", str(root)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "actions/01-x.yaml:" in result.output
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(action(), min_size=1, max_size=2))
+def test_any_sheet_imported_unedited_changes_nothing(tmp_path_factory, actions: list[dict]) -> None:
+    from cfsi_reports.docx import FactSheetRenderer
+    from cfsi_reports.roundtrip.importer import ImportOptions, import_sheets
+    from cfsi_reports.theme import load_theme
+
+    root = write_content(tmp_path_factory.mktemp("import"), actions)
+    content = load_content(root)
+    theme = load_theme()
+    renderer = FactSheetRenderer(content, theme)
+    sheets = []
+    for model in content.actions:
+        sheet = root / f"{model.key}.docx"
+        sheet.write_bytes(renderer.render(model))
+        sheets.append(sheet)
+    before = {p: p.read_bytes() for p in (root / "actions").iterdir()}
+    results = import_sheets(sheets, content, theme, ImportOptions(write=True))
+    for result in results:
+        assert not result.problems, result.problems
+        assert not result.changes, result.changes
+        assert not result.conflicts and not result.written
+    assert {p: p.read_bytes() for p in (root / "actions").iterdir()} == before

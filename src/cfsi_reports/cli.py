@@ -395,8 +395,10 @@ def import_(
         for conflict in result.conflicts:
             built, now, ours = describe(conflict, locale)
             click.echo(
-                _("  conflict: {field}: built {built}, now in the file {now}, in the sheet"
-                  " {sheet}").format(field=conflict.label, built=built, now=now, sheet=ours),
+                _(
+                    "  conflict: {field}: built {built}, now in the file {now}, in the sheet"
+                    " {sheet}"
+                ).format(field=conflict.label, built=built, now=now, sheet=ours),
                 err=True,
             )
         for change in result.changes:
@@ -406,13 +408,13 @@ def import_(
         for note in result.notes:
             click.echo(_("  note: {note}").format(note=note))
         if result.accepted:
-            click.echo(
-                _("  tracked changes accepted in {n} paragraphs").format(n=result.accepted)
-            )
+            click.echo(_("  tracked changes accepted in {n} paragraphs").format(n=result.accepted))
         if result.conflicts:
             click.echo(
-                _("  {file} not written: {n} conflicts (decide with --take sheet or --take"
-                  " content)").format(file=result.file, n=len(result.conflicts)),
+                _(
+                    "  {file} not written: {n} conflicts (decide with --take sheet or --take"
+                    " content)"
+                ).format(file=result.file, n=len(result.conflicts)),
                 err=True,
             )
         elif result.problems:

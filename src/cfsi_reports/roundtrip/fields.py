@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from ..content.richtext import ListBlock, Para, RichText, Span, parse
-from ..errors import Problem
 from ..i18n import Locale
 from ..messages import _
 from ..present import Presenter
@@ -99,19 +98,29 @@ class FieldReader:
             detail = []
             if extra:
                 detail.append(
-                    _("{items} is not one the tool built (remove it, or move its text into one"
-                      " it knows)").format(items=", ".join(f"« {e} »" for e in extra))
+                    _(
+                        "{items} is not one the tool built (remove it, or move its text into one"
+                        " it knows)"
+                    ).format(items=", ".join(f"« {e} »" for e in extra))
                 )
             if lost:
                 detail.append(
-                    _("{items} is missing or lost its paragraph style '{style}' (restore it)")
-                    .format(items=", ".join(f"« {h} »" for h in lost), style=style)
+                    _(
+                        "{items} is missing or lost its paragraph style '{style}' (restore it)"
+                    ).format(items=", ".join(f"« {h} »" for h in lost), style=style)
                 )
             self.out.problems.append(
-                _("the {what} are broken: expected {n} ({expected}) in the style '{style}',"
-                  " found {m} ({shown}){detail}").format(
-                    what=what, n=len(built), expected=expected, style=style, m=len(found),
-                    shown=shown, detail=": " + "; ".join(detail) if detail else "",
+                _(
+                    "the {what} are broken: expected {n} ({expected}) in the style '{style}',"
+                    " found {m} ({shown}){detail}"
+                ).format(
+                    what=what,
+                    n=len(built),
+                    expected=expected,
+                    style=style,
+                    m=len(found),
+                    shown=shown,
+                    detail=": " + "; ".join(detail) if detail else "",
                 )
             )
             return None
@@ -121,10 +130,10 @@ class FieldReader:
                 elsewhere = [h for h in headings if tx.same(block.heading, h)]
                 if elsewhere:
                     self.out.problems.append(
-                        _("the {what} are in another order than built ({shown}; expected"
-                          " {expected}): put them back in order").format(
-                            what=what, shown=shown, expected=expected
-                        )
+                        _(
+                            "the {what} are in another order than built ({shown}; expected"
+                            " {expected}): put them back in order"
+                        ).format(what=what, shown=shown, expected=expected)
                     )
                     return None
             pairs.append((key, heading, block))
@@ -133,8 +142,10 @@ class FieldReader:
     def _heading_fixed(self, heading: str, block: Block) -> None:
         if not tx.same(block.heading, heading):
             self.out.notes.append(
-                _("the heading « {new} » (built « {old} ») is a label of the tool, set in the"
-                  " locale file, and is not imported").format(new=block.heading.strip(), old=heading)
+                _(
+                    "the heading « {new} » (built « {old} ») is a label of the tool, set in the"
+                    " locale file, and is not imported"
+                ).format(new=block.heading.strip(), old=heading)
             )
 
     def _unknown(self, key: str, heading: str, block: Block) -> None:
@@ -203,10 +214,14 @@ class FieldReader:
             self.out.labels[f"beneficiaries.{p}"] = heading
         if len(entries) != len(parts):
             self.out.problems.append(
-                _("{field}: expected {n} lines starting with a label ({labels}), found {m}"
-                  " (keep one line per label, in the style 'Fact Text' with the label in"
-                  " 'Fact Term')").format(
-                    field=heading, n=len(parts), labels=", ".join(f"« {b} »" for b in built),
+                _(
+                    "{field}: expected {n} lines starting with a label ({labels}), found {m}"
+                    " (keep one line per label, in the style 'Fact Text' with the label in"
+                    " 'Fact Term')"
+                ).format(
+                    field=heading,
+                    n=len(parts),
+                    labels=", ".join(f"« {b} »" for b in built),
                     m=len(entries),
                 )
             )
@@ -252,16 +267,17 @@ class FieldReader:
             self.out.labels[f"funding.{p}_label"] = f"{heading} › {shown}"
         if len(entries) < 2 or len(entries) > 3:
             self.out.problems.append(
-                _("{field}: expected the lines {labels} and the share, found {m} lines with"
-                  " a label").format(
-                    field=heading, labels=", ".join(f"« {b} »" for b in built), m=len(entries)
-                )
+                _(
+                    "{field}: expected the lines {labels} and the share, found {m} lines with"
+                    " a label"
+                ).format(field=heading, labels=", ".join(f"« {b} »" for b in built), m=len(entries))
             )
             return
         if len(entries) == 3 and not tx.same(entries[2][0], loc.label("share_granted")):
             self.out.notes.append(
-                _("{field}: « {label} » is computed from the budget and the grant, never"
-                  " imported").format(field=heading, label=entries[2][0])
+                _(
+                    "{field}: « {label} » is computed from the budget and the grant, never imported"
+                ).format(field=heading, label=entries[2][0])
             )
         for p, shown, (label, values) in zip(("budget", "granted"), built, entries, strict=False):
             where = f"{heading} › {shown}"
@@ -315,7 +331,8 @@ class FieldReader:
     def _expect_one(self, where: str, texts: list[str]) -> None:
         self.out.problems.append(
             _("{field}: expected one line, found {n}{shown} (put the text on one line)").format(
-                field=where, n=len(texts),
+                field=where,
+                n=len(texts),
                 shown=": " + " / ".join(f"« {t.strip()} »" for t in texts) if texts else "",
             )
         )
@@ -393,8 +410,9 @@ class FieldReader:
         if (single and got != [" ".join(wanted)]) or (not single and got != wanted):
             plain_source = "\n\n".join(tx.plain(line.text, self.locale) for line in lines)
             self.out.notes.append(
-                _("{field}: emphasis or list marks that the text subset cannot hold were"
-                  " dropped").format(field=where)
+                _(
+                    "{field}: emphasis or list marks that the text subset cannot hold were dropped"
+                ).format(field=where)
             )
             return plain_source
         return source
@@ -456,7 +474,9 @@ def _signature(spans: tuple[Span, ...]) -> tuple[str, tuple[tuple[str, bool, boo
     # invisible, so they never count).
     text = tx.fold("".join(s.text for s in spans))
     marked = tuple(
-        (tx.fold(s.text), s.bold, s.italic) for s in spans if (s.bold or s.italic) and s.text.strip()
+        (tx.fold(s.text), s.bold, s.italic)
+        for s in spans
+        if (s.bold or s.italic) and s.text.strip()
     )
     return text, marked
 

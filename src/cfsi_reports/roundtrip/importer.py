@@ -21,7 +21,7 @@ from lxml import etree
 from .. import typography as ty
 from ..content.model import Action, Content
 from ..content.richtext import parse
-from ..errors import ContentError, Problem, field_name
+from ..errors import ContentError, field_name
 from ..i18n import Locale
 from ..messages import _
 from ..output import write_atomic
@@ -115,8 +115,10 @@ def _import_one(
     snap = package.snapshot
     if snap is None:
         result.problems.append(
-            _("not a fact sheet built by cfsi-reports (it carries no sheet data; edit a sheet"
-              " from output/fact-sheets/ built by this version)")
+            _(
+                "not a fact sheet built by cfsi-reports (it carries no sheet data; edit a sheet"
+                " from output/fact-sheets/ built by this version)"
+            )
         )
         return
     if snap.get("version") != VERSION or not isinstance(snap.get("values"), dict):
@@ -132,10 +134,10 @@ def _import_one(
         action = content.action(slug)
     except KeyError:
         result.problems.append(
-            _("the sheet is of the action '{slug}' (built from {file}), which is not in {root}"
-              " (renamed or removed? set 'slug: {slug}' in its file)").format(
-                slug=slug, file=snap.get("file"), root=content.root
-            )
+            _(
+                "the sheet is of the action '{slug}' (built from {file}), which is not in {root}"
+                " (renamed or removed? set 'slug: {slug}' in its file)"
+            ).format(slug=slug, file=snap.get("file"), root=content.root)
         )
         return
     result.file = action.file
@@ -147,9 +149,11 @@ def _import_one(
         owners = read(package, labels).owner
         where = list(dict.fromkeys(owners.get(p, labels["before"]) for p in pending))
         result.problems.append(
-            _("the sheet has tracked changes not yet accepted, in: {fields} (accept or reject"
-              " them in Word, or import the text as if all were accepted with"
-              " --accept-changes)").format(fields=", ".join(where))
+            _(
+                "the sheet has tracked changes not yet accepted, in: {fields} (accept or reject"
+                " them in Word, or import the text as if all were accepted with"
+                " --accept-changes)"
+            ).format(fields=", ".join(where))
         )
         return
     if pending:
@@ -273,8 +277,11 @@ def _validate(
     try:
         located = yamlsafe.parse(text)
     except yamlsafe.YamlError as exc:  # pragma: no cover - ruamel wrote it
-        return [_("{file}: the changed file would not read ({error})").format(
-            file=action.file, error=exc.message)]
+        return [
+            _("{file}: the changed file would not read ({error})").format(
+                file=action.file, error=exc.message
+            )
+        ]
     data = located.data
     # Other fields of the action (slug, order) come from the file name as the loader does.
     data_full = dict(data) if isinstance(data, dict) else {}
@@ -289,8 +296,10 @@ def _validate(
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             out.append(
-                _("{field}: {message} (this edit of the sheet makes {file} invalid; nothing was"
-                  " written)").format(
+                _(
+                    "{field}: {message} (this edit of the sheet makes {file} invalid; nothing was"
+                    " written)"
+                ).format(
                     field=blame(loc), message=_message(err, ActionModel, loc), file=action.file
                 )
             )
@@ -301,8 +310,12 @@ def _validate(
     back = base_values(new)
     for path, value in changes.items():
         if not _equal(back.get(path), value, KINDS[path]):
-            return [_("{field}: the value would not read back as typed in the sheet (please"
-                      " edit {file} by hand)").format(field=fields.label(path), file=action.file)]
+            return [
+                _(
+                    "{field}: the value would not read back as typed in the sheet (please"
+                    " edit {file} by hand)"
+                ).format(field=fields.label(path), file=action.file)
+            ]
     others = tuple(new if a.key == action.key else a for a in content.actions)
     try:
         check(Content(content.root, content.programme, others), theme)

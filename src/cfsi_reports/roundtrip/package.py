@@ -79,7 +79,9 @@ def open_sheet(path: Any) -> SheetPackage:
             document = etree.fromstring(read(main), _PARSER)
             styles_name = _target(read, names, main, _STYLES)
             comments_name = _target(read, names, main, _COMMENTS)
-            styles = _styles(etree.fromstring(read(styles_name), _PARSER)) if styles_name else Styles()
+            styles = (
+                _styles(etree.fromstring(read(styles_name), _PARSER)) if styles_name else Styles()
+            )
             comments = (
                 _comments(etree.fromstring(read(comments_name), _PARSER)) if comments_name else {}
             )
@@ -104,8 +106,10 @@ def _target(read: Any, names: set[str], source: str, kind: str) -> str | None:
     for rel in root.iter(f"{{{_REL_NS}}}Relationship"):
         if rel.get("Type", "").endswith(kind) and rel.get("TargetMode") != "External":
             target = rel.get("Target", "")
-            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(folder, target)
+            name = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
             )
             if name in names:
                 return name
@@ -143,9 +147,7 @@ def on(rpr: etree._Element | None, tag: str) -> bool:
 def _comments(root: etree._Element) -> dict[str, tuple[str, str]]:
     out = {}
     for comment in root.iter(w("comment")):
-        paras = [
-            "".join(t.text or "" for t in p.iter(w("t"))) for p in comment.iter(w("p"))
-        ]
+        paras = ["".join(t.text or "" for t in p.iter(w("t"))) for p in comment.iter(w("p"))]
         out[comment.get(w("id"), "")] = (
             comment.get(w("author"), ""),
             "\n".join(p for p in paras if p.strip()),

@@ -10,6 +10,7 @@ depends on the table layout, which a designer may change.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -75,8 +76,10 @@ def read(package: SheetPackage, labels: dict[str, str]) -> SheetText:
         elif name == "title":
             if sheet.title is not None and line.text.strip():
                 sheet.notes.append(
-                    _("a second paragraph in the style 'Title' ({text}) is read as part of the title")
-                    .format(text=_clip(line.text))
+                    _(
+                        "a second paragraph in the style 'Title' ({text}) is read as part of"
+                        " the title"
+                    ).format(text=_clip(line.text))
                 )
                 sheet.title.spans += (Span(" "), *line.spans)
             elif sheet.title is None:
@@ -100,27 +103,33 @@ def read(package: SheetPackage, labels: dict[str, str]) -> SheetText:
             if kind is None:
                 kind = "bullet" if _numbered(ppr) or name in _LISTISH else "para"
                 sheet.notes.append(
-                    _("{field}: the paragraph « {text} » has the style '{style}', read as a"
-                      " plain paragraph").format(field=where, text=_clip(line.text), style=name)
+                    _(
+                        "{field}: the paragraph « {text} » has the style '{style}', read as a"
+                        " plain paragraph"
+                    ).format(field=where, text=_clip(line.text), style=name)
                 )
             line.kind = kind
             sheet.sections[-1].lines.append(line)
         elif sheet.facts:
             if name != "fact text":
                 sheet.notes.append(
-                    _("{field}: the paragraph « {text} » has the style '{style}', read as a"
-                      " value").format(field=where, text=_clip(line.text), style=name)
+                    _(
+                        "{field}: the paragraph « {text} » has the style '{style}', read as a value"
+                    ).format(field=where, text=_clip(line.text), style=name)
                 )
             sheet.facts[-1].lines.append(line)
         elif sheet.title is not None and name == "subtitle":
             sheet.notes.append(
-                _("the line « {text} » below the title is not read (the place line goes above"
-                  " the title)").format(text=_clip(line.text))
+                _(
+                    "the line « {text} » below the title is not read (the place line goes above"
+                    " the title)"
+                ).format(text=_clip(line.text))
             )
         else:
             sheet.notes.append(
-                _("the paragraph « {text} » (style '{style}') is outside every field and not"
-                  " read").format(text=_clip(line.text), style=name)
+                _(
+                    "the paragraph « {text} » (style '{style}') is outside every field and not read"
+                ).format(text=_clip(line.text), style=name)
             )
         sheet.owner[p] = where
     return sheet
@@ -190,10 +199,8 @@ def _run_text(r: etree._Element) -> str:
             out.append("-")
         elif tag == w("sym"):
             char = child.get(w("char"), "")
-            try:
+            with contextlib.suppress(ValueError):
                 out.append(chr(int(char, 16)))
-            except ValueError:
-                pass
     return "".join(out)
 
 

@@ -80,9 +80,7 @@ def embed(document: Any, data: dict[str, Any]) -> None:
     root = etree.Element(_ROOT, nsmap={"cfsi": NAMESPACE})
     root.set("version", str(VERSION))
     root.text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    item = Part(
-        PackURI("/customXml/item1.xml"), "application/xml", _xml(root), package
-    )
+    item = Part(PackURI("/customXml/item1.xml"), "application/xml", _xml(root), package)
     # A stable item id: the same action gives the same bytes.
     item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{NAMESPACE}:{data['slug']}")).upper() + "}"
     props_root = etree.Element(f"{{{_DS}}}datastoreItem", nsmap={"ds": _DS})
