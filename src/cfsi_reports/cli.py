@@ -373,7 +373,7 @@ def import_(
     from .roundtrip.importer import ImportOptions, describe, import_sheets
 
     try:
-        content, theme = _load(content_dir, theme_file)
+        content, theme, _warned = _load(content_dir, theme_file)
         options = ImportOptions(write=write, take=take, accept_changes=accept_changes)
         results = import_sheets(list(sheets), content, theme, options)
     except CfsiError as exc:
