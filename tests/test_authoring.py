@@ -85,6 +85,18 @@ def test_list_items_with_a_french_colon_read_as_written(tmp_path: Path) -> None:
     assert loaded.locations == ["Métropole de Lyon : Lyon 7e"]
 
 
+def test_a_value_on_its_own_line_with_a_colon_reads_as_written(tmp_path: Path) -> None:
+    action = ACTION.replace(
+        'title: "Ateliers d\'échanges"', "title:\n  Échangeons : pour l'insertion"
+    ).replace("  direct: 120 jeunes", "  direct:\n    Jeunes : 120")
+    root = content_set(tmp_path, action)
+    code, out = run("validate", "--content", str(root))
+    assert code == 0, out
+    loaded = load_content(root).actions[0]
+    assert loaded.title == "Échangeons : pour l'insertion"
+    assert loaded.beneficiaries.direct == ["Jeunes : 120"]
+
+
 def test_a_real_mapping_stays_a_mapping(tmp_path: Path) -> None:
     # One pair where a group of fields belongs: still fields, so `alt` is missing.
     action = ACTION + "photo:\n  file: photos/x.jpg\n"
@@ -113,7 +125,7 @@ def test_unreadable_colons_are_all_reported_then_fixed_in_place(tmp_path: Path) 
 
     code, out = run("fix", "--content", str(root))
     assert code == 0, out
-    assert f"put in quotes the text on line(s) {title}, {bilan}" in out
+    assert f"actions/01-action-1.yaml: put in quotes the text on line(s) {title}, {bilan}" in out
     assert "programme and 1 actions are valid" in out
     after = path.read_text(encoding="utf-8").splitlines()
     assert len(after) == len(before)
@@ -180,6 +192,13 @@ def test_a_misspelt_key_gets_did_you_mean_and_nothing_else(tmp_path: Path) -> No
     assert "duree: unknown field: did you mean 'duration_months'?" in out
     assert "is missing" not in out
     assert out.count("\n") == 3  # two messages and the count
+    nested = content_set(
+        tmp_path / "b", ACTION.replace("budget:", "budjet:").replace("granted:", "subvention:")
+    )
+    code, out = run("validate", "--content", str(nested))
+    assert "funding.budjet: unknown field: did you mean 'budget'?" in out
+    assert "funding.subvention: unknown field: did you mean 'granted'?" in out
+    assert "is missing" not in out
 
 
 def test_a_mistake_repeated_on_a_list_is_reported_once(tmp_path: Path) -> None:

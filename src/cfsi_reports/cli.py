@@ -120,7 +120,7 @@ def fix(ctx: click.Context, content_dir: Path, theme_file: Path | None, strict: 
             )
         if f.tabs:
             done.append(_("indented line(s) {lines} with spaces").format(lines=spans(f.tabs)))
-        click.echo(f"{content_dir / f.file}: {'; '.join(done)}")
+        click.echo(f"{f.file}: {'; '.join(done)}")
     if not changed:
         click.echo(_("{folder}: nothing to fix").format(folder=content_dir))
     ctx.invoke(validate, content_dir=content_dir, theme_file=theme_file, strict=strict)
