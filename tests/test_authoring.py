@@ -386,3 +386,36 @@ def test_new_writes_the_schema_line_and_the_schema_matches_the_model(tmp_path: P
     written = (root / "schema/action.schema.json").read_text(encoding="utf-8")
     assert written == schema_text("action")
     assert '"partners"' in written and '"additionalProperties": false' in written
+
+
+def test_a_missing_space_after_a_field_name_is_named_and_fixed(tmp_path: Path) -> None:
+    action = ACTION.replace("lead: Banana Link", "lead:Banana Link").replace(
+        "duration_months: 24", "duration_months:24"
+    )
+    root = content_set(tmp_path, action)
+    path = root / "actions/01-action-1.yaml"
+    lead, months = line_of(path, "lead:"), line_of(path, "duration_months:")
+    code, out = run("validate", "--content", str(root))
+    assert code == 1
+    assert (
+        f"actions/01-action-1.yaml:{lead}: a space is missing between a field name and its value,"
+        f" e.g. 'title: Échangeons' (lines {lead}, {months}; `cfsi-reports fix` adds it)" in out
+    )
+    code, out = run("fix", "--content", str(root))
+    assert code == 0, out
+    assert path.read_text(encoding="utf-8") == ACTION
+
+
+def test_a_list_item_indented_more_is_not_joined_to_the_one_above(tmp_path: Path) -> None:
+    root = content_set(tmp_path, ACTION.replace("  - Des ateliers\n", "  - a\n   - b\n"))
+    code, out = run("validate", "--content", str(root))
+    assert code == 1
+    line = line_of(root / "actions/01-action-1.yaml", "   - b")
+    assert f"actions/01-action-1.yaml:{line}: activities[1]: indentation mistake: this '- '" in out
+
+
+def test_a_field_indented_like_list_items_is_an_indentation_mistake(tmp_path: Path) -> None:
+    root = content_set(tmp_path, ACTION.replace("locations:", "  locations:"))
+    code, out = run("validate", "--content", str(root))
+    assert code == 1
+    assert "indentation mistake: 'locations:' is indented more than the field above it" in out

@@ -103,7 +103,7 @@ def validate(content_dir: Path, theme_file: Path | None, strict: bool) -> None:
 @STRICT
 @click.pass_context
 def fix(ctx: click.Context, content_dir: Path, theme_file: Path | None, strict: bool) -> None:
-    """Put texts containing ': ' in quotes and tabs into spaces, in place; then validate."""
+    """Quote texts containing ': ', indent with spaces, space 'key:value'; then validate."""
     from .content.loader import spans
     from .scaffold import fix_content
 
@@ -117,6 +117,12 @@ def fix(ctx: click.Context, content_dir: Path, theme_file: Path | None, strict: 
         if f.quoted:
             done.append(
                 _("put in quotes the text on line(s) {lines}").format(lines=spans(f.quoted))
+            )
+        if f.spaced:
+            done.append(
+                _("added the space after the field name on line(s) {lines}").format(
+                    lines=spans(f.spaced)
+                )
             )
         if f.tabs:
             done.append(_("indented line(s) {lines} with spaces").format(lines=spans(f.tabs)))

@@ -103,10 +103,11 @@ class Fixed:
     file: str
     quoted: list[int]
     tabs: list[int]
+    spaced: list[int]
 
 
 def fix_content(content_dir: Path) -> list[Fixed]:
-    """Quote values with ': ' and untab indentation in every content file, in place."""
+    """Quote values with ': ', untab indentation, space `key:value`, in every file, in place."""
     if not content_dir.is_dir():
         raise UsageError(_("content folder {folder} not found").format(folder=content_dir))
     actions = content_dir / "actions"
@@ -125,5 +126,9 @@ def fix_content(content_dir: Path) -> list[Fixed]:
             continue
         bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
         write_atomic(path, (bom + result.text).encode("utf-8"))
-        changed.append(Fixed(path.relative_to(content_dir).as_posix(), result.quoted, result.tabs))
+        changed.append(
+            Fixed(
+                path.relative_to(content_dir).as_posix(), result.quoted, result.tabs, result.spaced
+            )
+        )
     return changed

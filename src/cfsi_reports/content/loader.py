@@ -140,6 +140,19 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
                 _("`cfsi-reports fix` adds the quotes"),
             )
         )
+    if fixed.spaced:
+        problems.append(
+            _on_lines(
+                rel,
+                text,
+                fixed.spaced,
+                _(
+                    "a space is missing between a field name and its value,"
+                    " e.g. 'title: Échangeons'"
+                ),
+                _("`cfsi-reports fix` adds it"),
+            )
+        )
     if fixed.error is not None:
         exc = fixed.error
         problems.append(Problem(rel, exc.line, field_name(exc.path), exc.message))

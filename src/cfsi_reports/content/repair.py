@@ -1,10 +1,10 @@
 """Repair what French writing does to YAML, changing nothing else in the file.
 
 `title: Échangeons : pour…` is unreadable YAML (a second ': ' on the line), and
-so is a file indented with tabs. `repair()` puts such values in quotes and turns
-indenting tabs into spaces, line by line: the same lines, the same comments. The
-loader uses it to report every such line at once and go on validating the rest;
-`cfsi-reports fix` writes its result back to the file.
+so are a file indented with tabs and `title:Échangeons`. `repair()` puts such values
+in quotes, turns indenting tabs into spaces and adds the missing space, line by
+line: the same lines, the same comments. The loader uses it to report every such
+line at once and go on validating the rest; `cfsi-reports fix` writes the result back.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class Repaired:
     text: str
     quoted: list[int] = field(default_factory=list)  # first line of each value put in quotes
     tabs: list[int] = field(default_factory=list)  # lines whose indentation held tabs
+    spaced: list[int] = field(default_factory=list)  # `title:Échangeons` lines, now spaced
     located: yamlsafe.Located | None = None
     error: yamlsafe.YamlError | None = None
 
@@ -50,6 +51,14 @@ def repair(text: str, keys: frozenset[str] = frozenset()) -> Repaired:
             return out
         except yamlsafe.YamlError as exc:
             budget -= len(out.text)
+            if exc.kind == "space" and budget >= 0:
+                line = lines[exc.line - 1]
+                glued = yamlsafe.NO_SPACE.match(line)
+                assert glued is not None
+                lines[exc.line - 1] = line[: glued.end()] + " " + line[glued.end() :]
+                out.spaced.append(exc.line)
+                out.text = "".join(lines)
+                continue
             if exc.kind != "colon" or budget < 0:
                 out.error = exc
                 return out

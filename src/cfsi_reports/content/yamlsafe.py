@@ -156,6 +156,23 @@ def _prescan(text: str, keys: frozenset[str]) -> None:
         ) from None
 
 
+def _joined_item(node: yaml.ScalarNode, text: str, path: Path) -> None:
+    """Refuse `- b` that YAML joined to the text above because it is indented more."""
+    lines = text.splitlines()
+    for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(lines))):
+        if lines[number].lstrip().startswith("- "):
+            raise YamlError(
+                number + 1,
+                _(
+                    "indentation mistake: this '- ' line is indented more than the line above,"
+                    " so YAML joins it to that text (line up the '- ' of a list; for a list"
+                    " inside a text, start the text with '|' on the line of its field)"
+                ),
+                path,
+                "indent",
+            )
+
+
 def _one_line_pair(node: yaml.MappingNode, text: str) -> str | None:
     """Return the source of `key : value` on one line when a block mapping is only that."""
     if node.flow_style or len(node.value) != 1:
@@ -212,6 +229,8 @@ def _convert(
     value = str(node.value)
     if node.tag == _CORE + "null" and _NULL.match(value):  # plain `~`, `null` or nothing
         return None
+    if not node.style and node.end_mark.line > node.start_mark.line:
+        _joined_item(node, text, path)
     bad = bad_character(value)
     if bad:
         raise YamlError(line, f"contains the character {bad}, which documents cannot hold", path)
@@ -229,9 +248,22 @@ def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> Yaml
     lines = text.splitlines()
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     path = path_at(text, line)
+    for number, glued_line in enumerate(lines[:line], 1):
+        glued = _NO_SPACE.match(glued_line)
+        if glued and glued.group(3) in keys:  # YAML read `title:Échangeons` as one text
+            return YamlError(
+                number,
+                _(
+                    "a space is missing after '{key}:' (write '{key}: {value}';"
+                    " `cfsi-reports fix` adds it)"
+                ).format(key=glued.group(3), value=glued_line[glued.end() :].strip()),
+                path_at(text, number),
+                "space",
+            )
     misplaced = _misaligned_key(lines, line, keys)
     if misplaced and (
         "did not find expected key" in message
+        or "did not find expected '-' indicator" in message
         or ("mapping values are not allowed" in message and mark and mark.column == misplaced[0])
     ):
         _column, key, indent, above = misplaced
@@ -281,6 +313,8 @@ def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> Yaml
     return YamlError(line, f"YAML syntax error: {message}", path)
 
 
+# `title:Échangeons`: a field name glued to its value, which YAML reads as one text.
+NO_SPACE = _NO_SPACE = re.compile(r"^( *)(- +)?([A-Za-z_][A-Za-z0-9_]*):(?=[^\s:/])")
 _FIELD_LINE = re.compile(r"^( *)([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:\s|$)")
 
 
