@@ -10,10 +10,44 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..messages import _
 from .model import Action, Programme, _country_codes
 
 SCHEMAS = {"programme": Programme, "action": Action}
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _descriptions() -> dict[str, str]:
+    """What an editor shows on hovering a key (in the user's language, through `_()`)."""
+    return {
+        "title": _("Title (text)"),
+        "subtitle": _("Subtitle under the title (optional)"),
+        "publisher": _("Publisher named on the cover (optional)"),
+        "language": _("Language of the content, e.g. fr (optional)"),
+        "intro": _("Introduction (rich text: paragraphs, '- ' lists, *italic*, **bold**)"),
+        "regions": _("Line above the title, e.g. Mali / France (optional)"),
+        "countries": _(
+            "Countries, ISO two-letter codes, e.g. [ML, FR] (optional, but counted"
+            " in the overview and shown on the maps only when given)"
+        ),
+        "lead": _("Lead organisation"),
+        "partners": _("Main partners, one per line"),
+        "locations": _("Places, one per line"),
+        "beneficiaries": _("Beneficiaries: direct and/or indirect"),
+        "duration_months": _("Duration in months (whole number)"),
+        "funding": _("Budget and grant in euros: digits only, cents after a dot (98525, 75500.50)"),
+        "budget": _("Total budget in euros (digits only, no thousands separator)"),
+        "granted": _("Amount granted in euros (digits only, at most the budget)"),
+        "project": _("The project (rich text)"),
+        "expected_results": _("Expected results, one per item (rich text)"),
+        "activities": _("Main activities, one per item (rich text)"),
+        "slug": _("Name of the fact sheet file (optional, default from the file name)"),
+        "order": _("Position in the brochure (optional, default from the file name)"),
+        "photo": _("Photo (optional): file, alternative text, credit"),
+        "file": _("Photo file, relative to the content folder"),
+        "alt": _("What the photo shows, read aloud to blind readers"),
+        "credit": _("Photo credit (optional)"),
+    }
 
 
 def json_schema(kind: str) -> dict[str, Any]:
@@ -23,6 +57,12 @@ def json_schema(kind: str) -> dict[str, Any]:
         countries = schema["properties"]["countries"]["anyOf"][0]["items"]
         codes = sorted(_country_codes())
         countries["enum"] = codes + [code.lower() for code in codes]  # the loader takes both
+    described = _descriptions()
+    for part in [schema, *schema.get("$defs", {}).values()]:
+        for name, prop in part.get("properties", {}).items():
+            prop.pop("title", None)  # pydantic's "Duration Months": the description says more
+            if name in described:
+                prop["description"] = described[name]
     return {"$schema": DIALECT, **schema}
 
 
