@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -14,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
+import pypdf
 import pytest
 from click.testing import CliRunner
 
@@ -187,46 +189,120 @@ def test_source_date_epoch_reaches_the_documents(tmp_path: Path, monkeypatch) ->
         assert all(info.date_time[:3] == (2023, 11, 14) for info in z.infolist())
 
 
-def test_killed_build_leaves_documents_whole(content_copy: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert build("--content", str(content_copy), "--output", str(out))[0] == 0
-    before = snapshot(out)
-    # Change every action so every document would change, then kill the build part-way.
-    for path in (content_copy / "actions").glob("*.yaml"):
+def _change_every_action(content: Path, mark: str) -> None:
+    for path in (content / "actions").glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("lead: ", "lead: Nouveau ", 1), encoding="utf-8")
+        path.write_text(text.replace("lead: ", f"lead: {mark} ", 1), encoding="utf-8")
+
+
+def _start_build(content: Path, out: Path, jobs: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "cfsi_reports.cli", "build", "--content", str(content_copy)]
-    process = subprocess.Popen(
-        # One process: the first document is reported while the others are still to come.
-        [*cmd, "--output", str(out), "--jobs", "1"],
+    cmd = [sys.executable, "-m", "cfsi_reports.cli", "build", "--content", str(content)]
+    return subprocess.Popen(
+        [*cmd, "--output", str(out), "--jobs", str(jobs)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=env,
         start_new_session=True,
     )
-    assert process.stdout is not None
-    first = process.stdout.readline()  # one document written: kill the whole group now
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-    process.stdout.close()
-    assert first.startswith(b"wrote ")
-    after = snapshot(out)
-    assert set(after) == set(before)  # no document lost, no partial file under its name
-    changed = [name for name in after if after[name] != before[name]]
-    assert 0 < len(changed) < len(after)
-    for name in after:  # every file is whole: the old version or a complete new one
+
+
+def _children(pid: int) -> set[int]:
+    """Every live descendant of `pid`, read from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if fields[0] != "Z":
+                    parents[int(entry.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _whole(out: Path, names: list[str]) -> None:
+    for name in names:  # every file is whole: the old version or a complete new one
         data = (out / name).read_bytes()
         if name.endswith(".docx"):
             assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
         else:
             with pikepdf.open(io.BytesIO(data)) as pdf:
                 assert len(pdf.pages) > 0
+
+
+def test_killed_build_leaves_documents_whole(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build("--content", str(content_copy), "--output", str(out))[0] == 0
+    before = snapshot(out)
+    # Change every action so every document would change, then kill the build part-way.
+    _change_every_action(content_copy, "Nouveau")
+    process = _start_build(content_copy, out, jobs=1)
+    assert process.stdout is not None
+    first = process.stdout.readline()  # one document rendered: kill the whole group now
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    process.stdout.close()
+    assert first.startswith(b"wrote ")
+    after = {k: v for k, v in snapshot(out).items() if ".tmp-" not in k}
+    assert set(after) == set(before)  # no document lost, no partial file under its name
+    _whole(out, list(after))
     # The next build finishes the job and removes any temporary file the kill left.
-    time.sleep(0.1)
     code, text = build("--content", str(content_copy), "--output", str(out))
     assert code == 0, text
     assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+    assert all(v != before[k] for k, v in snapshot(out).items())
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP])
+def test_killing_the_main_process_leaves_no_worker_and_no_late_write(
+    content_copy: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    """Kill only the main process of a build of B: its workers go with it, and a build of A
+    run meanwhile is what stays in the folder."""
+    out = tmp_path / "out"
+    content_b = tmp_path / "content-b"
+    shutil.copytree(content_copy, content_b)
+    _change_every_action(content_b, "Contenu-B")
+    assert build("--content", str(content_copy), "--output", str(out))[0] == 0
+    process = _start_build(content_b, out, jobs=2)
+    assert process.stdout is not None
+    first = process.stdout.readline()  # the workers are busy rendering
+    workers = _children(process.pid)
+    os.kill(process.pid, sig)  # the main process only, as a closed terminal or `kill` would
+    process.wait(timeout=30)
+    process.stdout.close()
+    assert first.startswith(b"wrote "), first
+    assert workers  # there were workers to kill
+    deadline = time.monotonic() + 20
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in workers if _alive(p)]  # no process outlives its build
+    # Content A, built now, stays: nothing of B lands afterwards.
+    code, text = build("--content", str(content_copy), "--output", str(out), "--force")
+    assert code == 0, text
+    settled = snapshot(out)
+    time.sleep(1.0)
+    assert snapshot(out) == settled
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+    brochure = "".join(page.extract_text() for page in pypdf.PdfReader(out / "brochure.pdf").pages)
+    assert "Contenu-B" not in brochure
+    for sheet in (out / "fact-sheets").glob("*.docx"):
+        with zipfile.ZipFile(sheet) as z:
+            assert b"Contenu-B" not in z.read("word/document.xml")
 
 
 def test_switching_settings_and_back_rebuilds(tmp_path: Path, monkeypatch) -> None:

@@ -1,9 +1,11 @@
-"""The orchestrator: validate, plan, render in worker processes, write atomically.
+"""The orchestrator: validate, plan, render in worker processes, write all at the end.
 
 Read this first. A build is: load and check the content (nothing is written
-when it is wrong), plan one job per document with a fingerprint of what it is
-made from, skip the jobs whose output is current, render the others (the
-brochure and the fact sheets in parallel), then record the manifest.
+when it is wrong), plan one job per document of each registered writer
+(`renderers.py`) with a fingerprint of what it is made from, skip the jobs whose
+output is current (`manifest.py`), render the others (the brochure and the fact
+sheets in parallel, `workers.py`), then, once every document has rendered,
+rename them all into place and record the manifest (`output.py`).
 """
 
 from __future__ import annotations
@@ -14,26 +16,22 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import click
-
 from . import __version__
 from .errors import ContentError, Problem, UsageError
-from .output import clean_stale, exclusive, inside, read_manifest, write_manifest
-from .workers import Done, Job, Renderer, Settings
+from .manifest import Entry, Manifest
+from .output import Batch, OutputFolder
+from .renderers import WRITERS, Settings
+from .workers import Done, Job, Renderer
 
 DEFAULT_LANGUAGE = "fr"  # the content model's default; workers warm up its hyphenation
 DEFAULT_EPOCH = (
     946_684_800  # 2000-01-01, ReportLab's invariant date, when SOURCE_DATE_EPOCH is unset
 )
-BROCHURE = "brochure.pdf"
-SCREEN = "brochure-screen.pdf"
-SHEETS = "fact-sheets"
-SHEET_NAME = re.compile(r"^fact-sheets/[a-z0-9]+(?:-[a-z0-9]+)*\.docx$")
 
 
 @dataclass(frozen=True)
@@ -61,6 +59,7 @@ class Summary:
 
     written: list[Done] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things the user should know, not errors
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
 
@@ -82,25 +81,16 @@ def epoch_from_env() -> int:
     return epoch
 
 
-def run(options: BuildOptions) -> Summary:
+def run(options: BuildOptions, progress: Callable[[Done], None] | None = None) -> Summary:
     """Build what `options` asks for; raise a CfsiError on any failure."""
     started = time.perf_counter()
-    out = options.output_dir
     epoch = epoch_from_env()
     request = _request_key(options, epoch)
     quick = _quick_digest(options)
-    manifest = read_manifest(out)
-    if not options.force and _unchanged(out, manifest, request, quick):
-        previous = manifest["requests"][request]
-        # The warnings of the build that made these documents: still true of the same inputs.
-        warned = _recorded(previous.get("warnings"))
-        if warned is not None:
-            _warn(options, warned)
-            names = previous["documents"]
-            summary = Summary(
-                skipped=sorted(names), seconds=time.perf_counter() - started, warnings=warned
-            )
-            _report(summary, options)
+    if not options.force and options.output_dir.is_dir():
+        summary = _noop(options, request, quick)
+        if summary is not None:
+            summary.seconds = time.perf_counter() - started
             return summary
 
     from .checks import check
@@ -110,7 +100,7 @@ def run(options: BuildOptions) -> Summary:
     theme = load_theme(options.theme_file or DEFAULT_THEME)
     icc = _icc(options) if "pdf" in options.formats and options.pdf_standard else None
     settings = Settings(
-        out, theme, epoch, options.formats, options.docx_template, options.pdf_standard, icc
+        theme, epoch, options.formats, options.docx_template, options.pdf_standard, icc
     )
     # Workers start warming up now, while this process reads and checks the content. (Forked
     # any earlier, they would compete with this process's imports for two cores.)
@@ -121,24 +111,27 @@ def run(options: BuildOptions) -> Summary:
         warned = check(content, theme)
         _warn(options, warned)
         _check_request(options, content, theme)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create the output folder {out}: {exc.strerror}") from None
-        with exclusive(out):
-            summary = _build(options, manifest, request, quick, content, renderer, started, warned)
+        with OutputFolder(options.output_dir) as folder, folder.exclusive():
+            summary = _build(options, folder, request, quick, content, renderer, progress, warned)
         failed = False
-        return summary
     finally:
         renderer.close(failed)
+    summary.seconds = time.perf_counter() - started
+    return summary
 
 
-def _recorded(items: Any) -> list[Problem] | None:
-    """Return the warnings a manifest recorded, or None when they cannot be read back."""
-    try:
-        return [Problem(**item) for item in items]
-    except (TypeError, ValueError):
-        return None
+def _noop(options: BuildOptions, request: str, quick: str) -> Summary | None:
+    """Return the summary of a build with nothing to do, or None if there is work."""
+    with OutputFolder(options.output_dir) as folder, folder.exclusive():
+        manifest = Manifest.read(folder)
+        names = manifest.unchanged(folder, request, quick, __version__)
+        if names is None:
+            return None
+        # The warnings of the build that made these documents: still true of the same inputs.
+        warned = manifest.requests[request].warnings
+        _warn(options, warned)
+        folder.clean_stale()
+        return Summary(skipped=names, notes=manifest.notes, warnings=warned)
 
 
 def _warn(options: BuildOptions, warned: list[Problem]) -> None:
@@ -165,133 +158,83 @@ def _check_request(options: BuildOptions, content: Any, theme: Any) -> None:
 
 def _build(
     options: BuildOptions,
-    manifest: dict[str, Any],
+    folder: OutputFolder,
     request: str,
     quick: str,
     content: Any,
     renderer: Renderer,
-    started: float,
+    progress: Callable[[Done], None] | None,
     warned: list[Problem],
 ) -> Summary:
-    """With the output folder held: plan, render what is out of date, record the manifest."""
-    out = options.output_dir
-    settings = renderer.settings
-    clean_stale(out)
-    jobs = _plan(options, content, settings.theme, settings.epoch, settings.icc)
-    for job in jobs:
-        if not inside(out, out / job.name):
-            raise UsageError(f"{job.name}: would be written outside {out}")
-    entries: dict[str, Any] = manifest.get("documents", {})
-    todo = [j for j in jobs if options.force or not _current(out, entries.get(j.name), j)]
-    summary = Summary(skipped=[j.name for j in jobs if j not in todo], warnings=warned)
-    bar = _progress(len(todo), options)
-    by_name = {j.name: j for j in todo}
+    """With the output folder held: plan, render what is out of date, write, record."""
+    manifest = Manifest.read(folder)
+    folder.clean_stale()
+    jobs = _plan(options, content, renderer.settings)
+    todo = [
+        j for j in jobs if options.force or not manifest.is_current(folder, j.name, j.fingerprint)
+    ]
+    skipped = [j.name for j in jobs if j not in todo]
+    summary = Summary(skipped=skipped, notes=manifest.notes, warnings=warned)
+    folder.prepare([j.name for j in todo])  # a file where a folder goes: said before rendering
+    fingerprints = {j.name: j.fingerprint for j in todo}
+    batch = Batch(folder)
     try:
         for done in renderer.run(todo, content):
-            bar(done)
-            job = by_name[done.name]
-            entries[done.name] = {
-                "fingerprint": job.fingerprint,
-                "sha256": done.sha256,
-                "size": done.size,
-                "pages": done.pages,
-            }
+            batch.add(done.name, done.data)
+            if progress is not None:
+                progress(done)
             summary.written.append(done)
+        batch.commit()  # every document rendered: all of them replace the old ones now
     finally:
-        manifest["documents"] = entries
-        manifest["tool"] = __version__
-        write_manifest(out, manifest)
-    _remove_orphans(out, options, jobs, entries)
-    # Only the requests whose documents are all still as they left them stay recorded.
-    requests = {
-        key: value
-        for key, value in manifest.get("requests", {}).items()
-        if all(
-            entries.get(name, {}).get("sha256") == sha for name, sha in value["documents"].items()
-        )
-    }
-    requests[request] = {
-        "inputs": quick,
-        "documents": {j.name: entries[j.name]["sha256"] for j in jobs if j.name in entries},
-        "warnings": [asdict(w) for w in warned],
-    }
-    manifest["requests"] = requests
-    write_manifest(out, manifest)
-    summary.seconds = time.perf_counter() - started
-    _report(summary, options)
+        batch.discard()
+    for done in summary.written:
+        entry = Entry(fingerprints[done.name], done.sha256, done.size, done.pages)
+        manifest.record(done.name, entry)
+    _remove_orphans(folder, options, jobs, manifest)
+    manifest.finish(folder, __version__, request, quick, [j.name for j in jobs], warned)
+    manifest.write(folder)
     return summary
 
 
 # --- planning ---------------------------------------------------------------
 
 
-def _plan(
-    options: BuildOptions, content: Any, theme: Any, epoch: int, icc: Path | None
-) -> list[Job]:
+def _plan(options: BuildOptions, content: Any, settings: Settings) -> list[Job]:
+    """One job per document of each writer the formats select, with its fingerprint."""
     common = _digest(
         _environment(),
         _code_stamp(),
         _version("reportlab"),
         _version("python-docx"),
         _version("font-source-sans-pro"),
-        theme.raw_hash,
-        *(_file_bytes(p) for p in sorted(theme.locale_dir.glob("*.yaml"))),
-        str(epoch),
+        settings.theme.raw_hash,
+        *(_file_bytes(p) for p in sorted(settings.theme.locale_dir.glob("*.yaml"))),
+        str(settings.epoch),
     )
     root = content.root
     programme = _file_bytes(root / "programme.yaml")
     per_action = {
-        a.key: _digest(
-            _file_bytes(root / a.file), _file_bytes(a.photo_path) if a.photo_path else b""
-        )
-        for a in content.actions
+        a.key: _digest(_file_bytes(root / a.file), a.photo_bytes or b"") for a in content.actions
     }
+    everything = _digest(common, programme, *per_action.values())
+    icc = settings.icc
+    standard = f"{options.pdf_standard}:{_digest(_file_bytes(icc)) if icc else ''}"
+    template = _file_bytes(options.docx_template) if options.docx_template else b""
+    wanted = set(options.only) if options.only else None
     jobs: list[Job] = []
-    if "pdf" in options.formats:
-        everything = _digest(common, programme, *per_action.values())
-        standard = f"{options.pdf_standard}:{_digest(_file_bytes(icc)) if icc else ''}"
-        jobs.append(Job(BROCHURE, "print", None, _digest(everything, "print", standard)))
-        jobs.append(Job(SCREEN, "screen", None, _digest(everything, "screen")))
-    if "docx" in options.formats:
-        template = _file_bytes(options.docx_template) if options.docx_template else b""
-        wanted = set(options.only) if options.only else None
+    for kind, w in WRITERS.items():
+        if w.format not in options.formats:
+            continue
+        if not w.per_action:
+            extra = standard if kind == "print" else ""
+            jobs.append(Job(w.name(), kind, None, _digest(everything, kind, extra)))
+            continue
         for number, action in enumerate(content.actions, 1):
             if wanted is not None and action.key not in wanted:
                 continue
-            fingerprint = _digest(common, programme, per_action[action.key], str(number), template)
-            jobs.append(Job(f"{SHEETS}/{action.key}.docx", "sheet", action.key, fingerprint))
+            inputs = (common, programme, per_action[action.key], str(number), template)
+            jobs.append(Job(w.name(action.key), kind, action.key, _digest(kind, *inputs)))
     return jobs
-
-
-def _current(out: Path, entry: dict[str, Any] | None, job: Job) -> bool:
-    if not entry or entry.get("fingerprint") != job.fingerprint:
-        return False
-    return _intact(out / job.name, entry)
-
-
-def _intact(path: Path, entry: dict[str, Any]) -> bool:
-    try:
-        if entry.get("size") is not None and path.stat().st_size != entry.get("size"):
-            return False
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest() == entry.get("sha256")
-    except OSError:
-        return False
-
-
-def _unchanged(out: Path, manifest: dict[str, Any], request: str, quick: str) -> bool:
-    """Tell whether the same request on the same inputs built the documents now on disk.
-
-    Each request records the hash of every document it left; another request that
-    rewrote one of them (another theme, another date) makes this one build again.
-    """
-    previous = manifest.get("requests", {}).get(request)
-    if not previous or previous.get("inputs") != quick or manifest.get("tool") != __version__:
-        return False
-    left = previous.get("documents", {})
-    return bool(left) and all(
-        _intact(out / name, {"sha256": sha, "size": None}) for name, sha in left.items()
-    )
 
 
 def _request_key(options: BuildOptions, epoch: int) -> str:
@@ -349,18 +292,22 @@ def _environment() -> str:
 
 
 def _remove_orphans(
-    out: Path, options: BuildOptions, jobs: list[Job], entries: dict[str, Any]
+    folder: OutputFolder, options: BuildOptions, jobs: list[Job], manifest: Manifest
 ) -> None:
-    """Delete fact sheets of actions that no longer exist (full docx builds only)."""
-    if "docx" not in options.formats or options.only:
+    """Delete the documents of actions that no longer exist (full builds of a format only).
+
+    Only a file still as the tool wrote it is deleted; one changed since is left alone.
+    """
+    if options.only:
         return
     planned = {j.name for j in jobs}
-    for name in list(entries):
-        if name in planned or not SHEET_NAME.match(name):
+    for w in WRITERS.values():
+        if not w.per_action or w.format not in options.formats:
             continue
-        if inside(out, out / name):  # only a fact sheet of ours, never anything else
-            (out / name).unlink(missing_ok=True)
-        del entries[name]
+        for name in manifest.orphans(planned, w.file):
+            if folder.sha256(name) == manifest.written(name):
+                folder.remove(name)
+            del manifest.documents[name]
 
 
 def _icc(options: BuildOptions) -> Path:
@@ -402,45 +349,3 @@ def _version(dist: str) -> str:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return "?"
-
-
-def _progress(total: int, options: BuildOptions):
-    """Return a callback that reports each finished document."""
-    if options.quiet:
-        return lambda done: None
-    stream = sys.stdout
-    if stream.isatty():
-        bar = click.progressbar(length=total, label="building", file=stream)
-        bar.__enter__()
-        count = [0]
-
-        def tick(done: Done) -> None:
-            bar.update(1)
-            count[0] += 1
-            if count[0] == total:
-                bar.__exit__(None, None, None)
-
-        return tick
-
-    def line(done: Done) -> None:
-        pages = f", {done.pages} pages" if done.pages else ""
-        click.echo(f"wrote {done.name} ({_size(done.size)}{pages}, {done.seconds:.2f} s)")
-
-    return line
-
-
-def _report(summary: Summary, options: BuildOptions) -> None:
-    if options.quiet:
-        return
-    pages = sum(d.pages or 0 for d in summary.written)
-    size = sum(d.size for d in summary.written)
-    parts = [f"{len(summary.written)} written", f"{len(summary.skipped)} unchanged"]
-    if summary.written:
-        parts.append(f"{pages} PDF pages" if pages else "")
-        parts.append(_size(size))
-    text = ", ".join(p for p in parts if p)
-    click.echo(f"{options.output_dir}: {text} in {summary.seconds:.2f} s")
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

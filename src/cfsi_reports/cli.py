@@ -303,9 +303,50 @@ def build(
         warn=_warn,
     )
     try:
-        run(options)
+        summary = run(options, None if quiet else _progress())
     except CfsiError as exc:
         _fail(exc, building=True)
+        return
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
+    if not quiet:
+        _report(summary, output_dir)
+
+
+def _progress():
+    """Return a callback that reports each finished document."""
+    stream = sys.stdout
+    if stream.isatty():
+        count = [0]
+
+        def tick(done) -> None:
+            count[0] += 1
+            click.echo(f"\r[{count[0]}] {done.name}\x1b[K", nl=False)
+
+        return tick
+
+    def line(done) -> None:
+        pages = f", {done.pages} pages" if done.pages else ""
+        click.echo(f"wrote {done.name} ({_size(done.size)}{pages}, {done.seconds:.2f} s)")
+
+    return line
+
+
+def _report(summary, output_dir: Path) -> None:
+    if sys.stdout.isatty() and summary.written:
+        click.echo("\r\x1b[K", nl=False)
+    pages = sum(d.pages or 0 for d in summary.written)
+    size = sum(d.size for d in summary.written)
+    parts = [f"{len(summary.written)} written", f"{len(summary.skipped)} unchanged"]
+    if summary.written:
+        parts.append(f"{pages} PDF pages" if pages else "")
+        parts.append(_size(size))
+    text = ", ".join(p for p in parts if p)
+    click.echo(f"{output_dir}: {text} in {summary.seconds:.2f} s")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
 def _formats(fmt: str | None, only: tuple[str, ...]) -> frozenset[str]:
@@ -437,10 +478,31 @@ def import_(
         sys.exit(1)
 
 
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM, SIGHUP: unwind like Ctrl-C (temporary files removed), exit 128 + signal."""
+    raise SystemExit(128 + signum)
+
+
 def run() -> None:
     """Entry point: a bug shows as one line naming it, not a traceback (CFSI_DEBUG=1 shows it)."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
     try:
-        main()
+        main(standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C, as click reports it
+        click.echo("interrupted; the documents in place are unchanged", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("interrupted; the documents in place are unchanged", err=True)
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
     except Exception as exc:
         if os.environ.get("CFSI_DEBUG"):
             raise

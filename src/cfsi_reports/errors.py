@@ -83,3 +83,9 @@ class RenderError(CfsiError):
 
 def _problem_key(p: Problem) -> tuple[str, int, str, str]:
     return (p.file, p.line, p.field, p.message)
+
+
+class OutputError(CfsiError):
+    """The output folder cannot take a document (read-only, full, a folder in the way)."""
+
+    exit_code = 2

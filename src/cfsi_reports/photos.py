@@ -4,32 +4,31 @@ from __future__ import annotations
 
 from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 
-def pixel_size(path: Path) -> tuple[int, int]:
+def pixel_size(source: bytes) -> tuple[int, int]:
     """Return the photo's size in pixels as a viewer shows it (EXIF rotation applied)."""
     from PIL import Image as PILImage
 
-    with PILImage.open(path) as probe:
+    with PILImage.open(BytesIO(source)) as probe:
         w_px, h_px = probe.size
         if probe.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # rotated by its EXIF orientation
             w_px, h_px = h_px, w_px
     return w_px, h_px
 
 
-def prepare(path: Path, max_px: tuple[int, int], *, cmyk: bool, quality: int = 88) -> bytes:
-    """Return the photo as JPEG bytes no larger than `max_px`."""
-    return _prepare(path, path.stat().st_mtime, max_px, cmyk, quality)
+def prepare(source: bytes, max_px: tuple[int, int], *, cmyk: bool, quality: int = 88) -> bytes:
+    """Return the photo (the bytes of its file) as JPEG bytes no larger than `max_px`."""
+    return _prepare(source, max_px, cmyk, quality)
 
 
 @lru_cache(maxsize=32)
-def _prepare(path: Path, mtime: float, max_px: tuple[int, int], cmyk: bool, quality: int) -> bytes:
+def _prepare(source: bytes, max_px: tuple[int, int], cmyk: bool, quality: int) -> bytes:
     from PIL import Image as PILImage
     from PIL import ImageOps
 
-    with PILImage.open(path) as src:
+    with PILImage.open(BytesIO(source)) as src:
         img = ImageOps.exif_transpose(src)  # a phone photo shows upright, as in a viewer
         if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
             # Transparent parts print on the paper, not as black.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from . import typography as ty
 from .content.model import Action, Content
@@ -47,7 +46,7 @@ class Section:
 class PhotoView:
     """A photo ready to place."""
 
-    path: Path
+    data: bytes  # the file's bytes, read once when the content was checked
     alt: str
     credit: str | None
 
@@ -187,10 +186,10 @@ class Presenter:
             ),
         )
         photo = None
-        if action.photo is not None and action.photo_path is not None:
+        if action.photo is not None and action.photo_bytes is not None:
             credit = action.photo.credit
             photo = PhotoView(
-                action.photo_path,
+                action.photo_bytes,
                 text(action.photo.alt),
                 loc.format("photo_credit", credit=text(credit)) if credit else None,
             )

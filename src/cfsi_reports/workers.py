@@ -4,33 +4,42 @@ Workers are forked before the content is even read: while the main process
 validates, each worker imports ReportLab, registers the fonts and loads the
 hyphenation patterns. The content then reaches them pickled once per task
 (sheets go in chunks), and each worker unpickles a content set only once.
+
+Workers never touch the output folder: they hand the bytes back, and only the
+main process, which holds the folder's lock, writes. A worker also dies with the
+main process (Linux: PR_SET_PDEATHSIG; elsewhere a thread watching the parent),
+so a killed build leaves no process behind and nothing written late.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .errors import CfsiError, RenderError
-from .output import write_atomic
+from .renderers import WRITERS, Settings
+
+MAX_WORKERS = 16  # past this, workers only add memory (each one loads the engines)
 
 
 @dataclass(frozen=True)
 class Job:
-    """One document to write."""
+    """One document to render."""
 
     name: str  # path relative to the output folder
-    kind: str  # "print", "screen" or "sheet"
+    kind: str  # the writer's name in renderers.WRITERS
     slug: str | None
     fingerprint: str
 
@@ -44,55 +53,64 @@ class Done:
     pages: int | None
     sha256: str
     seconds: float
-
-
-@dataclass
-class Settings:
-    """What every render needs besides the content."""
-
-    output_dir: Path
-    theme: Any
-    epoch: int
-    formats: frozenset[str]
-    docx_template: Path | None = None
-    pdf_standard: str | None = None
-    icc: Path | None = None
+    data: bytes = field(default=b"", repr=False)
 
 
 @dataclass
 class State:
-    """One process's settings, content and prepared fact-sheet template."""
+    """One process's settings, content and per-process caches (the prepared template)."""
 
     settings: Settings
     content: Any = None
     digest: str = ""
-    sheets: Any = field(default=None, repr=False)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 _STATE: State | None = None
 
 
-def _warm(settings: Settings, language: str) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker as soon as the process that started it is gone."""
+    if sys.platform == "linux":
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:  # the same guarantee where prctl does not exist
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _warm(settings: Settings, language: str, parent: int) -> None:
     """Start a worker: keep the settings and pay the one-off costs now."""
     global _STATE
+    _die_with(parent)
+    # Ctrl-C reaches the whole process group: the main process alone decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     _STATE = State(settings)
-    if "pdf" in settings.formats:
-        from .pdf import warm_up
-
-        warm_up(settings.theme, language)
-    if "docx" in settings.formats:
-        from . import docx  # noqa: F401  (python-docx and lxml imports)
+    for w in WRITERS.values():
+        if w.format in settings.formats and w.warm_up is not None:
+            w.warm_up(settings.theme, language)
 
 
 def _with_content(digest: str, blob: bytes) -> State:
     assert _STATE is not None
     if _STATE.digest != digest:
-        _STATE.content, _STATE.digest, _STATE.sheets = pickle.loads(blob), digest, None
+        _STATE.content, _STATE.digest, _STATE.cache = pickle.loads(blob), digest, {}
     return _STATE
 
 
 def render(job: Job, state: State) -> Done:
-    """Render one job and write it atomically."""
+    """Render one job to bytes (written by the main process, never here)."""
     started = time.perf_counter()
     try:
         data, pages = bytes_of(job, state)
@@ -102,32 +120,23 @@ def render(job: Job, state: State) -> Done:
         if os.environ.get("CFSI_DEBUG"):
             raise
         raise RenderError(job.name, f"{type(exc).__name__}: {exc}") from None
-    write_atomic(state.settings.output_dir / job.name, data)
     digest = hashlib.sha256(data).hexdigest()
-    return Done(job.name, len(data), pages, digest, time.perf_counter() - started)
+    return Done(job.name, len(data), pages, digest, time.perf_counter() - started, data)
 
 
 def bytes_of(job: Job, state: State) -> tuple[bytes, int | None]:
     """Return the bytes (and page count, for PDFs) of one document."""
-    settings, content = state.settings, state.content
-    if job.kind in ("print", "screen"):
-        from .pdf import render_brochure
-
-        screen = job.kind == "screen"
-        data, pages = render_brochure(content, settings.theme, screen=screen, epoch=settings.epoch)
-        if not screen and settings.pdf_standard == "a-2b":
-            from .pdf.tagging.pdfa import make_pdfa2b
-
-            assert settings.icc is not None
-            data = make_pdfa2b(data, settings.icc)
-        return data, pages
-    from .docx import FactSheetRenderer
-
-    if state.sheets is None:  # the template is prepared once per process and content
-        state.sheets = FactSheetRenderer(
-            content, settings.theme, template=settings.docx_template, epoch=settings.epoch
-        )
-    return state.sheets.render(content.action(job.slug)), None
+    # ReportLab reads SOURCE_DATE_EPOCH itself (its file identifier differs between the
+    # variable unset and set to the same default date): it always sees the build's date.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(state.settings.epoch)
+    try:
+        return WRITERS[job.kind].render(state.content, state.settings, job.slug, state.cache)
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def _chunk(jobs: list[Job], digest: str, blob: bytes) -> tuple[list[Done], BaseException | None]:
@@ -147,12 +156,16 @@ class Renderer:
 
     def __init__(self, settings: Settings, jobs: int, language: str) -> None:
         self.settings = settings
+        jobs = max(1, min(jobs, MAX_WORKERS, _cpus()))
         self.workers = jobs
         self.pool: ProcessPoolExecutor | None = None
         if jobs > 1:
             context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
             self.pool = ProcessPoolExecutor(
-                jobs, mp_context=context, initializer=_warm, initargs=(settings, language)
+                jobs,
+                mp_context=context,
+                initializer=_warm,
+                initargs=(settings, language, os.getpid()),
             )
             # Start every worker now, so they warm up while the content is validated.
             for future in [self.pool.submit(os.getpid) for _ in range(jobs)]:
@@ -204,3 +217,9 @@ class Renderer:
             if isinstance(failure, CfsiError):
                 raise failure
             raise RenderError("build", f"{type(failure).__name__}: {failure}")
+
+
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import io
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any, TypeVar
@@ -402,6 +405,7 @@ def _defaults(actions: list[Action], problems: list[Problem]) -> list[Action]:
 
 
 def _check_photo(base: Path, action: Action, problems: list[Problem]) -> None:
+    """Read the photo once, check those bytes: the documents print exactly them."""
     if action.photo is None:
         return
     where = (action.file, action.line("photo", "file"), "photo.file")
@@ -410,32 +414,69 @@ def _check_photo(base: Path, action: Action, problems: list[Problem]) -> None:
     if Path(name).is_absolute() or not candidate.is_relative_to(base):
         problems.append(Problem(*where, f"{name!r} is outside the content folder"))
         return
-    if not candidate.is_file():
-        problems.append(Problem(*where, f"{name!r} not found (relative to the content folder)"))
-        return
-    size = candidate.stat().st_size
-    if size > MAX_PHOTO_BYTES:
-        problems.append(Problem(*where, f"{name!r} is {size / 1e6:.0f} MB (at most 30 MB)"))
+    data = _read_photo(base, candidate, name, problems, where)
+    if data is None:
         return
     from PIL import Image, UnidentifiedImageError
 
+    kind, pixels = None, 0
     try:
-        with Image.open(candidate) as image:
+        with Image.open(io.BytesIO(data)) as image:
             kind, pixels = image.format, image.width * image.height
             image.verify()
         if pixels <= MAX_PHOTO_PIXELS:
             # verify() reads no pixel data: decode it (JPEG at 1/8 scale) to find truncation.
-            with Image.open(candidate) as image:
+            with Image.open(io.BytesIO(data)) as image:
                 image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
                 image.load()
+    except Image.DecompressionBombError:
+        pixels = MAX_PHOTO_PIXELS + 1
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         problems.append(Problem(*where, f"{name!r} is not a readable image ({exc})"))
         return
-    except Image.DecompressionBombError:
-        kind, pixels = None, MAX_PHOTO_PIXELS + 1
-    if kind not in PHOTO_FORMATS:
-        problems.append(Problem(*where, f"{name!r} is {kind}, expected a JPEG or PNG photo"))
-    elif pixels > MAX_PHOTO_PIXELS:
+    if pixels > MAX_PHOTO_PIXELS:
         problems.append(Problem(*where, f"{name!r} has too many pixels (at most 60 megapixels)"))
+    elif kind not in PHOTO_FORMATS:
+        problems.append(Problem(*where, f"{name!r} is {kind}, expected a JPEG or PNG photo"))
     else:
         action._photo_path = candidate
+        action._photo_bytes = data
+
+
+def _read_photo(
+    base: Path, path: Path, name: str, problems: list[Problem], where: tuple[str, int, str]
+) -> bytes | None:
+    """Return the bytes of a regular file inside `base`, opened without following a link."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        problems.append(Problem(*where, f"{name!r} not found (relative to the content folder)"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(*where, f"{name!r} cannot be read ({exc.strerror})"))
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(Problem(*where, f"{name!r} is not a regular file (expected a photo)"))
+            return None
+        real = Path(os.readlink(f"/proc/self/fd/{fd}")) if Path("/proc/self/fd").is_dir() else path
+        if not real.is_relative_to(base):  # swapped for a link to elsewhere meanwhile
+            problems.append(Problem(*where, f"{name!r} is outside the content folder"))
+            return None
+        if info.st_size > MAX_PHOTO_BYTES:
+            mb = info.st_size / 1e6
+            problems.append(Problem(*where, f"{name!r} is {mb:.0f} MB (at most 30 MB)"))
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(MAX_PHOTO_BYTES + 1)
+        if len(data) > MAX_PHOTO_BYTES:
+            problems.append(Problem(*where, f"{name!r} is larger than 30 MB"))
+            return None
+        return data
+    except OSError as exc:
+        problems.append(Problem(*where, f"{name!r} cannot be read ({exc.strerror})"))
+        return None
+    finally:
+        os.close(fd)

@@ -298,6 +298,7 @@ class Action(_Strict):
     _file: str = PrivateAttr(default="")
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
     _photo_path: Path | None = PrivateAttr(default=None)
+    _photo_bytes: bytes | None = PrivateAttr(default=None)
 
     @field_validator("countries")
     @classmethod
@@ -321,6 +322,11 @@ class Action(_Strict):
     def photo_path(self) -> Path | None:
         """Return the checked absolute path of the photo, if any."""
         return self._photo_path
+
+    @property
+    def photo_bytes(self) -> bytes | None:
+        """Return the photo's bytes as validated: the documents print these, never reread."""
+        return self._photo_bytes
 
     def line(self, *path: str | int) -> int:
         """Return the line of a field in the content file."""

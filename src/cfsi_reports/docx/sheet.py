@@ -151,13 +151,13 @@ class FactSheetRenderer:
         box = self._theme.docx.photo
         width = min(Mm(box.max_width_mm), Twips(self._template.text_width))
         height = Mm(box.max_height_mm)
-        w_px, h_px = photos.pixel_size(photo.path)
+        w_px, h_px = photos.pixel_size(photo.data)
         scale = min(width / w_px, height / h_px)
         cx, cy = int(w_px * scale), int(h_px * scale)
         # A camera's 24 megapixels would make every sheet heavy: resample to the placed size.
         dpi = box.dpi
         max_px = (max(1, round(cx / 914400 * dpi)), max(1, round(cy / 914400 * dpi)))
-        data = photos.prepare(photo.path, max_px, cmyk=False)
+        data = photos.prepare(photo.data, max_px, cmyk=False)
         rel_id, image = document.part.get_or_add_image(io.BytesIO(data))
         # Drawing ids are numbered once the whole document is built (renumber_drawings).
         inline = CT_Inline.new_pic_inline(0, rel_id, image.filename, cx, cy)

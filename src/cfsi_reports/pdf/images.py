@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from io import BytesIO
-from pathlib import Path
 
 from reportlab.platypus import Image
 
@@ -22,14 +21,14 @@ def photo_box(theme: Theme, *, screen: bool = False) -> tuple[float, float, floa
 
 
 def photo(
-    path: Path, width: float, max_height: float, *, dpi: float, cmyk: bool, quality: int = 88
+    source: bytes, width: float, max_height: float, *, dpi: float, cmyk: bool, quality: int = 88
 ) -> Image:
     """Return an Image flowable at most `width` × `max_height` points, resampled to `dpi`."""
-    w_px, h_px = pixel_size(path)
+    w_px, h_px = pixel_size(source)
     scale = min(width / w_px, max_height / h_px)
     w, h = w_px * scale, h_px * scale
     max_px = (max(1, round(w / 72 * dpi)), max(1, round(h / 72 * dpi)))
-    data = prepare(path, max_px, cmyk=cmyk, quality=quality)
+    data = prepare(source, max_px, cmyk=cmyk, quality=quality)
     image = Image(BytesIO(data), width=w, height=h)
     image.hAlign = "LEFT"
     return image

@@ -453,7 +453,7 @@ class Brochure:
             spec = self.theme.page.photo
             width, max_height, _ppi = images.photo_box(self.theme, screen=self.screen)
             image = images.photo(
-                a.photo.path,
+                a.photo.data,
                 width,
                 max_height,
                 dpi=spec.screen_dpi if self.screen else spec.dpi,
