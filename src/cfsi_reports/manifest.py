@@ -21,6 +21,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .errors import Problem
+from .messages import _
 from .output import OutputFolder
 from .renderers import is_document_name
 
@@ -63,8 +64,9 @@ class Manifest:
         if not folder.exists(FILE):
             return cls()
         raw = folder.read(FILE, MAX_BYTES)
-        note = f"{folder.path / FILE}: not a manifest of cfsi-reports (ignored"
-        note += "; every document is rebuilt)"
+        note = _(
+            "{path}: not a manifest of cfsi-reports (ignored; every document is rebuilt)"
+        ).format(path=folder.path / FILE)
         if raw is None:
             return cls(notes=[note])
         try:
@@ -75,7 +77,10 @@ class Manifest:
         if manifest is None:
             return cls(notes=[note])
         if manifest.notes:
-            manifest.notes = [f"{folder.path / FILE}: {n}" for n in manifest.notes]
+            where = folder.path / FILE
+            manifest.notes = [
+                _("{path}: {note}").format(path=where, note=n) for n in manifest.notes
+            ]
         return manifest
 
     def written(self, name: str) -> str | None:
@@ -184,7 +189,11 @@ def _parse(data: object) -> Manifest | None:
         else:
             manifest.requests[str(key)] = request
     if dropped:
-        manifest.notes.append(f"{dropped} entries the tool does not write were ignored")
+        manifest.notes.append(
+            _("{count} entries naming files the tool does not write were ignored").format(
+                count=dropped
+            )
+        )
     return manifest
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError, UsageError
+from .messages import _
 
 TMP_MARK = ".tmp-"
 LOCK = ".cfsi-lock"
@@ -59,7 +60,9 @@ class OutputFolder:
             self._fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError as exc:
             raise UsageError(
-                f"cannot use the output folder {path}: {exc.strerror or exc}"
+                _("cannot use the output folder {folder}: {reason}").format(
+                    folder=path, reason=exc.strerror or exc
+                )
             ) from None
         self._sheets: int | None = None
 
@@ -98,8 +101,10 @@ class OutputFolder:
                 return None
             if exc.errno in (errno.ELOOP, errno.ENOTDIR):
                 raise OutputError(
-                    f"{self.path / SHEETS}: is a link or a file, not a folder; the tool writes"
-                    " only inside the output folder (remove it, or choose another --output)"
+                    _(
+                        "{path}: is a link or a file, not a folder; the tool writes only inside"
+                        " the output folder (remove it, or choose another --output)"
+                    ).format(path=self.path / SHEETS)
                 ) from None
             raise self._error(SHEETS, exc) from None
         return self._sheets
@@ -113,7 +118,11 @@ class OutputFolder:
         return self._sheets_fd(create), base
 
     def _error(self, name: str, exc: OSError) -> OutputError:
-        return OutputError(f"{self.path / name}: cannot be written ({exc.strerror or exc})")
+        return OutputError(
+            _("{path}: cannot be written ({reason})").format(
+                path=self.path / name, reason=exc.strerror or exc
+            )
+        )
 
     # --- reading --------------------------------------------------------------
 
@@ -194,7 +203,9 @@ class OutputFolder:
                 raise self._error(name, exc) from None
             if stat.S_ISDIR(info.st_mode):
                 raise OutputError(
-                    f"{self.path / name}: is a folder where the document goes (move it away)"
+                    _("{path}: is a folder where the document goes (move it away)").format(
+                        path=self.path / name
+                    )
                 )
 
     def write_temporary(self, name: str, data: bytes) -> str:
@@ -266,14 +277,18 @@ class OutputFolder:
             handle = self._open_lock(flags)
         except OSError as exc:
             raise UsageError(
-                f"cannot write to the output folder {self.path}: {exc.strerror or exc}"
+                _("cannot write to the output folder {folder}: {reason}").format(
+                    folder=self.path, reason=exc.strerror or exc
+                )
             ) from None
         try:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 raise UsageError(
-                    f"another build is writing to {self.path}; try again when it ends"
+                    _("another build is writing to {folder}; try again when it ends").format(
+                        folder=self.path
+                    )
                 ) from None
             yield
         finally:
@@ -311,6 +326,6 @@ class Batch:
             self.folder.commit(tmp, name)
 
     def discard(self) -> None:
-        for tmp, _ in self.staged:
+        for tmp, _name in self.staged:
             self.folder.remove(tmp)
         self.staged = []
