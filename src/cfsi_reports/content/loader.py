@@ -20,6 +20,7 @@ from .model import FIELD_NAMES, SLUG, Action, Content, Programme
 from .repair import repair
 
 MAX_FILE_BYTES = 1_000_000
+MAX_TOTAL_BYTES = 4_000_000  # all content files together (the seed's are 36 KB)
 MAX_ACTIONS = 5_000
 MAX_PHOTO_BYTES = 30_000_000
 MAX_PHOTO_PIXELS = 60_000_000
@@ -53,6 +54,18 @@ def load_content(root: Path) -> Content:
             Problem("actions/", 0, "", f"{len(files)} action files (at most {MAX_ACTIONS})")
         )
         files = []
+    total = sum(_size(p) for p in files)
+    if total > MAX_TOTAL_BYTES:
+        problems.append(
+            Problem(
+                "actions/",
+                0,
+                "",
+                f"the action files add up to {total / 1e6:.1f} MB (at most"
+                f" {MAX_TOTAL_BYTES / 1e6:.0f} MB together)",
+            )
+        )
+        files = []
     actions = [a for f in files if (a := _load(base, f, Action, problems)) is not None]
     actions = _defaults(actions, problems)
     for action in actions:
@@ -62,6 +75,13 @@ def load_content(root: Path) -> Content:
     assert programme is not None
     actions.sort(key=lambda a: (a.order, a.file))
     return Content(root=base, programme=programme, actions=tuple(actions))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _load(base: Path, path: Path, model: type[M], problems: list[Problem]) -> M | None:
@@ -194,6 +214,7 @@ _MESSAGES = {
     "model_attributes_type": "expected fields (key: value lines)",
     "dict_type": "expected fields (key: value lines)",
     "too_short": "is empty (at least one item expected)",
+    "too_long": "has {actual_length} items (at most {max_length})",
     "int_parsing": "expected a whole number",
     "int_type": "expected a whole number",
     "int_from_float": "expected a whole number",
@@ -345,8 +366,25 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+# Latin letters that do not decompose into an ASCII letter and accents.
+_LATIN = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i"}
+)  # fmt: skip
+
+
+def _ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def foreign_letters(text: str) -> list[str]:
+    """Return the letters and digits of `text` that have no ASCII spelling (Cyrillic, say)."""
+    return [ch for ch in dict.fromkeys(_ascii(text)) if not ch.isascii() and ch.isalnum()]
+
+
 def _slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = _ascii(text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
@@ -365,6 +403,21 @@ def _defaults(actions: list[Action], problems: list[Problem]) -> list[Action]:
         prefix = int(match.group(1)) if match else None
         updates: dict[str, Any] = {}
         if action.slug is None:
+            foreign = foreign_letters(Path(action.file).stem)
+            if foreign:
+                names = ", ".join(
+                    f"{ch!r} (U+{ord(ch):04X} {unicodedata.name(ch, '?')})" for ch in foreign[:3]
+                )
+                problems.append(
+                    Problem(
+                        action.file,
+                        1,
+                        "slug",
+                        f"the file name has letters a slug cannot spell: {names} (rename the"
+                        " file with Latin letters, or add 'slug: ...')",
+                    )
+                )
+                continue
             slug = file_slug(Path(action.file))
             if not SLUG.match(slug):
                 problems.append(

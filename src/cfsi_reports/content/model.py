@@ -25,13 +25,33 @@ from pydantic import (
 
 from ..errors import line_of
 from ..messages import _
-from .richtext import RichText, parse
+from .richtext import ListBlock, RichText, parse
 from .yamlsafe import ColonText
 
 _WS = re.compile(r"[ \t\r\n]+")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 MAX_SLUG = 80
+# Limits that keep every valid content set quick to lay out (time linear in its size) and
+# printable: the longest seed title has 117 characters, the longest seed text 1 848, the
+# longest word 25. Past them a message says what to shorten.
+MAX_TEXT = 300  # characters in a one-line field
+MAX_RICH = 20_000  # characters in a rich-text field
+MAX_BLOCKS = 200  # paragraphs and list items in a rich-text field
+MAX_ITEMS = 200  # items of a list field (partners, locations, activities...)
+MAX_WORD = 60  # characters between two spaces (no-break spaces tie, they do not part)
+_BREAKS = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
+def _check_size(value: str, most: int) -> None:
+    if len(value) > most:
+        raise ValueError(f"is {len(value)} characters long (at most {most}: shorten it)")
+    longest = max(_BREAKS.split(value), key=len, default="")
+    if len(longest) > MAX_WORD:
+        raise ValueError(
+            f"has a word of {len(longest)} characters ({longest[:24]!r}...; at most"
+            f" {MAX_WORD}: put spaces in it)"
+        )
 
 
 def _as_written(value: Any) -> Any:
@@ -46,6 +66,7 @@ def _text(value: Any) -> str:
     value = _WS.sub(" ", value).strip()
     if not value:
         raise ValueError("is empty (expected text)")
+    _check_size(value, MAX_TEXT)
     return value
 
 
@@ -55,7 +76,11 @@ def _rich(value: Any) -> RichText:
     value = _as_written(value)
     if not isinstance(value, str):
         raise ValueError("expected text (Markdown: paragraphs, '- ' lists, *italic*, **bold**)")
+    _check_size(value, MAX_RICH)
     rich = parse(value)
+    blocks = sum(len(b.items) if isinstance(b, ListBlock) else 1 for b in rich.blocks)
+    if blocks > MAX_BLOCKS:
+        raise ValueError(f"has {blocks} paragraphs and list items (at most {MAX_BLOCKS})")
     if not rich.blocks:
         raise ValueError("is empty (expected text)")
     return rich
@@ -129,6 +154,8 @@ def _amount(value: Any) -> Decimal:
         ) from None
     if not amount.is_finite():
         raise ValueError(f"{text!r} is not an amount (expected a finite number of euros)")
+    if amount and amount.adjusted() >= 12:  # before quantize(), which 10^28 overflows
+        raise ValueError(f"{text} is implausibly large (expected less than 10^12 euros)")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"{text} has more than two decimals (expected euros and cents)")
     if amount > Decimal("1e12"):
@@ -177,7 +204,7 @@ Slug = Annotated[
     WithJsonSchema({"type": "string", "pattern": SLUG.pattern, "maxLength": MAX_SLUG}),
 ]
 Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema(_AMOUNT_SCHEMA)]
-TextList = Annotated[list[Text], Field(min_length=1)]
+TextList = Annotated[list[Text], Field(min_length=1, max_length=MAX_ITEMS)]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -188,7 +215,7 @@ def _one_or_many(value: Any) -> Any:
 TextOrList = Annotated[
     list[Text],
     BeforeValidator(_one_or_many),
-    Field(min_length=1),
+    Field(min_length=1, max_length=MAX_ITEMS),
     WithJsonSchema(
         {"anyOf": [_TEXT_SCHEMA, {"type": "array", "items": _TEXT_SCHEMA, "minItems": 1}]}
     ),
@@ -281,7 +308,7 @@ class Action(_Strict):
 
     title: Text
     regions: Text | None = None
-    countries: Annotated[list[Country], Field(min_length=1)] | None = None
+    countries: Annotated[list[Country], Field(min_length=1, max_length=MAX_ITEMS)] | None = None
     lead: Text
     partners: TextList
     locations: TextList
@@ -289,8 +316,8 @@ class Action(_Strict):
     duration_months: Annotated[int, BeforeValidator(_months), Field(gt=0, le=1200)]
     funding: Funding
     project: Rich
-    expected_results: Annotated[list[Rich], Field(min_length=1)]
-    activities: Annotated[list[Rich], Field(min_length=1)]
+    expected_results: Annotated[list[Rich], Field(min_length=1, max_length=MAX_ITEMS)]
+    activities: Annotated[list[Rich], Field(min_length=1, max_length=MAX_ITEMS)]
     slug: Slug | None = None
     order: int | None = None
     photo: Photo | None = None

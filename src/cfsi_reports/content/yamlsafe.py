@@ -82,7 +82,8 @@ def bad_character(text: str) -> str | None:
             or (code & 0xFFFE) == 0xFFFE
             or ch in "\u2028\u2029"
         ):
-            name = unicodedata.name(ch, "control character")
+            kind = {"Co": "private-use character", "Cs": "surrogate", "Cc": "control character"}
+            name = unicodedata.name(ch, kind.get(cat, "noncharacter"))
             return f"U+{code:04X} ({name.lower()})"
     return None
 
