@@ -84,8 +84,8 @@ def test_an_overlong_word_is_refused_with_its_length(content_copy: Path, length:
 
 
 def test_no_break_spaces_do_not_hide_a_long_word(content_copy: Path) -> None:
-    edit(content_copy, lead="\u00a0".join(["mot"] * 40))
-    assert any("lead: has a word of 159 characters" in p for p in problems(content_copy))
+    edit(content_copy, lead="\u00a0".join(["mot"] * 60))
+    assert any("lead: has a word of 239 characters" in p for p in problems(content_copy))
 
 
 def test_too_many_paragraphs_are_refused(content_copy: Path) -> None:
@@ -116,8 +116,9 @@ def test_content_too_large_in_total_is_refused(content_copy: Path) -> None:
 
 def test_content_at_every_limit_builds_completely(content_copy: Path, tmp_path: Path) -> None:
     """Titles, labels and lines at their longest, made of the longest words: all laid out."""
-    word = ("Anticonstitutionnellementdéveloppementdurable" * 2)[:MAX_WORD]
-    line = " ".join([word] * (MAX_TEXT // (MAX_WORD + 1)))
+    word = ("Anticonstitutionnellementdéveloppementdurable" * 10)[:MAX_WORD]
+    line = " ".join([word[:99]] * 3)
+    assert len(line) == MAX_TEXT - 1
     edit(content_copy, "programme.yaml", title=line, subtitle=line, publisher=line)
     short = " ".join([word] * 5)
     edit(
@@ -125,7 +126,7 @@ def test_content_at_every_limit_builds_completely(content_copy: Path, tmp_path: 
         title=line,
         regions=line,
         lead=line,
-        partners=[line] * 40,
+        partners=[line, word] * 20,
         locations=[line] * 40,
         beneficiaries={"label": line, "direct_label": line, "direct": [line] * 40},
         funding={"budget": "999999999999.99", "granted": "999999999999.98", "budget_label": line},

@@ -39,7 +39,7 @@ MAX_TEXT = 300  # characters in a one-line field
 MAX_RICH = 20_000  # characters in a rich-text field
 MAX_BLOCKS = 200  # paragraphs and list items in a rich-text field
 MAX_ITEMS = 200  # items of a list field (partners, locations, activities...)
-MAX_WORD = 60  # characters between two spaces (no-break spaces tie, they do not part)
+MAX_WORD = 200  # characters between two spaces, a long web address (no-break spaces tie)
 _BREAKS = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
