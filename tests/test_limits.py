@@ -120,7 +120,7 @@ def test_content_at_every_limit_builds_completely(content_copy: Path, tmp_path: 
     line = " ".join([word[:99]] * 3)
     assert len(line) == MAX_TEXT - 1
     edit(content_copy, "programme.yaml", title=line, subtitle=line, publisher=line)
-    short = " ".join([word] * 5)
+    short = " ".join([word[:60]] * 5)
     edit(
         content_copy,
         title=line,

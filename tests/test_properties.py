@@ -31,7 +31,7 @@ word = st.text(alphabet=LETTERS + MARKS, min_size=1, max_size=12) | st.text(
     alphabet=LETTERS, min_size=60, max_size=80
 )
 # Plain fields: words joined by spaces (no line-start list markers or emphasis stars).
-plain = st.lists(word, min_size=1, max_size=5).map(" ".join).filter(lambda s: s.strip() != "")
+plain = st.lists(word, min_size=1, max_size=3).map(" ".join).filter(lambda s: s.strip() != "")
 # Rich fields may carry emphasis and paragraphs.
 emphasis = st.tuples(st.sampled_from(["", "*", "**"]), word).map(lambda t: f"{t[0]}{t[1]}{t[0]}")
 rich_para = st.lists(st.one_of(word, emphasis), min_size=1, max_size=20).map(" ".join)

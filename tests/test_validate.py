@@ -196,7 +196,7 @@ def test_template_command_writes_a_template_build_accepts(tmp_path: Path) -> Non
 def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys) -> None:
     from cfsi_reports import cli
 
-    def broken() -> None:
+    def broken(**options: object) -> None:
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.delenv("CFSI_DEBUG", raising=False)

@@ -11,7 +11,11 @@ writes are kept. Anything else is ignored with a note, never a crash.
 
 `Manifest.written(name)` answers « what did the tool last write here? », the
 question a build asks before it replaces or removes a document a person may have
-edited since.
+edited since:
+
+    with OutputFolder(output_dir, create=False) as folder:
+        manifest = Manifest.read(folder)
+        edited = folder.sha256(name) not in (None, manifest.written(name))
 """
 
 from __future__ import annotations

@@ -53,10 +53,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 class OutputFolder:
     """An output folder opened once; names inside it are relative (`fact-sheets/x.docx`)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            if create:
+                path.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError as exc:
             raise UsageError(
