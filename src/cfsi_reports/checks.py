@@ -115,14 +115,14 @@ def _values(model: BaseModel, path: tuple[Any, ...] = ()) -> Iterator[tuple[tupl
 
 
 def _photo_resolution(action: Action, theme: Theme) -> list[Problem]:
-    if action.photo is None or action.photo_path is None:
+    if action.photo is None or action.photo_bytes is None:
         return []
     from .pdf.images import photo_box
     from .photos import pixel_size
 
     width, height, minimum = photo_box(theme)
     try:
-        w_px, h_px = pixel_size(action.photo_path)
+        w_px, h_px = pixel_size(action.photo_bytes)
     except OSError:
         return []
     scale = min(width / w_px, height / h_px)  # points per pixel, as the brochure places it
