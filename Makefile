@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: build test lint bench clean
+.PHONY: build test lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(TSTAMP): pyproject.toml $(STAMP)
 	touch $@
 
 build: $(STAMP)
-	$(BIN)/cfsi-reports build --content content --output output --theme styles/theme.yaml
+	$(BIN)/cfsi-reports build    # settings from cfsi.yaml, the seed project's file
 
 test: $(TSTAMP)
 	$(BIN)/python -m pytest
@@ -34,6 +34,16 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }
 	$(BIN)/python benchmarks/run.py
+
+# Messages: extract every _() and ngettext() of the code, merge into the French catalogue
+# (new messages appear untranslated, changed ones fuzzy); then translate them in fr.po.
+CATALOGUES := src/cfsi_reports/catalogues
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output --no-wrap \
+		--project cfsi-reports --version 0 -o $(VENV)/messages.pot src/cfsi_reports
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete --init-missing -l fr \
+		-i $(VENV)/messages.pot -o $(CATALOGUES)/fr.po
+	$(BIN)/python -m cfsi_reports.messages $(CATALOGUES)/fr.po
 
 clean:
 	rm -rf output/fact-sheets output/*.pdf output/.cfsi-manifest.json output/.cfsi-lock

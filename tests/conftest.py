@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# The tool's messages follow the user's language; the tests read them in English unless a
+# test asks for French (in a subprocess with its own environment).
+os.environ["LANGUAGE"] = "en"
+
 from cfsi_reports.content import Content, load_content
 from cfsi_reports.present import Presenter
 from cfsi_reports.theme import Theme, load_theme

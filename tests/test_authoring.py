@@ -126,7 +126,7 @@ def test_unreadable_colons_are_all_reported_then_fixed_in_place(tmp_path: Path) 
     code, out = run("fix", "--content", str(root))
     assert code == 0, out
     assert f"actions/01-action-1.yaml: put in quotes the text on line(s) {title}, {bilan}" in out
-    assert "programme and 1 actions are valid" in out
+    assert "programme and 1 action are valid" in out
     after = path.read_text(encoding="utf-8").splitlines()
     assert len(after) == len(before)
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
@@ -260,7 +260,7 @@ def test_warnings_are_printed_and_fail_only_with_strict(tmp_path: Path) -> None:
         " 'Banana Link' (actions/01-action-1.yaml:4)" in out
     )
     code, out = run("validate", "--strict", "--content", str(root))
-    assert code == 1 and "2 warning(s), which --strict turns into errors" in out
+    assert code == 1 and "2 warnings, which --strict turns into errors" in out
 
 
 def test_totals_count_distinct_partners_and_countries(tmp_path: Path) -> None:
@@ -273,7 +273,7 @@ def test_totals_count_distinct_partners_and_countries(tmp_path: Path) -> None:
     assert totals.countries == ("FR", "ML", "SN")
     code, out = run("list", "--content", str(root))
     assert code == 0, out
-    assert "1 partners" in out
+    assert "1 partner " in out
     assert "3 countries: France and 2 others (Mali, Sénégal)" in out
     assert out.count("France") == 1
 

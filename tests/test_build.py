@@ -207,6 +207,15 @@ def _start_build(content: Path, out: Path, jobs: int) -> subprocess.Popen[bytes]
     )
 
 
+def _first_written(process: subprocess.Popen) -> bytes:
+    """Return the first `wrote` line of a build (after the project file and the plan)."""
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    while line and not line.startswith(b"wrote "):
+        line = process.stdout.readline()
+    return line
+
+
 def _children(pid: int) -> set[int]:
     """Every live descendant of `pid`, read from /proc."""
     parents: dict[int, int] = {}
@@ -252,7 +261,7 @@ def test_killed_build_leaves_documents_whole(content_copy: Path, tmp_path: Path)
     _change_every_action(content_copy, "Nouveau")
     process = _start_build(content_copy, out, jobs=1)
     assert process.stdout is not None
-    first = process.stdout.readline()  # one document rendered: kill the whole group now
+    first = _first_written(process)  # one document rendered: kill the whole group now
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     process.stdout.close()
@@ -280,7 +289,7 @@ def test_killing_the_main_process_leaves_no_worker_and_no_late_write(
     assert build("--content", str(content_copy), "--output", str(out))[0] == 0
     process = _start_build(content_b, out, jobs=2)
     assert process.stdout is not None
-    first = process.stdout.readline()  # the workers are busy rendering
+    first = _first_written(process)  # the workers are busy rendering
     workers = _children(process.pid)
     os.kill(process.pid, sig)  # the main process only, as a closed terminal or `kill` would
     process.wait(timeout=30)

@@ -51,6 +51,16 @@ class BuildOptions:
     quiet: bool = False
     strict: bool = False  # warnings fail the build (for CI)
     warn: Callable[[list[Problem]], None] | None = None  # shown the warnings before rendering
+    labels: tuple[tuple[str, Any], ...] = ()  # label overrides (the project file's)
+    preview: bool = False  # `watch`: the screen brochure and the sheets before the print one
+
+
+@dataclass
+class Progress:
+    """What the caller is told while a build runs (the command line prints it)."""
+
+    planned: Callable[[int, int], None] = lambda todo, total: None  # to render, in the build
+    done: Callable[[Done], None] = lambda done: None
 
 
 @dataclass
@@ -81,8 +91,9 @@ def epoch_from_env() -> int:
     return epoch
 
 
-def run(options: BuildOptions, progress: Callable[[Done], None] | None = None) -> Summary:
+def run(options: BuildOptions, progress: Progress | None = None) -> Summary:
     """Build what `options` asks for; raise a CfsiError on any failure."""
+    progress = progress or Progress()
     started = time.perf_counter()
     epoch = epoch_from_env()
     request = _request_key(options, epoch)
@@ -90,6 +101,7 @@ def run(options: BuildOptions, progress: Callable[[Done], None] | None = None) -
     if not options.force and options.output_dir.is_dir():
         summary = _noop(options, request, quick)
         if summary is not None:
+            progress.planned(0, len(summary.skipped))
             summary.seconds = time.perf_counter() - started
             return summary
 
@@ -97,14 +109,14 @@ def run(options: BuildOptions, progress: Callable[[Done], None] | None = None) -
     from .content import load_content
     from .theme import DEFAULT_THEME, load_theme
 
-    theme = load_theme(options.theme_file or DEFAULT_THEME)
+    theme = load_theme(options.theme_file or DEFAULT_THEME).with_labels(dict(options.labels))
     icc = _icc(options) if "pdf" in options.formats and options.pdf_standard else None
     settings = Settings(
         theme, epoch, options.formats, options.docx_template, options.pdf_standard, icc
     )
     # Workers start warming up now, while this process reads and checks the content. (Forked
     # any earlier, they would compete with this process's imports for two cores.)
-    renderer = Renderer(settings, options.jobs, DEFAULT_LANGUAGE)
+    renderer = Renderer(settings, options.jobs, DEFAULT_LANGUAGE, options.preview)
     failed = True
     try:
         content = load_content(options.content_dir)
@@ -163,7 +175,7 @@ def _build(
     quick: str,
     content: Any,
     renderer: Renderer,
-    progress: Callable[[Done], None] | None,
+    progress: Progress,
     warned: list[Problem],
 ) -> Summary:
     """With the output folder held: plan, render what is out of date, write, record."""
@@ -177,12 +189,12 @@ def _build(
     summary = Summary(skipped=skipped, notes=manifest.notes, warnings=warned)
     folder.prepare([j.name for j in todo])  # a file where a folder goes: said before rendering
     fingerprints = {j.name: j.fingerprint for j in todo}
+    progress.planned(len(todo), len(jobs))
     batch = Batch(folder)
     try:
         for done in renderer.run(todo, content):
             batch.add(done.name, done.data)
-            if progress is not None:
-                progress(done)
+            progress.done(done)
             summary.written.append(done)
         batch.commit()  # every document rendered: all of them replace the old ones now
     finally:
@@ -246,6 +258,7 @@ def _request_key(options: BuildOptions, epoch: int) -> str:
         str(options.theme_file),
         str(options.docx_template),
         str(epoch),
+        repr(options.labels),
     )
 
 

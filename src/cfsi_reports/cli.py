@@ -1,58 +1,103 @@
-"""Command line: parse options, call validate/build, print. Nothing else lives here."""
+"""Command line: parse options, call validate/build, print. Nothing else lives here.
+
+Every option that a project file (`cfsi.yaml`) can hold defaults to None here: the value
+typed on the command line wins, then the project file's, then the built-in default.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
-from . import __version__
+from . import __version__, clickwords
 from .errors import CfsiError, ContentError, Problem
-from .messages import _
+from .messages import _, decimal, ngettext
+from .project import PDF_STANDARDS, Project, load_project
+
+clickwords.install()  # click's own words (Usage:, Options) in the user's language too
 
 CONTENT = click.option(
     "--content",
     "content_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("content"),
-    show_default=True,
-    help="Content folder (programme.yaml and actions/).",
-)
-STRICT = click.option(
-    "--strict", is_flag=True, help="Fail on warnings too (for continuous integration)."
+    default=None,
+    help=_(
+        "Content folder (programme.yaml and actions/); default: the project file's, or ./content."
+    ),
 )
 THEME = click.option(
     "--theme",
     "theme_file",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     default=None,
-    help="Theme file (default: the built-in theme).",
+    help=_("Theme file (default: the project file's, or the built-in theme)."),
+)
+STRICT = click.option(
+    "--strict", is_flag=True, help=_("Fail on warnings too (for continuous integration).")
 )
 
 
-def _fail(exc: CfsiError, building: bool = False) -> None:
+def _fail(exc: CfsiError, building: bool = False) -> NoReturn:
     if isinstance(exc, ContentError):
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         n = len(exc.problems)
-        tail = "; nothing was written" if building else ""
         if all(p.warning for p in exc.problems):
-            click.echo(
-                _("{n} warning(s), which --strict turns into errors{tail}.").format(n=n, tail=tail),
-                err=True,
+            if building:
+                text = ngettext(
+                    "{n} warning, which --strict turns into an error; nothing was written.",
+                    "{n} warnings, which --strict turns into errors; nothing was written.",
+                    n,
+                )
+            else:
+                text = ngettext(
+                    "{n} warning, which --strict turns into an error.",
+                    "{n} warnings, which --strict turns into errors.",
+                    n,
+                )
+        elif building:
+            text = ngettext(
+                "{n} problem found; nothing was written.",
+                "{n} problems found; nothing was written.",
+                n,
             )
         else:
-            click.echo(f"{n} problem{'s' if n > 1 else ''} found{tail}.", err=True)
+            text = ngettext("{n} problem found.", "{n} problems found.", n)
+        click.echo(text.format(n=n), err=True)
     else:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
     sys.exit(exc.exit_code)
 
 
 def _warn(warned: list[Problem]) -> None:
     for problem in warned:
         click.echo(str(problem), err=True)
+
+
+def _project() -> Project:
+    """Return the project file found from the current folder upwards (or an empty one)."""
+    try:
+        project = load_project()
+    except CfsiError as exc:
+        _fail(exc)
+    from . import messages
+
+    if project.messages:  # already read by messages at start; this makes it certain
+        messages.set_language(project.messages)
+    return project
+
+
+def _content(project: Project, content_dir: Path | None) -> Path:
+    return content_dir or project.content or Path("content")
+
+
+def _theme(project: Project, theme_file: Path | None) -> Path | None:
+    return theme_file or project.theme
 
 
 def _load(content_dir: Path, theme_file: Path | None, strict: bool = False):
@@ -69,49 +114,65 @@ def _load(content_dir: Path, theme_file: Path | None, strict: bool = False):
     return content, theme, warned
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cfsi-reports")
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=_(
+        "Build the CFSI programme brochure (PDF) and action fact sheets (Word) from YAML content."
+    ),
+)
+@click.version_option(
+    __version__, prog_name="cfsi-reports", message=_("%(prog)s, version %(version)s")
+)
 def main() -> None:
-    """Build the CFSI programme brochure (PDF) and action fact sheets (Word) from YAML content."""
+    pass
 
 
-@main.command()
+@main.command(help=_("Check every content file and report every problem at once (warnings too)."))
 @CONTENT
 @THEME
 @STRICT
-def validate(content_dir: Path, theme_file: Path | None, strict: bool) -> None:
-    """Check every content file and report every problem at once (warnings too)."""
+def validate(content_dir: Path | None, theme_file: Path | None, strict: bool) -> None:
+    project = _project()
+    folder = _content(project, content_dir)
     try:
-        content, _theme, warned = _load(content_dir, theme_file, strict)
+        _check_labels(project, _theme(project, theme_file))
+        content, _theme_file, warned = _load(folder, _theme(project, theme_file), strict)
     except CfsiError as exc:
         _fail(exc)
-        return
     n = len(content.actions)
     if warned:
-        click.echo(
-            _("{folder}: programme and {n} actions are valid, with {w} warning(s).").format(
-                folder=content_dir, n=n, w=len(warned)
-            )
+        text = ngettext(
+            "{folder}: programme and {n} action are valid, with {w} warning(s).",
+            "{folder}: programme and {n} actions are valid, with {w} warning(s).",
+            n,
         )
     else:
-        click.echo(f"{content_dir}: programme and {n} actions are valid.")
+        text = ngettext(
+            "{folder}: programme and {n} action are valid.",
+            "{folder}: programme and {n} actions are valid.",
+            n,
+        )
+    click.echo(text.format(folder=folder, n=n, w=len(warned)))
 
 
-@main.command()
+@main.command(
+    help=_("Quote texts containing ': ', indent with spaces, space 'key:value'; then validate.")
+)
 @CONTENT
 @THEME
 @STRICT
 @click.pass_context
-def fix(ctx: click.Context, content_dir: Path, theme_file: Path | None, strict: bool) -> None:
-    """Quote texts containing ': ', indent with spaces, space 'key:value'; then validate."""
+def fix(
+    ctx: click.Context, content_dir: Path | None, theme_file: Path | None, strict: bool
+) -> None:
     from .content.loader import spans
     from .scaffold import fix_content
 
+    folder = _content(_project(), content_dir)
     try:
-        changed = fix_content(content_dir)
+        changed = fix_content(folder)
     except CfsiError as exc:
         _fail(exc)
-        return
     for f in changed:
         done = []
         if f.quoted:
@@ -128,39 +189,51 @@ def fix(ctx: click.Context, content_dir: Path, theme_file: Path | None, strict: 
             done.append(_("indented line(s) {lines} with spaces").format(lines=spans(f.tabs)))
         click.echo(f"{f.file}: {'; '.join(done)}")
     if not changed:
-        click.echo(_("{folder}: nothing to fix").format(folder=content_dir))
-    ctx.invoke(validate, content_dir=content_dir, theme_file=theme_file, strict=strict)
+        click.echo(_("{folder}: nothing to fix").format(folder=folder))
+    ctx.invoke(validate, content_dir=folder, theme_file=theme_file, strict=strict)
 
 
-@main.command()
+@main.command(
+    help=_("Write the JSON Schema of the content files, for editors that complete and check YAML.")
+)
 @CONTENT
-def schema(content_dir: Path) -> None:
-    """Write the JSON Schema of the content files, for editors that complete and check YAML."""
+def schema(content_dir: Path | None) -> None:
     from .scaffold import write_schemas
 
     try:
-        written = write_schemas(content_dir)
+        written = write_schemas(_content(_project(), content_dir))
     except CfsiError as exc:
         _fail(exc)
-        return
     for path in written:
         click.echo(_("wrote {path}").format(path=path))
 
 
-@main.command("list")
+@main.command(
+    "list", help=_("Show the actions in order with their key figures and the programme totals.")
+)
 @CONTENT
 @THEME
-def list_actions(content_dir: Path, theme_file: Path | None) -> None:
-    """Show the actions in order with their key figures and the programme totals."""
+def list_actions(content_dir: Path | None, theme_file: Path | None) -> None:
     from . import typography as ty
 
+    project = _project()
     try:
-        content, theme, _warned = _load(content_dir, theme_file)
+        content, theme, _warned = _load(_content(project, content_dir), _theme(project, theme_file))
     except CfsiError as exc:
         _fail(exc)
-        return
     loc = theme.locale(content.programme.language)
-    rows = [("#", "slug", "lead", "months", "budget", "granted", "share", "countries")]
+    rows = [
+        (
+            "#",
+            _("slug"),
+            _("lead"),
+            _("months"),
+            _("budget"),
+            _("granted"),
+            _("share"),
+            _("countries"),
+        )
+    ]
     for i, a in enumerate(content.actions, 1):
         rows.append(
             (
@@ -178,8 +251,8 @@ def list_actions(content_dir: Path, theme_file: Path | None) -> None:
     rows.append(
         (
             "",
-            "total",
-            f"{t.partners} partners",
+            _("total"),
+            ngettext("{n} partner", "{n} partners", t.partners).format(n=t.partners),
             "",
             ty.money(t.budget, loc),
             ty.money(t.granted, loc),
@@ -202,11 +275,16 @@ def list_actions(content_dir: Path, theme_file: Path | None) -> None:
     home = loc.home if loc.home in t.countries else None
     others_codes = [c for c in t.countries if c != home]
     names = sorted((ty.country_name(c, loc) for c in others_codes), key=collation_key)
-    summary = f"{len(t.countries)} countries"
+    count = len(t.countries)
     if home:  # the locale's home country, counted apart as the intro does, and named once
-        others = len(t.countries) - 1
-        summary += f": {ty.country_name(loc.home, loc)} and {others} other"
-        summary += "s" if others != 1 else ""
+        others = count - 1
+        summary = ngettext(
+            "{n} countries: {home} and {others} other",
+            "{n} countries: {home} and {others} others",
+            others,
+        ).format(n=count, home=ty.country_name(loc.home, loc), others=others)
+    else:
+        summary = ngettext("{n} country", "{n} countries", count).format(n=count)
     click.echo(f"\n{summary} ({', '.join(names)})" if names else f"\n{summary}")
 
 
@@ -220,133 +298,221 @@ def _default_jobs() -> int:
     )
 
 
-@main.command()
-@CONTENT
-@click.option(
-    "--output",
-    "output_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Folder for the documents.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["pdf", "docx", "all"]),
-    default=None,
-    help="What to build (default: all; with --only: docx).",
-)
-@click.option(
-    "--only", multiple=True, metavar="SLUG", help="Build only these actions (repeatable)."
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: CPU count).",
-)
-@THEME
-@click.option(
-    "--docx-template",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="A .docx whose styles, page setup, header and footer the fact sheets use.",
-)
-@click.option(
-    "--pdf-standard",
-    type=click.Choice(["none", "a-2b"]),
-    default="none",
-    show_default=True,
-    help="Write the print brochure as PDF/A-2b (archival).",
-)
-@click.option(
-    "--icc",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="CMYK ICC profile for the PDF/A output intent.",
-)
-@click.option("--force", is_flag=True, help="Rebuild every document, even unchanged ones.")
-@STRICT
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-def build(
-    content_dir: Path,
-    output_dir: Path,
-    fmt: str | None,
-    only: tuple[str, ...],
-    jobs: int | None,
-    theme_file: Path | None,
-    docx_template: Path | None,
-    pdf_standard: str,
-    icc: Path | None,
-    force: bool,
-    strict: bool,
-    quiet: bool,
-) -> None:
-    """Validate the content, then build the brochure and the fact sheets."""
-    from .build import BuildOptions, run
+def _build_options(func: Any) -> Any:
+    """The options `build` and `watch` share."""
+    for option in reversed(
+        [
+            CONTENT,
+            click.option(
+                "--output",
+                "output_dir",
+                type=click.Path(path_type=Path, file_okay=False),
+                default=None,
+                help=_("Folder for the documents; default: the project file's, or ./output."),
+            ),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["pdf", "docx", "all"]),
+                default=None,
+                help=_("What to build (default: all; with --only: docx)."),
+            ),
+            click.option(
+                "--only",
+                multiple=True,
+                metavar="SLUG",
+                help=_("Build only these actions (repeatable)."),
+            ),
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=1),
+                default=None,
+                help=_("Worker processes (default: CPU count)."),
+            ),
+            THEME,
+            click.option(
+                "--docx-template",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                default=None,
+                help=_("A .docx whose styles, page setup, header and footer the fact sheets use."),
+            ),
+            click.option(
+                "--pdf-standard",
+                type=click.Choice(PDF_STANDARDS),
+                default=None,
+                help=_("Write the print brochure as PDF/A-2b (archival); default: none."),
+            ),
+            click.option(
+                "--icc",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                default=None,
+                help=_("CMYK ICC profile for the PDF/A output intent."),
+            ),
+            click.option(
+                "--force", is_flag=True, help=_("Rebuild every document, even unchanged ones.")
+            ),
+            click.option("--quiet", "-q", is_flag=True, help=_("Print errors only.")),
+            STRICT,
+        ]
+    ):
+        func = option(func)
+    return func
 
-    options = BuildOptions(
-        content_dir=content_dir,
-        output_dir=output_dir,
-        formats=_formats(fmt, only),
+
+def _check_labels(project: Project, theme_file: Path | None) -> None:
+    """Refuse label overrides the locale does not have, with their lines."""
+    if not project.labels:
+        return
+    from .build import DEFAULT_LANGUAGE
+    from .project import check_labels
+    from .theme import DEFAULT_THEME, load_theme
+
+    theme = load_theme(theme_file or DEFAULT_THEME)
+    check_labels(project, set(theme.locale(DEFAULT_LANGUAGE).labels))
+
+
+def _options(project: Project, params: dict[str, Any]):
+    """Merge the command line over the project file into BuildOptions (raise CfsiError)."""
+    from .build import BuildOptions
+
+    _check_labels(project, _theme(project, params["theme_file"]))
+    only = params["only"]
+    standard = params["pdf_standard"] or project.pdf_standard or "none"
+    return BuildOptions(
+        content_dir=_content(project, params["content_dir"]),
+        output_dir=params["output_dir"] or project.output or Path("output"),
+        formats=_formats(params["fmt"], only),
         only=tuple(dict.fromkeys(only)),
-        jobs=jobs or _default_jobs(),
-        theme_file=theme_file,
-        docx_template=docx_template,
-        pdf_standard=None if pdf_standard == "none" else pdf_standard,
-        icc=icc,
-        force=force,
-        quiet=quiet,
-        strict=strict,
+        jobs=params["jobs"] or _default_jobs(),
+        theme_file=_theme(project, params["theme_file"]),
+        docx_template=params["docx_template"] or project.docx_template,
+        pdf_standard=None if standard == "none" else standard,
+        icc=params["icc"] or project.icc,
+        force=params["force"],
+        strict=params["strict"],
         warn=_warn,
+        labels=tuple(project.labels.items()),
     )
+
+
+@main.command(help=_("Validate the content, then build the brochure and the fact sheets."))
+@_build_options
+def build(**params: Any) -> None:
+    from .build import run
+
+    project = _project()
     try:
-        summary = run(options, None if quiet else _progress())
+        options = _options(project, params)
+    except CfsiError as exc:
+        _fail(exc)
+    quiet = params["quiet"]
+    if project.path and not quiet:
+        click.echo(_("project file: {path}").format(path=project.path))
+    try:
+        summary = run(options, _Progress(quiet).hooks())
     except CfsiError as exc:
         _fail(exc, building=True)
-        return
-    for note in summary.notes:
-        click.echo(f"note: {note}", err=True)
+    _notes(summary)
     if not quiet:
-        _report(summary, output_dir)
+        click.echo(_report(summary, options.output_dir))
 
 
-def _progress():
-    """Return a callback that reports each finished document."""
-    stream = sys.stdout
-    if stream.isatty():
-        count = [0]
-
-        def tick(done) -> None:
-            count[0] += 1
-            click.echo(f"\r[{count[0]}] {done.name}\x1b[K", nl=False)
-
-        return tick
-
-    def line(done) -> None:
-        pages = f", {done.pages} pages" if done.pages else ""
-        click.echo(f"wrote {done.name} ({_size(done.size)}{pages}, {done.seconds:.2f} s)")
-
-    return line
+def _notes(summary: Any) -> None:
+    for note in summary.notes:
+        click.echo(_("note: {note}").format(note=note), err=True)
 
 
-def _report(summary, output_dir: Path) -> None:
-    if sys.stdout.isatty() and summary.written:
-        click.echo("\r\x1b[K", nl=False)
+class _Progress:
+    """Documents done of total; no time estimate (a build's documents differ too much)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.count = 0
+        self.todo = 0
+
+    def hooks(self):
+        from .build import Progress
+
+        return Progress(planned=self.planned, done=self.done)
+
+    def planned(self, todo: int, total: int) -> None:
+        self.todo, self.count = todo, 0
+        if self.quiet or todo == 0:
+            return
+        if total > todo:
+            click.echo(
+                ngettext(
+                    "{todo} of {total} document to build, the others are current",
+                    "{todo} of {total} documents to build, the others are current",
+                    todo,
+                ).format(todo=todo, total=total)
+            )
+        if sys.stdout.isatty():
+            self.bar = click.progressbar(
+                length=todo,
+                label=_("building"),
+                show_eta=False,
+                show_percent=False,
+                show_pos=True,
+                item_show_func=lambda name: name,
+                file=sys.stdout,
+            )
+            self.bar.__enter__()
+
+    def done(self, done: Any) -> None:
+        self.count += 1
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.update(1, done.name)
+            if self.count == self.todo:
+                self.bar.__exit__(None, None, None)
+                self.bar = None
+            return
+        if done.pages:
+            text = ngettext(
+                "wrote {name} ({size}, {pages} page, {seconds} s) [{count}/{todo}]",
+                "wrote {name} ({size}, {pages} pages, {seconds} s) [{count}/{todo}]",
+                done.pages,
+            )
+        else:
+            text = _("wrote {name} ({size}, {seconds} s) [{count}/{todo}]")
+        click.echo(
+            text.format(
+                name=done.name,
+                size=_size(done.size),
+                pages=done.pages,
+                seconds=decimal(done.seconds),
+                count=self.count,
+                todo=self.todo,
+            )
+        )
+
+
+def _report(summary: Any, output_dir: Path) -> str:
+    written = len(summary.written)
     pages = sum(d.pages or 0 for d in summary.written)
-    size = sum(d.size for d in summary.written)
-    parts = [f"{len(summary.written)} written", f"{len(summary.skipped)} unchanged"]
-    if summary.written:
-        parts.append(f"{pages} PDF pages" if pages else "")
-        parts.append(_size(size))
-    text = ", ".join(p for p in parts if p)
-    click.echo(f"{output_dir}: {text} in {summary.seconds:.2f} s")
+    parts = [
+        ngettext("{n} written", "{n} written", written).format(n=written),
+        ngettext("{n} unchanged", "{n} unchanged", len(summary.skipped)).format(
+            n=len(summary.skipped)
+        ),
+    ]
+    if written:
+        if pages:
+            parts.append(ngettext("{n} PDF page", "{n} PDF pages", pages).format(n=pages))
+        parts.append(_size(sum(d.size for d in summary.written)))
+    return _("{folder}: {parts} in {seconds} s").format(
+        folder=output_dir, parts=", ".join(parts), seconds=decimal(summary.seconds)
+    )
 
 
 def _size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+    if n < 1024 * 1024:
+        return _("{n} KB").format(n=decimal(n / 1024, 0))
+    return _("{n} MB").format(n=decimal(n / 1024 / 1024, 1))
 
 
 def _formats(fmt: str | None, only: tuple[str, ...]) -> frozenset[str]:
@@ -355,42 +521,152 @@ def _formats(fmt: str | None, only: tuple[str, ...]) -> frozenset[str]:
     return frozenset({"pdf", "docx"}) if fmt == "all" else frozenset({fmt})
 
 
-@main.command()
+@main.command(help=_("Build, then rebuild what changed each time a file is saved (Ctrl-C stops)."))
+@_build_options
+def watch(**params: Any) -> None:
+    from .build import run
+    from .watch import Watcher
+
+    project = _project()
+    quiet = params["quiet"]
+    try:
+        options = dataclasses.replace(_options(project, params), preview=True)
+        watcher = Watcher(options, project.path)
+    except CfsiError as exc:
+        _fail(exc)
+    if project.path and not quiet:
+        click.echo(_("project file: {path}").format(path=project.path))
+
+    def build_once() -> None:
+        try:
+            summary = run(watcher.options, _Progress(quiet).hooks())
+        except ContentError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            n = len(exc.problems)
+            click.echo(
+                ngettext(
+                    "{n} problem found; the documents are those of the last good build.",
+                    "{n} problems found; the documents are those of the last good build.",
+                    n,
+                ).format(n=n),
+                err=True,
+            )
+        except CfsiError as exc:
+            click.echo(_("error: {message}").format(message=exc), err=True)
+            click.echo(_("The documents are those of the last good build."), err=True)
+        else:
+            _notes(summary)
+            if not quiet:
+                click.echo(_report(summary, watcher.options.output_dir))
+
+    def reload(changed: set[Path]) -> None:
+        if watcher.project_file not in changed:
+            return
+        try:
+            watcher.update(dataclasses.replace(_options(load_project(), params), preview=True))
+        except CfsiError as exc:  # a broken project file: say so, keep the last settings
+            for line in str(exc).splitlines():
+                click.echo(line, err=True)
+            click.echo(
+                _("The project file has mistakes; its last good settings are kept."), err=True
+            )
+
+    try:
+        watcher.start()
+        watcher.warm_up()
+        build_once()
+        click.echo(
+            _("Watching {folders} for changes; press Ctrl-C to stop.").format(
+                folders=", ".join(str(_shown(p)) for p in watcher.shown())
+            )
+        )
+        for changed in watcher.changes():
+            names = ", ".join(sorted(str(_shown(p)) for p in changed))
+            click.echo(_("changed: {files}").format(files=names))
+            reload(changed)
+            build_once()
+    except KeyboardInterrupt:
+        watcher.stop()
+        click.echo(_("Stopped watching."))
+        sys.exit(0)
+
+
+def _shown(path: Path) -> Path:
+    """Name a file relative to the current folder when it is below it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+@main.command(
+    help=_("Write a new action file that validates as is, every field commented in French.")
+)
 @click.argument("slug")
 @CONTENT
 @click.option(
-    "--slug", "explicit", is_flag=True, help="Write 'slug:' in the file (default: from its name)."
+    "--slug",
+    "explicit",
+    is_flag=True,
+    help=_("Write 'slug:' in the file (default: from its name)."),
 )
-def new(slug: str, content_dir: Path, explicit: bool) -> None:
-    """Write a new action file that validates as is, every field commented in French."""
+def new(slug: str, content_dir: Path | None, explicit: bool) -> None:
     from .scaffold import new_action
 
+    project = _project()
     try:
-        path = new_action(content_dir, slug, explicit_slug=explicit)
+        path = new_action(_content(project, content_dir), slug, explicit_slug=explicit)
     except CfsiError as exc:
         _fail(exc)
-        return
-    click.echo(f"wrote {path}; fill it in, then run: cfsi-reports validate")
+    click.echo(_("wrote {path}; fill it in, then run: cfsi-reports validate").format(path=path))
 
 
-@main.command()
+@main.command(help=_("Start a new programme project in DIR: a project file, content to fill in."))
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    from .scaffold import init_project
+
+    try:
+        written = init_project(directory)
+    except CfsiError as exc:
+        _fail(exc)
+    click.echo(_("Created the project {folder}:").format(folder=directory))
+    for path in written:
+        click.echo(f"  {path.relative_to(directory)}")
+    click.echo(
+        _(
+            "Next steps:\n"
+            "  cd {folder}\n"
+            "  cfsi-reports validate      check the content\n"
+            "  cfsi-reports build         write output/brochure.pdf and output/fact-sheets/\n"
+            "  cfsi-reports new SLUG      add an action, then fill it in\n"
+            "  cfsi-reports watch         rebuild each time a file is saved"
+        ).format(folder=directory)
+    )
+
+
+@main.command(
+    help=_("Write the default Word template, to restyle and pass back with --docx-template.")
+)
 @click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
 @THEME
-@click.option("--language", default="fr", show_default=True, help="Locale of the labels.")
+@click.option("--language", default="fr", show_default=True, help=_("Locale of the labels."))
 def template(target: Path, theme_file: Path | None, language: str) -> None:
-    """Write the default Word template, to restyle and pass back with --docx-template."""
     from .docx import template_bytes
     from .output import write_atomic
     from .theme import DEFAULT_THEME, load_theme
 
+    project = _project()
     try:
-        theme = load_theme(theme_file or DEFAULT_THEME)
+        theme = load_theme(_theme(project, theme_file) or DEFAULT_THEME)
         write_atomic(target, template_bytes(theme, theme.locale(language)))
     except CfsiError as exc:
         _fail(exc)
-        return
     click.echo(
-        f"wrote {target}; restyle it in Word, then: cfsi-reports build --docx-template {target}"
+        _(
+            "wrote {path}; restyle it in Word, then: cfsi-reports build --docx-template {path}"
+        ).format(path=target)
     )
 
 
@@ -493,10 +769,10 @@ def run() -> None:
     try:
         main(standalone_mode=False)
     except click.exceptions.Abort:  # Ctrl-C, as click reports it
-        click.echo("interrupted; the documents in place are unchanged", err=True)
+        click.echo(_("interrupted; the documents in place are unchanged"), err=True)
         sys.exit(130)
     except KeyboardInterrupt:
-        click.echo("interrupted; the documents in place are unchanged", err=True)
+        click.echo(_("interrupted; the documents in place are unchanged"), err=True)
         sys.exit(130)
     except click.exceptions.ClickException as exc:
         exc.show()
@@ -507,7 +783,10 @@ def run() -> None:
         if os.environ.get("CFSI_DEBUG"):
             raise
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc} (CFSI_DEBUG=1 shows details)", err=True
+            _("internal error: {kind}: {message} (CFSI_DEBUG=1 shows details)").format(
+                kind=type(exc).__name__, message=exc
+            ),
+            err=True,
         )
         sys.exit(3)
 

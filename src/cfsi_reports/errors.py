@@ -55,6 +55,12 @@ class ContentError(CfsiError):
         return (type(self), (self.problems,))  # crosses from a worker process intact
 
 
+class ProjectError(ContentError):
+    """The project file (`cfsi.yaml`) has mistakes; all of them are listed, exit code 2."""
+
+    exit_code = 2
+
+
 class ConfigError(CfsiError):
     """A theme, locale or template file is unusable."""
 

@@ -38,16 +38,23 @@ def new_action(
     """
     if not SLUG.match(slug) or len(slug) > MAX_SLUG:
         raise UsageError(
-            f"{slug!r} is not a valid slug (lowercase letters, digits and hyphens, e.g. maraichage)"
+            _(
+                "{slug!r} is not a valid slug (lowercase letters, digits and hyphens,"
+                " e.g. maraichage)"
+            ).format(slug=slug)
         )
     actions = content_dir / "actions"
     if not content_dir.is_dir():
-        raise UsageError(f"content folder {content_dir} not found")
+        raise UsageError(_("content folder {folder} not found").format(folder=content_dir))
     existing = sorted(actions.glob("*.y*ml")) if actions.is_dir() else []
     numbers = [int(m.group(1)) for p in existing if (m := re.match(r"^(\d+)", p.name))]
     for path in existing:
         if _declared_slug(path) == slug or file_slug(path) == slug:
-            raise UsageError(f"an action with the slug {slug!r} already exists: {path}")
+            raise UsageError(
+                _("an action with the slug {slug!r} already exists: {path}").format(
+                    slug=slug, path=path
+                )
+            )
     number = max(numbers, default=0) + 1
     width = max(2, len(str(number)))
     target = actions / f"{number:0{width}d}-{slug}.yaml"
@@ -132,3 +139,67 @@ def fix_content(content_dir: Path) -> list[Fixed]:
             )
         )
     return changed
+
+
+# The files of a new project, in the package: (where in the package, where in the project).
+SKELETON = (
+    ("cfsi.yaml", "cfsi.yaml"),
+    ("content/programme.yaml", "content/programme.yaml"),
+    ("content/actions/01-exemple.yaml", "content/actions/01-exemple.yaml"),
+    ("gitignore", ".gitignore"),
+)
+
+
+def init_project(folder: Path) -> list[Path]:
+    """Write a new project in `folder` (new or empty); return the files written.
+
+    The files are written in a temporary folder beside it, then renamed into place:
+    an interrupted `init` leaves nothing half-written.
+    """
+    import shutil
+    import tempfile
+    from importlib import resources
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(_("{folder} exists and is not a folder").format(folder=folder))
+    if folder.is_dir() and any(folder.iterdir()):
+        raise UsageError(
+            _(
+                "{folder} already exists and is not empty (name a new folder, or an empty one)"
+            ).format(folder=folder)
+        )
+    parent = folder.absolute().parent
+    if not parent.is_dir():
+        raise UsageError(_("{parent}: folder not found").format(parent=parent))
+    skeleton = resources.files(__package__).joinpath("init")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=parent))
+    except OSError as exc:
+        raise UsageError(
+            _("cannot write in {parent} ({reason})").format(parent=parent, reason=exc.strerror)
+        ) from None
+    try:
+        for source, target in SKELETON:
+            path = staging / target
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(skeleton.joinpath(source).read_bytes())
+        (staging / "content" / "photos").mkdir()
+        staging.chmod(0o777 & ~_umask())
+        if folder.is_dir():
+            folder.rmdir()  # empty, checked above
+        staging.rename(folder)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UsageError(
+            _("cannot create {folder} ({reason})").format(folder=folder, reason=exc.strerror)
+        ) from None
+    return [folder / target for _source, target in SKELETON]
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -9,8 +9,10 @@ a theme is reported at once, as `file:line: field: what is wrong`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
+import json
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
@@ -345,6 +347,7 @@ class Theme:
     docx_character_styles: dict[str, TextStyle]
     locale_dir: Path
     raw_hash: str = ""
+    labels: tuple[tuple[str, Any], ...] = ()  # the project file's label overrides
 
     def colour(self, name: str) -> Colour:
         """Return a named colour."""
@@ -385,7 +388,22 @@ class Theme:
                     language=language, folder=self.locale_dir, have=have
                 )
             )
-        return i18n.load(found)
+        locale = i18n.load(found)
+        if self.labels:
+            locale = dataclasses.replace(locale, labels={**locale.labels, **dict(self.labels)})
+        return locale
+
+    def with_labels(self, labels: dict[str, Any]) -> Theme:
+        """Return this theme with some labels of its locales replaced (a project's choice)."""
+        if not labels:
+            return self
+        return _labelled(self, json.dumps(labels, sort_keys=True, ensure_ascii=False))
+
+
+@cache  # one object per theme and labels: what is prepared per theme is prepared once
+def _labelled(theme: Theme, labels: str) -> Theme:
+    digest = hashlib.sha256(f"{theme.raw_hash}\0{labels}".encode()).hexdigest()
+    return dataclasses.replace(theme, labels=tuple(json.loads(labels).items()), raw_hash=digest)
 
 
 # -- loading ---------------------------------------------------------------------------------

@@ -154,10 +154,11 @@ def _chunk(jobs: list[Job], digest: str, blob: bytes) -> tuple[list[Done], BaseE
 class Renderer:
     """Runs jobs in this process (one job) or in warmed-up worker processes."""
 
-    def __init__(self, settings: Settings, jobs: int, language: str) -> None:
+    def __init__(self, settings: Settings, jobs: int, language: str, preview: bool = False) -> None:
         self.settings = settings
         jobs = max(1, min(jobs, MAX_WORKERS, _cpus()))
         self.workers = jobs
+        self.preview = preview
         self.pool: ProcessPoolExecutor | None = None
         if jobs > 1:
             context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -184,7 +185,9 @@ class Renderer:
     def run(self, todo: list[Job], content: Any) -> Iterator[Done]:
         """Yield each finished document; raise the first failure after the others finish."""
         # The brochure is the longest job: start it first so the sheets fill the other workers.
-        todo = sorted(todo, key=lambda j: j.kind == "sheet")
+        # For a preview (`watch`), what is looked at first comes first: screen, sheets, print.
+        order = {"screen": 0, "sheet": 1, "print": 2} if self.preview else {"sheet": 1}
+        todo = sorted(todo, key=lambda j: order.get(j.kind, 0))
         if self.pool is None or len(todo) <= 1:
             state = State(self.settings, content)
             for job in todo:
