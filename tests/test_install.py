@@ -87,7 +87,7 @@ def test_init_validate_build_new_from_an_empty_folder(venv: Path, tmp_path: Path
     assert checked.returncode == 0, checked.stderr
     built = run(venv, project, "cfsi-reports", "build")
     assert built.returncode == 0, built.stderr + built.stdout
-    assert "project file: cfsi.yaml" in built.stdout and "3 written" in built.stdout
+    assert "project file: cfsi.yaml" in built.stderr and "3 written" in built.stdout
     text = squash(
         "".join(p.extract_text() for p in PdfReader(project / "output/brochure.pdf").pages)
     )

@@ -134,8 +134,8 @@ def test_init_in_an_empty_folder(tmp_path: Path) -> None:
 def test_build_says_which_project_file_it_used(project: Path) -> None:
     again = cli("build", cwd=project / "content" / "actions")
     assert again.returncode == 0, again.stderr
-    assert "project file: " in again.stdout
-    assert str(project / "cfsi.yaml") in again.stdout or "cfsi.yaml" in again.stdout
+    assert "project file: " in again.stderr
+    assert str(project / "cfsi.yaml") in again.stderr
     assert "0 written, 3 unchanged" in again.stdout  # the project's output, found from below
 
 
@@ -260,12 +260,12 @@ def test_the_project_file_can_ask_for_french(project: Path) -> None:
         (project / "cfsi.yaml").write_text(settings.replace("# messages: fr", "messages: fr"))
         result = cli("build", cwd=project, lang="C")
         assert result.returncode == 0
-        assert f"fichier de projet{NBSP}: cfsi.yaml" in result.stdout
+        assert f"fichier de projet{NBSP}: cfsi.yaml" in result.stderr
         pattern = rf"output{NBSP}: \d+ écrits?, \d+ inchangés?.* en \d+,\d\d s"
         assert re.search(pattern, result.stdout), result.stdout
         (project / "cfsi.yaml").write_text(settings.replace("# messages: fr", "messages: en"))
         result = cli("build", cwd=project, lang="fr_FR.UTF-8")
-        assert "project file: cfsi.yaml" in result.stdout  # the project's choice wins
+        assert "project file: cfsi.yaml" in result.stderr  # the project's choice wins
     finally:
         (project / "cfsi.yaml").write_text(settings, encoding="utf-8")
 

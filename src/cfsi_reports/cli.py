@@ -408,7 +408,7 @@ def build(**params: Any) -> None:
         _fail(exc)
     quiet = params["quiet"]
     if project.path and not quiet:
-        click.echo(_("project file: {path}").format(path=project.path))
+        click.echo(_("project file: {path}").format(path=project.path), err=True)
     try:
         summary = run(options, _Progress(quiet).hooks())
     except CfsiError as exc:
@@ -535,7 +535,7 @@ def watch(**params: Any) -> None:
     except CfsiError as exc:
         _fail(exc)
     if project.path and not quiet:
-        click.echo(_("project file: {path}").format(path=project.path))
+        click.echo(_("project file: {path}").format(path=project.path), err=True)
 
     def build_once() -> None:
         try:

@@ -179,7 +179,7 @@ class Renderer:
         if failed:
             # Python 3.14 has terminate_workers(); until then the pool's own process table.
             for process in list(getattr(self.pool, "_processes", {}).values()):
-                process.terminate()
+                process.kill()  # workers write nothing; SIGKILL runs no inherited handler
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def run(self, todo: list[Job], content: Any) -> Iterator[Done]:
