@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,9 +26,16 @@ SEED = Path(__file__).resolve().parent / "data" / "seed.txt"
 _INVISIBLE = re.compile(r"[\s\u00a0\u202f\u2009\u00ad\u200b]+")
 
 
+_TYPESET = str.maketrans({"\u2019": "'", "\u2013": "-", "\u2026": "..."})
+
+
 def squash(text: str) -> str:
-    """Remove all spacing, so text compares whatever the line breaks and space kinds."""
-    return _INVISIBLE.sub("", text)
+    """Remove all spacing and fold the typesetter's ’ – … back to ' - ...
+
+    Text then compares whatever the line breaks and space kinds: the words are the
+    source's, only their typography differs.
+    """
+    return _INVISIBLE.sub("", text).translate(_TYPESET)
 
 
 def seed_lines() -> list[str]:
@@ -51,6 +59,11 @@ def in_order(needles: list[str], text: str) -> list[str]:
         else:
             pos = found + len(squash(needle))
     return lost
+
+
+def annexes(view: Any) -> int:
+    """Return the number of back-matter sections of a brochure (partners, glossary)."""
+    return int(bool(view.partners)) + int(bool(view.glossary))
 
 
 def require_tool(name: str) -> str:

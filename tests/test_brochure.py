@@ -19,7 +19,16 @@ from cfsi_reports.content import Content, load_content
 from cfsi_reports.pdf import render_brochure
 from cfsi_reports.present import Presenter
 from cfsi_reports.theme import DEFAULTS_DIR, MM, Theme, load_theme
-from conftest import ROOT, in_order, missing_lines, require_tool, run_tool, seed_lines, squash
+from conftest import (
+    ROOT,
+    annexes,
+    in_order,
+    missing_lines,
+    require_tool,
+    run_tool,
+    seed_lines,
+    squash,
+)
 from helpers.lines import plain_lines
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
@@ -423,10 +432,10 @@ def test_contents_entries_link_to_their_pages(seed_print: Rendered, theme: Theme
         pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
         links = [a for a in pdf.pages[toc].obj.Annots if a.Subtype == "/Link"]
         targets = [pages[link.Dest[0].objgen] for link in links]
-    assert len(links) == 2 + len(view.actions)
+    assert len(links) == 2 + len(view.actions) + annexes(view)
     layout = run_tool("pdftotext", "-layout", "-f", str(toc + 1), "-l", str(toc + 1),
                       seed_print.path, "-").splitlines()  # fmt: skip
-    for action, target in zip(view.actions, targets[2:], strict=True):
+    for action, target in zip(view.actions, targets[2 : 2 + len(view.actions)], strict=True):
         assert squash(action.title) in squash(texts[target])
         # The printed page number is the one the link leads to (folios count from the cover).
         line = next(x for x in layout if squash(action.title[:24]) in squash(x))
@@ -513,15 +522,21 @@ def test_sidebar_continues_in_its_own_column(edge: Rendered, theme: Theme) -> No
     s = (page.crop_marks.offset_mm + page.crop_marks.length_mm) * MM
     side = page.sidebar.width_mm * MM
     pages = set()
+    loc = theme.locale("fr")
+    texts = page_texts(edge.path)
+    # The back matter lists the partners again, in its own layout.
+    annex = min(
+        i
+        for i, t in enumerate(texts, 1)
+        if i > 3 and squash(loc.label("partners_title")) in squash(t)
+    )
     for n, x0, _, x1, _, word in words(edge.path):
-        if word == "numéro":
+        if word == "numéro" and n < annex:
             left = (page.margins.inside_mm if n % 2 else page.margins.outside_mm) * MM
             assert s + left <= x0 and x1 <= s + left + side, (n, x0, x1)
             pages.add(n)
     assert len(pages) >= 3
     # The same design on every page the action covers: running head repeated.
-    loc = theme.locale("fr")
-    texts = page_texts(edge.path)
     head = loc.label("action_number").format(n=1)
     for n in sorted(pages)[1:]:
         assert squash(head) in squash(texts[n - 1]), n
@@ -682,10 +697,14 @@ def test_brochure_is_tagged_in_reading_order(
             elements = _elements(pdf)
         roles = [role for _, role, _ in elements]
         sects = [info.get("T") for _, role, info in elements if role == "Sect"]
-        assert sects[-len(view.actions) - 1 : -1] == [a.title for a in view.actions]
-        assert roles.count("TOCI") == 3 + len(view.actions)  # + the group of action entries
-        assert roles.count("Link") == 2 + len(view.actions)
-        assert roles.count("H1") == 4 + len(view.actions)  # cover, intro, contents, overview
+        extra = annexes(view)
+        end = -1 - extra
+        assert sects[-len(view.actions) + end : end] == [a.title for a in view.actions]
+        # + the group of action entries, and the back matter's group and entries
+        assert roles.count("TOCI") == 3 + len(view.actions) + (extra + 1 if extra else 0)
+        assert roles.count("Link") == 2 + len(view.actions) + extra
+        # cover, intro, contents, overview, the actions, the back matter
+        assert roles.count("H1") == 4 + len(view.actions) + extra
         assert {"H2", "P", "L", "LI", "Lbl", "LBody", "Reference"} <= set(roles)
         figures = [info.get("Alt", "") for _, role, info in elements if role == "Figure"]
         assert figures == [chart_alt(view, loc)]

@@ -224,7 +224,11 @@ def _plan(options: BuildOptions, content: Any, settings: Settings) -> list[Job]:
         str(settings.epoch),
     )
     root = content.root
-    programme = _file_bytes(root / "programme.yaml")
+    programme = _digest(
+        _file_bytes(root / "programme.yaml"),
+        # the logo, the cover picture and the supporters' logos (sorted by field)
+        *(data for _, data in sorted(content.programme.pictures().items())),
+    )
     per_action = {
         a.key: _digest(_file_bytes(root / a.file), a.photo_bytes or b"") for a in content.actions
     }

@@ -35,7 +35,7 @@ def check(content: Content, theme: Theme) -> list[Problem]:
         raise ContentError(problems) from None
     documents = [(prog._file, prog._lines, prog)] + [(a.file, a._lines, a) for a in content.actions]
     for file, lines, model in documents:
-        for path, text in _texts(model):
+        for path, text in texts(model):
             shaped = typography.normalise(text, locale.typography)
             lacking = fonts.missing(shaped, theme)
             if lacking:
@@ -187,7 +187,8 @@ def _describe(ch: str) -> str:
     return f"U+{ord(ch):04X} {name} ({ch!r})"
 
 
-def _texts(model: BaseModel, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+def texts(model: BaseModel, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Yield (field path, text) for every text of a model, rich text as its source."""
     for name in type(model).model_fields:
         yield from _walk(getattr(model, name), (*path, name))
 
@@ -198,7 +199,41 @@ def _walk(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], 
     elif isinstance(value, RichText):
         yield path, value.source
     elif isinstance(value, BaseModel):
-        yield from _texts(value, path)
+        yield from texts(value, path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, (*path, key))
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
             yield from _walk(item, (*path, i))
+
+
+def notes(content: Content) -> list[Problem]:
+    """Return what is worth a look but not wrong: acronyms used that nothing defines.
+
+    Each is located where it is first used; `glossary:` in programme.yaml defines it.
+    """
+    from . import glossary
+    from .messages import _
+
+    found = glossary.of_content(content)
+    if not found.undefined:
+        return []
+    missing = set(found.undefined)
+    out: list[Problem] = []
+    prog = content.programme
+    for file, lines, model in [(prog._file, prog._lines, prog)] + [
+        (a.file, a._lines, a) for a in content.actions
+    ]:
+        for path, text in texts(model):
+            if path[0] in glossary.SKIPPED:
+                continue
+            for acronym in glossary.used([text]):
+                if acronym in missing:
+                    missing.discard(acronym)
+                    message = _(
+                        "note: the acronym {acronym} is defined nowhere (write its meaning"
+                        " beside it, « … ({acronym}) », or under glossary: in programme.yaml)"
+                    ).format(acronym=acronym)
+                    out.append(Problem(file, line_of(lines, path), field_name(path), message))
+    return out

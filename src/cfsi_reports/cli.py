@@ -153,6 +153,10 @@ def validate(content_dir: Path | None, theme_file: Path | None, strict: bool) ->
             n,
         )
     click.echo(text.format(folder=folder, n=n, w=len(warned)))
+    from .checks import notes
+
+    for note in notes(content):  # worth a look, not wrong: neither a warning nor --strict
+        click.echo(str(note))
 
 
 @main.command(

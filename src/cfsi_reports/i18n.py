@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,11 @@ class Typography:
     group_separator: str = ","
     unit_space: str = " "
     units: tuple[str, ...] = ()
+    apostrophe: str = ""  # replaces the typewriter ' (the typographic ’), when set
+    ellipsis: str = ""  # replaces ... (…), when set
+    dash: str = ""  # replaces a hyphen between two spaces used as a dash (–), when set
+    tie_after: frozenset[str] = frozenset()  # short words a title line never ends with
+    no_hyphenation: frozenset[str] = frozenset()  # words never hyphenated (foreign, names)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class Locale:
     formats: dict[str, Any]
     typography: Typography
     path: Path
+    grammar: dict[str, Any] = field(default_factory=dict)  # « de / du / de la / de l’ »
 
     def label(self, key: str, count: int | None = None) -> str:
         """Return the label `key`, in its plural form when `count` asks for it."""
@@ -108,8 +114,14 @@ def load(path: Path) -> Locale:
                 group_separator=typo.get("group_separator", ","),
                 unit_space=typo.get("unit_space", " "),
                 units=tuple(typo.get("units", ())),
+                apostrophe=str(typo.get("apostrophe", "")),
+                ellipsis=str(typo.get("ellipsis", "")),
+                dash=str(typo.get("dash", "")),
+                tie_after=frozenset(str(w).lower() for w in typo.get("tie_after", ())),
+                no_hyphenation=frozenset(str(w).lower() for w in typo.get("no_hyphenation", ())),
             ),
             path=path,
+            grammar=dict(raw.get("grammar", {})),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{path}: not a usable locale file ({exc})") from None

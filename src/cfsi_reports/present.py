@@ -6,12 +6,15 @@ or a spacing rule exists in exactly one place.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import glossary
 from . import typography as ty
-from .content.model import Action, Content
+from .content.model import Action, Content, name_key
 from .content.richtext import Block, ListBlock, Para, RichText, Span
 from .i18n import Locale
 
@@ -80,6 +83,43 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Supporter:
+    """A partner or funder of the back cover: its name, and its logo when there is one."""
+
+    name: str
+    logo: bytes | None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who publishes, when, how to reach them: what the covers and properties show."""
+
+    publisher: str | None  # the name as given
+    published_by: str | None  # « Une publication du »
+    publisher_name: str | None  # the name after it (« Secours… » once « Le » is contracted)
+    wordmark: str | None  # set in type when there is no logo: the acronym, or else the name
+    logo: bytes | None
+    date: str | None
+    cover: PhotoView | None
+    supporters_label: str
+    supporters: tuple[Supporter, ...]
+    contacts: tuple[str, ...]
+    credits: tuple[str, ...]
+    legal: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartnerGroup:
+    """The partners of one action, in the back matter."""
+
+    number: int
+    title: str
+    lead: str
+    partners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ProgrammeView:
     """The programme and its overview, computed from the data."""
 
@@ -91,6 +131,10 @@ class ProgrammeView:
     figures: tuple[Figure, ...]
     country_names: tuple[str, ...]
     actions: tuple[ActionView, ...]
+    identity: Identity | None = None
+    partners: tuple[PartnerGroup, ...] = ()
+    partner_count: int = 0
+    glossary: tuple[tuple[str, str], ...] = ()
 
 
 class Presenter:
@@ -225,7 +269,7 @@ class Presenter:
                 "partners",
                 ty.number(totals.partners, loc),
                 loc.label("overview_partners", totals.partners),
-            ),
+            ),  # distinct partners: see distinct_partners
             Figure(
                 "countries",
                 ty.number(others, loc),
@@ -245,7 +289,133 @@ class Presenter:
             figures=figures,
             country_names=tuple(names),
             actions=tuple(self.action(a, i) for i, a in enumerate(content.actions, 1)),
+            identity=self.identity(content),
+            partners=tuple(
+                PartnerGroup(
+                    i,
+                    self.text(a.title),
+                    self.text(a.lead),
+                    tuple(self.text(p) for p in a.partners),
+                )
+                for i, a in enumerate(content.actions, 1)
+            ),
+            partner_count=totals.partners,
+            glossary=tuple(
+                (term, self.text(meaning)) for term, meaning in glossary.of_content(content).entries
+            ),
         )
+
+    def display_title(self, value: str) -> str:
+        """Return a typeset title as a heading shows it: no line ends on « de » or « la »."""
+        return ty.tie_title(value, self._typo)
+
+    def identity(self, content: Content) -> Identity:
+        """Return the publisher's identity as the covers show it."""
+        prog, loc, text = content.programme, self.locale, self.text
+        of, name = publisher_of(prog.publisher, prog.publisher_of, loc)
+        cover = None
+        if prog.cover is not None and prog.picture("cover") is not None:
+            credit = prog.cover.credit
+            cover = PhotoView(
+                prog.picture("cover"),  # type: ignore[arg-type]
+                text(prog.cover.alt),
+                loc.format("photo_credit", credit=text(credit)) if credit else None,
+            )
+        contacts: list[str] = []
+        if prog.contacts is not None:
+            c = prog.contacts
+            contacts += [text(line) for line in c.address or ()]
+            contacts += [v for v in (c.phone and text(c.phone), c.email, c.website) if v]
+        keywords = tuple(prog.keywords or ()) or _keywords(prog.title, prog.publisher, content, loc)
+        return Identity(
+            publisher=text(prog.publisher) if prog.publisher else None,
+            published_by=loc.format("published_by", of=of).rstrip() if prog.publisher else None,
+            publisher_name=text(name) if name else None,
+            wordmark=_wordmark(prog.publisher) if prog.publisher else None,
+            logo=prog.picture("logo"),
+            date=text(prog.date) if prog.date else None,
+            cover=cover,
+            supporters_label=text(prog.supporters_label or loc.label("supporters")),
+            supporters=tuple(
+                Supporter(text(s.name), prog.picture(f"supporters.{i}.logo"))
+                for i, s in enumerate(prog.supporters or ())
+            ),
+            contacts=tuple(contacts),
+            credits=tuple(map(text, prog.credits or ())),
+            legal=tuple(map(text, prog.legal or ())),
+            keywords=keywords,
+        )
+
+
+_PARENS = re.compile(r"\(([^()]*)\)\s*$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def distinct_partners(actions: Sequence[Action]) -> list[str]:
+    """Return the programme's partners, each once, as first written, in order of appearance.
+
+    Two spellings of one organisation (case, accents, punctuation) are one partner:
+    the same rule (`name_key`) counts them in the overview and finds them for `validate`.
+    """
+    seen: dict[str, str] = {}
+    for action in actions:
+        for name in action.partners:
+            seen.setdefault(name_key(name), name)
+    return list(seen.values())
+
+
+def publisher_of(publisher: str | None, given: str | None, locale: Locale) -> tuple[str, str]:
+    """Return the words between « Une publication » and the name, and the name after them.
+
+    « Comité Français… » takes « du », « Fondation X » « de la », « Association X »
+    « de l’ », « Le Secours X » « du Secours X », any other name « de » (the locale's
+    grammar); `publisher_of:` in programme.yaml says it when the rule cannot.
+    """
+    if not publisher:
+        return "", ""
+    if given:
+        return given.strip() + ("" if given.endswith(("'", "\u2019")) else " "), publisher
+    grammar = locale.grammar
+    of = dict(grammar.get("of", {}))
+    if not of:
+        return "", publisher
+    head, _, rest = publisher.partition(" ")
+    articles = {str(k).lower(): v for k, v in dict(grammar.get("articles", {})).items()}
+    elided = re.match(r"^([lL]['\u2019])(.+)$", publisher)
+    if elided and elided.group(1).lower() in articles:
+        return str(of[articles[elided.group(1).lower()]]), elided.group(2)
+    if head.lower() in articles and rest:
+        return str(of[articles[head.lower()]]), rest
+    noun = head.lower()
+    known = [*grammar.get("masculine", ()), *grammar.get("feminine", ())]
+    if noun in grammar.get("vowel_nouns", ()) or (
+        noun in known and noun[:1] in str(grammar.get("vowel_start", ""))
+    ):
+        return str(of["vowel"]), publisher
+    for gender in ("masculine", "feminine"):
+        if noun in grammar.get(gender, ()):
+            return str(of[gender]), publisher
+    return str(of["default"]), publisher
+
+
+def _wordmark(publisher: str, longest: int = 24) -> str | None:
+    """Return the publisher's short name: the acronym in parentheses, or a short name."""
+    acronym = _PARENS.search(publisher)
+    if acronym and glossary.ACRONYM.fullmatch(acronym.group(1).strip()):
+        return acronym.group(1).strip()
+    return publisher if len(publisher) <= longest else None
+
+
+def _keywords(
+    title: str, publisher: str | None, content: Content, locale: Locale
+) -> tuple[str, ...]:
+    """Return document keywords from the content: the programme, its publisher, countries."""
+    words = [title]
+    if publisher:
+        words.append(_wordmark(publisher) or publisher)
+    codes = sorted({c for a in content.actions for c in (a.countries or ())})
+    words += sorted((ty.country_name(c, locale) for c in codes), key=collation_key)
+    return tuple(dict.fromkeys(words))
 
 
 def no_widow(title: str, longest: int = 12) -> str:

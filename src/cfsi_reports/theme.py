@@ -112,6 +112,9 @@ class Toc(_Section):
     page_width_mm: Length
     rule_colour: ColourName
     rule_width_pt: Length
+    spread_fraction: (
+        Fraction  # a one-page contents shares its free height, this part of a line each
+    )
 
 
 class Overview(_Section):
@@ -122,6 +125,36 @@ class Overview(_Section):
     rule_colour: ColourName
     space_after_mm: Length
     fill_fraction: Fraction  # the widest figure fills this part of its column
+
+
+class Identity(_Section):
+    """The publisher's logo and the supporters' logos on the covers."""
+
+    logo_width_fraction: Fraction  # part of the text width
+    logo_height_mm: Length
+    picture_min_mm: Length  # a cover picture gets at least this height, or is left out
+    supporter_width_mm: Length
+    supporter_height_mm: Length
+    supporter_gap_mm: Length
+
+
+class IntroFigures(_Section):
+    """The programme's key figures beside the introduction."""
+
+    figures: tuple[str, ...]  # keys of the overview's figures
+    rule_colour: ColourName
+    rule_width_pt: Length
+    space_mm: Length
+
+
+class Annex(_Section):
+    """The back matter: partners and glossary grids, notes pages."""
+
+    row_space_mm: Length
+    term_width_mm: Length  # the glossary's acronym column
+    notes_pitch_mm: Positive  # between the ruled lines of a notes page
+    notes_colour: ColourName
+    notes_width_pt: Length
 
 
 class Page(_Section):
@@ -149,6 +182,9 @@ class Page(_Section):
     photo: PagePhoto
     toc: Toc
     overview: Overview
+    identity: Identity
+    intro_figures: IntroFigures
+    annex: Annex
 
 
 class ChartColours(_Section):
@@ -162,6 +198,14 @@ class Legend(_Section):
     spacing_em: Length
 
 
+class ScaleBreak(_Section):
+    """A budget `ratio` times the next one is drawn broken past `headroom` times that one."""
+
+    ratio: Annotated[float, Field(gt=1)]
+    headroom: Annotated[float, Field(ge=1)]
+    colour: ColourName
+
+
 class Chart(_Section):
     bar_height_mm: Positive
     bar_gap_mm: Length
@@ -172,6 +216,7 @@ class Chart(_Section):
     legend: Legend
     axis: ColourName
     axis_width_pt: Length
+    scale_break: ScaleBreak
 
 
 class StyleSpec(_Section):

@@ -15,6 +15,15 @@ NNBSP = "\u202f"
 @cache
 def _rules(typo: Typography) -> tuple[tuple[re.Pattern[str], str], ...]:
     rules: list[tuple[re.Pattern[str], str]] = []
+    # The typesetter's characters first: the words stay, only their typography changes.
+    if typo.apostrophe:
+        rules.append((re.compile("'"), typo.apostrophe))
+    if typo.ellipsis:
+        rules.append((re.compile(r"(?<!\.)\.\.\.(?!\.)"), typo.ellipsis))
+    if typo.dash:
+        # `mot - incise`: a dash, tied to the word before so no line starts with it (a
+        # line-initial dash reads as a list mark). `- ` at the start of a text is left alone.
+        rules.append((re.compile(r"(?<=\S)[ \u00a0]-[ \u00a0](?=\S)"), NBSP + typo.dash + " "))
     # A run of spaces is matched from its start only, and never given back: linear time
     # even on a line of thousands of spaces (pasted text, a hostile file).
     run = r"(?<![ \t\u00a0\u202f])[ \t\u00a0\u202f]++"
@@ -44,6 +53,19 @@ def normalise(text: str, typo: Typography) -> str:
         else:
             text = pattern.sub(repl, text)
     return text
+
+
+def tie_title(text: str, typo: Typography) -> str:
+    """Tie a title's articles and prepositions to the next word: no line ends with « de »."""
+    if not typo.tie_after:
+        return text
+    words = text.split(" ")
+    out = []
+    for i, word in enumerate(words):
+        bare = word.lower().strip('«»()"')
+        tied = i < len(words) - 1 and bare in typo.tie_after
+        out.append(word + (NBSP if tied else " "))
+    return "".join(out).rstrip(" ")
 
 
 def number(value: Decimal | int, locale: Locale) -> str:

@@ -71,6 +71,8 @@ def load_content(root: Path) -> Content:
     actions = _defaults(actions, problems)
     for action in actions:
         _check_photo(base, action, problems)
+    if programme is not None:
+        _check_pictures(base, programme, problems)
     if problems:
         raise ContentError(problems)
     assert programme is not None
@@ -463,14 +465,39 @@ def _check_photo(base: Path, action: Action, problems: list[Problem]) -> None:
     if action.photo is None:
         return
     where = (action.file, action.line("photo", "file"), "photo.file")
-    name = action.photo.file
+    found = _check_image(base, action.photo.file, where, problems)
+    if found is not None:
+        action._photo_path, action._photo_bytes = found
+
+
+def _check_pictures(base: Path, programme: Programme, problems: list[Problem]) -> None:
+    """Check the programme's logo, cover picture and supporters' logos; keep their paths."""
+    wanted: list[tuple[str, tuple[str | int, ...], str]] = []
+    if programme.logo:
+        wanted.append(("logo", ("logo",), programme.logo))
+    if programme.cover is not None:
+        wanted.append(("cover", ("cover", "file"), programme.cover.file))
+    for i, supporter in enumerate(programme.supporters or ()):
+        if supporter.logo:
+            wanted.append((f"supporters.{i}.logo", ("supporters", i, "logo"), supporter.logo))
+    for key, path, name in wanted:
+        where = (programme._file, programme.line(*path), field_name(path))
+        found = _check_image(base, name, where, problems)
+        if found is not None:
+            programme._pictures[key] = found[1]
+
+
+def _check_image(
+    base: Path, name: str, where: tuple[str, int, str], problems: list[Problem]
+) -> tuple[Path, bytes] | None:
+    """Return the path and bytes of a JPEG or PNG file inside `base`, or None with a problem."""
     candidate = (base / name).resolve()
     if Path(name).is_absolute() or not candidate.is_relative_to(base):
         problems.append(Problem(*where, f"{name!r} is outside the content folder"))
-        return
+        return None
     data = _read_photo(base, candidate, name, problems, where)
     if data is None:
-        return
+        return None
     from PIL import Image, UnidentifiedImageError
 
     kind, pixels = None, 0
@@ -487,14 +514,14 @@ def _check_photo(base: Path, action: Action, problems: list[Problem]) -> None:
         pixels = MAX_PHOTO_PIXELS + 1
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         problems.append(Problem(*where, f"{name!r} is not a readable image ({exc})"))
-        return
+        return None
     if pixels > MAX_PHOTO_PIXELS:
         problems.append(Problem(*where, f"{name!r} has too many pixels (at most 60 megapixels)"))
     elif kind not in PHOTO_FORMATS:
         problems.append(Problem(*where, f"{name!r} is {kind}, expected a JPEG or PNG photo"))
     else:
-        action._photo_path = candidate
-        action._photo_bytes = data
+        return candidate, data
+    return None
 
 
 def _read_photo(

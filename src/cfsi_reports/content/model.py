@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ _WS = re.compile(r"[ \t\r\n]+")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 MAX_SLUG = 80
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z0-9]$")
 # Limits that keep every valid content set quick to lay out (time linear in its size) and
 # printable: the longest seed title has 117 characters, the longest seed text 1 848, the
 # longest word 25. Past them a message says what to shorten.
@@ -227,17 +230,92 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
+def _date(value: Any) -> Any:
+    # `date: 2017` is read by YAML as a number, `date: 2017-06-01` as a date: both are text here.
+    return (
+        str(value) if isinstance(value, (int, dt.date)) and not isinstance(value, bool) else value
+    )
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an e-mail address (e.g. contact@example.org)")
+    return value
+
+
+def _glossary(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise ValueError("expected acronyms and their meaning, one per line (OSC: organisations …)")
+    out = {}
+    for key, meaning in value.items():
+        if not isinstance(key, str) or not ACRONYM.match(key):
+            raise ValueError(
+                f"{key!r} is not an acronym (expected capitals and digits, e.g. OSC, ZAE)"
+            )
+        out[key] = _text(meaning)
+    return out
+
+
+class Picture(_Strict):
+    """A picture of the programme (cover photo), with its alternative text and credit."""
+
+    file: Text
+    alt: Text
+    credit: Text | None = None
+
+
+class Supporter(_Strict):
+    """A partner or funder shown on the back cover: its name, and its logo if there is one."""
+
+    name: Text
+    logo: Text | None = None
+
+
+class Contacts(_Strict):
+    """How to reach the publisher."""
+
+    address: TextOrList | None = None
+    website: Text | None = None
+    email: Annotated[Text, AfterValidator(_email)] | None = None
+    phone: Text | None = None
+
+
 class Programme(_Strict):
-    """The programme: cover, introduction and the language of the content."""
+    """The programme: cover, introduction, publisher identity and the language of the content."""
 
     title: Text
     subtitle: Text | None = None
     publisher: Text | None = None
     language: Annotated[str, AfterValidator(lambda v: _language(v))] = "fr"
     intro: Rich
+    # Identity (all optional): the cover and the back cover show what is given.
+    publisher_of: Text | None = None  # « du », « de la »: when the locale's rule cannot tell
+    logo: Text | None = None  # the publisher's logo (PNG or JPEG), relative to content/
+    date: Annotated[Text, BeforeValidator(_date)] | None = None  # « 2017 », « juin 2017 »
+    cover: Picture | None = None
+    supporters_label: Text | None = None  # replaces « Avec le soutien de »
+    supporters: Annotated[list[Supporter], Field(min_length=1)] | None = None
+    contacts: Contacts | None = None
+    credits: TextOrList | None = None  # « Conception : … », « Photos : … »
+    legal: TextOrList | None = None  # printer, « Dépôt légal : … », ISBN
+    keywords: TextOrList | None = None  # document keywords (PDF, Word properties)
+    glossary: Annotated[dict[str, str], BeforeValidator(_glossary)] | None = None
 
     _file: str = PrivateAttr(default="programme.yaml")
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
+    _pictures: dict[str, bytes] = PrivateAttr(default_factory=dict)  # checked picture files
+
+    def line(self, *path: str | int) -> int:
+        """Return the line of a field in programme.yaml."""
+        return line_of(self._lines, tuple(path))
+
+    def picture(self, field: str) -> bytes | None:
+        """Return the bytes of a checked picture field (`logo`, `supporters.0.logo`)."""
+        return self._pictures.get(field)
+
+    def pictures(self) -> dict[str, bytes]:
+        """Return every checked picture, by field: read once, printed as read."""
+        return dict(self._pictures)
 
 
 def _language(value: str) -> str:
@@ -420,4 +498,6 @@ def _field_names(*models: type[BaseModel]) -> frozenset[str]:
 
 # Every key a content file may hold: a syntax error on a line starting with one of them is
 # an indentation mistake, not a text to put in quotes.
-FIELD_NAMES = _field_names(Programme, Action, Beneficiaries, Funding, Photo)
+FIELD_NAMES = _field_names(
+    Programme, Action, Beneficiaries, Funding, Photo, Picture, Supporter, Contacts
+)

@@ -47,6 +47,26 @@ def _descriptions() -> dict[str, str]:
         "file": _("Photo file, relative to the content folder"),
         "alt": _("What the photo shows, read aloud to blind readers"),
         "credit": _("Photo credit (optional)"),
+        # The publisher's identity, on the covers (all optional).
+        "publisher_of": _(
+            "Words between « Une publication » and the publisher's name (du, de la, de l'),"
+            " when the rule cannot tell"
+        ),
+        "logo": _("Logo file, PNG or JPEG, relative to the content folder (optional)"),
+        "date": _("Date of publication shown on the cover, e.g. 2017 or juin 2017 (optional)"),
+        "cover": _("Cover picture (optional): file, alternative text, credit"),
+        "supporters_label": _("Replaces « Avec le soutien de » on the back cover (optional)"),
+        "supporters": _("Partners and funders on the back cover: name, and logo file (optional)"),
+        "name": _("Name of the organisation"),
+        "contacts": _("Publisher's contacts on the back cover: address, website, email, phone"),
+        "address": _("Postal address: one line, or a list of lines"),
+        "website": _("Website, e.g. www.example.org"),
+        "email": _("E-mail address"),
+        "phone": _("Phone number"),
+        "credits": _("Credits on the back cover: design, photos (text or lines)"),
+        "legal": _("Legal notice on the back cover: printer, dépôt légal, ISBN (text or lines)"),
+        "keywords": _("Keywords of the documents (optional; default: title, publisher, countries)"),
+        "glossary": _("Acronyms and their meaning, one per line (OSC: organisations …)"),
     }
 
 

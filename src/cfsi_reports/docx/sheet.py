@@ -43,6 +43,7 @@ class FactSheetRenderer:
         programme = content.programme
         self._programme = self._present.text(programme.title)
         self._publisher = self._present.text(programme.publisher) if programme.publisher else ""
+        self._keywords = ", ".join(self._present.identity(content).keywords)
         if template is None:
             data, source = template_bytes(theme, self._locale), "default template"
         else:
@@ -67,7 +68,7 @@ class FactSheetRenderer:
             kicker = view.place
             body.append(self._para("Subtitle", kicker))
         # Word does not balance lines: keep a short last word with the one before.
-        body.append(self._para("Title", no_widow(view.title)))
+        body.append(self._para("Title", no_widow(self._present.display_title(view.title))))
         body.append(self._facts(view.facts))
         if view.photo is not None:
             body.extend(self._photo(document, view))
@@ -183,7 +184,7 @@ class FactSheetRenderer:
         properties.author = _property(self._publisher)
         properties.last_modified_by = _property(self._publisher)
         properties.language = self._locale.tag
-        properties.keywords = self._locale.label("keywords")
+        properties.keywords = _property(self._keywords)
         properties.revision = 1
         when = dt.datetime.fromtimestamp(self._epoch, dt.UTC).replace(tzinfo=None)
         properties.created = when

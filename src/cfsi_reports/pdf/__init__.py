@@ -15,11 +15,11 @@ from ..theme import Theme
 def warm_up(theme: Theme, language: str) -> None:
     """Do once per process what every render needs: modules, fonts, hyphenation patterns."""
     from . import document, pages, tagging  # noqa: F401  (imported for their cost)
-    from .styles import Styles, hyphenator
+    from .styles import Styles, patterns
 
     tag = theme.locale(language).tag  # what a render asks for: fr-FR, not fr
     Styles(theme, screen=False, language=tag)
-    hyphenator(tag.replace("-", "_"))
+    patterns(tag.replace("-", "_"))
 
 
 def render_brochure(
@@ -52,7 +52,7 @@ def render_brochure(
         title=pdf_text(view.title),
         author=pdf_text(view.publisher or ""),
         subject=pdf_text(view.subtitle or view.title),
-        keywords=pdf_text(locale.label("keywords")),
+        keywords=pdf_text(", ".join(view.identity.keywords) if view.identity else ""),
         creator=f"cfsi-reports {__version__}",
         language=locale.tag,
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
@@ -64,6 +64,22 @@ def alt_text(actions: tuple[ActionView, ...], locale: Locale) -> str:
     return pdf_text(" ".join(parts))
 
 
+def scale_top(values: list[Decimal], ratio: float, headroom: float) -> Decimal:
+    """Return the value the full bar length stands for.
+
+    Normally the largest value. When it is more than `ratio` times the next one, it would
+    flatten every other bar into a stub: the scale then stops a little above the next
+    value (`headroom`), and the bars that go beyond it are drawn broken, their amount
+    written at their end as for every bar.
+    """
+    ordered = sorted((v for v in values if v > 0), reverse=True)
+    if not ordered:
+        return Decimal(1)
+    if len(ordered) >= 3 and ordered[0] > ordered[1] * Decimal(str(ratio)):
+        return ordered[1] * Decimal(str(headroom))
+    return ordered[0]
+
+
 def _lines(text: str, font: str, size: float, width: float, most: int) -> list[str]:
     """Wrap text into at most `most` lines of `width`; the last one ends with … if cut."""
     words, lines, line = pdf_text(text).split(" "), [], ""
@@ -99,7 +115,10 @@ class BarChart(Flowable):
         super().__init__()
         self.data, self.legend, self.styles, self.spec = data, legend, styles, spec
         # Every part of a split chart keeps the scale of the whole.
-        self.top = top if top is not None else max((r.budget for r in data), default=Decimal(1))
+        brk = spec.scale_break
+        self.top = (
+            top if top is not None else scale_top([r.budget for r in data], brk.ratio, brk.headroom)
+        )
         self.bar, self.bar_gap = spec.bar_height_mm * MM, spec.bar_gap_mm * MM
         self.group_gap = spec.group_gap_mm * MM
         self.label_width = spec.label_width_mm * MM
@@ -162,6 +181,8 @@ class BarChart(Flowable):
             x += swatch + size * legend.spacing_em + stringWidth(pdf_text(label), font, size)
         values = [pdf_text(t) for r in self.data for t in (r.budget_text, r.granted_text)]
         room = max(stringWidth(v, font, size) for v in values) + self.bar
+        if any(r.budget > self.top for r in self.data):
+            room += self.bar * 2.5  # the broken bar runs past the scale
         x0 = self.label_width
         scale = (w - x0 - room) / float(self.top or 1)
         top = h - self.legend_height
@@ -191,7 +212,12 @@ class BarChart(Flowable):
             ):
                 yb = y_top - (k + 1) * self.bar - k * self.bar_gap
                 length = max(float(value) * scale, 0.0)
+                broken = value > self.top
+                if broken:  # past the scale: a full bar, cut by a break, then a stub
+                    length = float(self.top) * scale + self.bar * 2.5
                 d.add(Rect(x0, yb, length, self.bar, fillColor=colours[key], strokeColor=None))
+                if broken:
+                    self._break(d, x0 + length - self.bar * 2, yb)
                 d.add(
                     String(
                         x0 + length + self.bar / 2,
@@ -205,6 +231,23 @@ class BarChart(Flowable):
         axis = self.styles.colour(self.spec.axis)
         d.add(Line(x0, 0, x0, top, strokeColor=axis, strokeWidth=self.spec.axis_width_pt))
         return d
+
+    def _break(self, d: Drawing, x: float, y: float) -> None:
+        """Draw a scale break across a bar at `x`: a slanted gap in the paper colour."""
+        paper = self.styles.colour(self.spec.scale_break.colour)
+        slant, gap, over = self.bar * 0.35, self.bar * 0.3, self.bar * 0.15
+        d.add(
+            Polygon(
+                [
+                    x - slant, y - over,
+                    x - slant + gap, y - over,
+                    x + slant + gap, y + self.bar + over,
+                    x + slant, y + self.bar + over,
+                ],
+                fillColor=paper,
+                strokeColor=None,
+            )
+        )  # fmt: skip
 
     def draw(self) -> None:
         renderPDF.draw(self.drawing(), self.canv, 0, 0)

@@ -16,6 +16,7 @@ alone at the foot or head of a page, and a heading always has its text under it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,10 +137,12 @@ class Spread(Flowable):
         gap: float,
         padding: float,
         inset: float,
+        tint: Any = None,
     ) -> None:
         super().__init__()
         self.side, self.main = list(side), list(main)
         self.side_width, self.gap, self.padding, self.inset = side_width, gap, padding, inset
+        self.tint = tint  # the sidebar's panel colour, drawn as deep as what it holds
         self._plan: tuple[Column, Column] | None = None
         self._fixed = False  # a part made by split(): laid out for exactly one page
 
@@ -151,6 +154,7 @@ class Spread(Flowable):
             gap=self.gap,
             padding=self.padding,
             inset=self.inset,
+            tint=self.tint,
         )
 
     def _layout(self, aW: float, aH: float, force: bool) -> tuple[Column, Column]:
@@ -190,10 +194,21 @@ class Spread(Flowable):
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         assert self._plan is not None, "Spread drawn before it was laid out"
         side, main = self._plan
+        if self.tint is not None and side.placed:
+            self._panel(canvas, x, y + self.height, self.inset + side.height + self.padding)
         top = y + self.height - self.inset
         for col, cx in ((side, x + self.padding), (main, x + self.side_width + self.gap)):
             for f, offset, h in col.placed:
                 f.drawOn(canvas, cx, top - offset - h)
+
+    def _panel(self, canvas: Any, x: float, top: float, depth: float) -> None:
+        """Draw the sidebar's tinted panel from `top` down to `depth`: decoration only."""
+        mark = canvas.artifact() if hasattr(canvas, "artifact") else nullcontext()
+        with mark:
+            canvas.saveState()
+            canvas.setFillColor(self.tint)
+            canvas.rect(x, top - depth, self.side_width, depth, stroke=0, fill=1)
+            canvas.restoreState()
 
     @property
     def children(self) -> list[Flowable]:

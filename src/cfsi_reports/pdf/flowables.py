@@ -114,7 +114,55 @@ class Para(Paragraph):
                 embeddedHyphenation=0,
             )
             size = super().wrap(availWidth, availHeight)
-        return self._no_hyphen_at_line_end(size)
+        size = self._no_hyphen_at_line_end(size)
+        return self._whole_last_line(size, availWidth, availHeight)
+
+    def _whole_last_line(
+        self, size: tuple[float, float], availWidth: float, availHeight: float
+    ) -> tuple[float, float]:
+        """Never leave a piece of a hyphenated word alone on a paragraph's last line.
+
+        The word broken across the last two lines is then not hyphenated: the line
+        breaking is done again with it refused, up to a few times.
+        """
+        hyphenate = self.style.hyphenationLang
+        if not callable(hyphenate):
+            return size
+        refused: list[str] = []
+        for _ in range(4):
+            stem = self._hyphenated_before_last()
+            if stem is None:
+                break
+            refused.append(stem)
+
+            def careful(
+                word: str, stems: tuple[str, ...] = tuple(refused), base: Any = hyphenate
+            ) -> Any:
+                if any(stem in word for stem in stems):
+                    return iter(())
+                return base(word)
+
+            self.style = ParagraphStyle(
+                f"{self.style.name}-whole-last-line", parent=self.style, hyphenationLang=careful
+            )
+            size = Paragraph.wrap(self, availWidth, availHeight)
+        return size
+
+    def _hyphenated_before_last(self) -> str | None:
+        """Return the head of the word hyphenated at the end of the next-to-last line."""
+        lines = getattr(self.blPara, "lines", ())
+        if len(lines) < 2:
+            return None
+        line = lines[-2]
+        words = line[1] if isinstance(line, tuple) else getattr(line, "words", ())
+        if not words:
+            return None
+        last = words[-1]
+        if not type(last).__name__.endswith("HY"):  # ReportLab's added hyphen
+            return None
+        text = str(last if isinstance(last, str) else getattr(last, "text", ""))
+        stem = text.rstrip("-").split()[-1] if text.strip("- ") else ""
+        return stem.lstrip("«\u00a0\"'(") or None
 
     def _no_hyphen_at_line_end(self, size: tuple[float, float]) -> tuple[float, float]:
         """Break a word longer than the line elsewhere than just after one of its hyphens.
@@ -355,8 +403,10 @@ class TocEntry(Flowable):
     def getSpaceBefore(self) -> float:
         return self.title.getSpaceBefore()
 
+    extra = 0.0  # added to the space after, to share out a page's free height
+
     def getSpaceAfter(self) -> float:
-        return self.title.getSpaceAfter()
+        return self.title.getSpaceAfter() + self.extra
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         top = y + self.height

@@ -13,6 +13,7 @@ from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from ..theme import MM
 from .flowables import pdf_text
 from .geometry import Geometry
 from .styles import Styles
@@ -41,10 +42,13 @@ ELLIPSIS = "\u2026"
 class Furniture:
     """Make the page callbacks of one brochure (print or screen)."""
 
-    def __init__(self, geometry: Geometry, styles: Styles, *, marks: bool) -> None:
+    def __init__(
+        self, geometry: Geometry, styles: Styles, *, marks: bool, cover_rule: float = 0.0
+    ) -> None:
         self.g = geometry
         self.styles = styles
         self.marks = marks
+        self.cover_rule = cover_rule  # the accent rule between a colour field and the paper
 
     # -- drawing helpers -------------------------------------------------------------------
 
@@ -73,10 +77,8 @@ class Furniture:
         ts = self.styles.text(style)
         font = self.styles.font(ts.family, ts.bold, ts.italic)
         text = pdf_text(text)
-        if width is not None and stringWidth(text, font, ts.size_pt) > width:
-            while text and stringWidth(text + ELLIPSIS, font, ts.size_pt) > width:
-                text = text[:-1]
-            text = text.rstrip() + ELLIPSIS
+        if width is not None:
+            text = self.fit(text, style, width)
         canvas.setFont(font, ts.size_pt)
         canvas.setFillColor(self.styles.colour(ts.colour))
         if ts.tracking_pt:
@@ -90,6 +92,32 @@ class Furniture:
             canvas.drawRightString(x, y, text)
         else:
             canvas.drawString(x, y, text)
+
+    def measure(self, text: str, style: str) -> float:
+        """Return the width of one line of `text` in a theme style, letter spacing included."""
+        ts = self.styles.text(style)
+        font = self.styles.font(ts.family, ts.bold, ts.italic)
+        text = pdf_text(text)
+        return stringWidth(text, font, ts.size_pt) + ts.tracking_pt * max(len(text) - 1, 0)
+
+    def fit(self, text: str, style: str, width: float, keep: str = "") -> str:
+        """Return `text` (then `keep`) shortened to `width` at a word end, with an ellipsis.
+
+        A running head is never cut in the middle of a word; only a single word wider
+        than the whole line is cut where it must.
+        """
+        if self.measure(text + keep, style) <= width:
+            return text + keep
+        words = text.split(" ")
+        while len(words) > 1:
+            words.pop()
+            head = " ".join(words).rstrip(" ,;:\u00a0–-")
+            if self.measure(head + ELLIPSIS + keep, style) <= width:
+                return head + ELLIPSIS + keep
+        head = words[0] if words else ""
+        while head and self.measure(head + ELLIPSIS + keep, style) > width:
+            head = head[:-1]
+        return head + ELLIPSIS + keep
 
     def _crop_marks(self, canvas: Any) -> None:
         g = self.g
@@ -119,14 +147,35 @@ class Furniture:
 
         return on_page
 
-    def _head(self, canvas: Any, page: int, left: str, right: str) -> None:
-        """Draw the running head: the programme on the left, the section on the right."""
+    def _head(self, canvas: Any, page: int, left: str, right: str | tuple[str, str, str]) -> None:
+        """Draw the running head: the programme on the left, the section on the right.
+
+        `right` may be (before, title, after): only the title is shortened, so that
+        « Action 3 · La santé et … (suite) » keeps its « (suite) ».
+        """
         g = self.g
         y = g.height - g.head_from_top
         x0, x1 = g.left(page), g.width - g.right(page)
-        half = (x1 - x0) / 2 - self.g.side_gap
-        self._text(canvas, "running_head", left, x0, y, width=half)
-        self._text(canvas, "running_head", right, x1, y, align="right", width=half)
+        room = x1 - x0 - self.g.side_gap
+        half = room / 2
+        before, title, after = right if isinstance(right, tuple) else ("", right, "")
+        lw = self.measure(left, "running_head")
+        rw = self.measure(before + title + after, "running_head")
+        # The side that needs less than half lends the other its room.
+        if lw <= half:
+            left_w, right_w = lw, room - lw
+        elif rw <= half:
+            left_w, right_w = room - rw, rw
+        else:
+            left_w = right_w = half
+        self._text(canvas, "running_head", left, x0, y, width=left_w)
+        text = before + self.fit(
+            pdf_text(title),
+            "running_head",
+            right_w - self.measure(before, "running_head"),
+            keep=after,
+        )
+        self._text(canvas, "running_head", text, x1, y, align="right")
 
     def _folio(self, canvas: Any, page: int) -> None:
         g = self.g
@@ -135,11 +184,6 @@ class Furniture:
             self._text(canvas, "folio", str(page), g.width - g.right(page), y, align="right")
         else:
             self._text(canvas, "folio", str(page), g.left(page), y)
-
-    def _panel(self, canvas: Any, page: int, top: float) -> None:
-        """Draw the sidebar's tinted panel from `top` (trim coordinates) to the bottom margin."""
-        g = self.g
-        self._field(canvas, "tint", g.left(page), g.bottom, g.side_width, top - g.bottom)
 
     # -- the page kinds -------------------------------------------------------------------------
 
@@ -181,7 +225,7 @@ class Furniture:
         return self._page(draw)
 
     def action_first(self, programme: str, band: float) -> PageCallback:
-        """Return an action's first page: the head band, the sidebar panel, the folio."""
+        """Return an action's first page: the band and the folio (the Spread draws the panel)."""
         g = self.g
 
         def draw(canvas: Any, page: int) -> None:
@@ -189,29 +233,52 @@ class Furniture:
             y = g.height - g.head_from_top
             x0, x1 = g.left(page), g.width - g.right(page)
             self._text(canvas, "band_head", programme, x0, y, width=x1 - x0)
-            self._panel(canvas, page, g.height - band)
             self._folio(canvas, page)
 
         return self._page(draw)
 
-    def action_next(self, programme: str, section: str, strip: float) -> PageCallback:
+    def action_next(
+        self, programme: str, section: str | tuple[str, str, str], strip: float
+    ) -> PageCallback:
         """Return an action's continuation page: a strip, the running head, panel, folio."""
         g = self.g
 
         def draw(canvas: Any, page: int) -> None:
             self._field(canvas, "primary", 0, g.height - strip, g.width, strip)
             self._head(canvas, page, programme, section)
-            self._panel(canvas, page, g.height - g.top)
             self._folio(canvas, page)
 
         return self._page(draw)
 
-    def back(self) -> PageCallback:
-        """Return the back cover: a full-bleed colour field."""
+    def back(self, panel: float = 0.0) -> PageCallback:
+        """Return the back cover: a full-bleed colour field over a paper panel `panel` high."""
         g = self.g
 
         def draw(canvas: Any, page: int) -> None:
-            self._field(canvas, "primary", 0, 0, g.width, g.height)
+            self._field(canvas, "primary", 0, panel, g.width, g.height - panel)
+            if panel:
+                self._field(canvas, "accent", 0, panel, g.width, self.cover_rule)
+
+        return self._page(draw)
+
+    def notes(self, programme: str, section: str, title: str, spec: Any) -> PageCallback:
+        """Return a notes page: running head, a heading and ruled lines to write on."""
+        g = self.g
+
+        def draw(canvas: Any, page: int) -> None:
+            self._head(canvas, page, programme, section)
+            self._folio(canvas, page)
+            hs = self.styles.text("heading1")
+            top = g.height - g.top - hs.size_pt
+            x0, x1 = g.left(page), g.width - g.right(page)
+            self._text(canvas, "heading1", title, x0, top)
+            canvas.setStrokeColor(self.styles.colour(spec.notes_colour))
+            canvas.setLineWidth(spec.notes_width_pt)
+            pitch = spec.notes_pitch_mm * MM
+            y = top - hs.leading_pt - hs.space_after_pt - pitch
+            while y >= g.bottom:
+                canvas.line(x0, y, x1, y)
+                y -= pitch
 
         return self._page(draw)
 

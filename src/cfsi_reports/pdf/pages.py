@@ -13,7 +13,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     DocIf,
     FrameBreak,
-    Indenter,
     KeepInFrame,
     NextPageTemplate,
     PageBreak,
@@ -24,11 +23,12 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import _listWrapOn
 from reportlab.platypus.frames import Frame
 
+from .. import typography
 from ..i18n import Locale
 from ..present import ActionView, Fact, ProgrammeView
 from ..theme import MM, Theme
 from . import chart, images
-from .columns import LazySpread
+from .columns import LazySpread, Spread
 from .document import MirroredTemplate
 from .factory import Factory
 from .flowables import OutlineEntry, TocEntry, fill, markup, pdf_text
@@ -53,8 +53,15 @@ class Brochure:
         self.view, self.theme, self.loc = view, theme, locale
         self.screen = screen
         self.g = Geometry.from_theme(theme, screen=screen)
-        self.styles = Styles(theme, screen=screen, language=locale.tag)
-        self.furniture = Furniture(self.g, self.styles, marks=not screen)
+        self.styles = Styles(
+            theme,
+            screen=screen,
+            language=locale.tag,
+            exceptions=locale.typography.no_hyphenation,
+        )
+        self.furniture = Furniture(
+            self.g, self.styles, marks=not screen, cover_rule=theme.page.cover_rule_mm * MM
+        )
         self.make = Factory(
             self.styles,
             lambda n: locale.format("list_number", n=n),
@@ -89,6 +96,10 @@ class Brochure:
             return [Spacer(width, height - h - 1), *flowables]
         return [KeepInFrame(width, height - 1, flowables, mode="shrink")]
 
+    def _tie(self, title: str) -> str:
+        """Return a display title whose lines never end on an article or a preposition."""
+        return typography.tie_title(title, self.loc.typography)
+
     def _pattern(self, key: str) -> str:
         """Return a locale format unfilled, to fill with markup (see flowables.fill)."""
         if key not in self.loc.formats:
@@ -112,6 +123,7 @@ class Brochure:
         self.overview()
         for action in self.view.actions:
             self.action(action)
+        self.back_matter()
         self.back()
         return self.templates, self.story
 
@@ -124,15 +136,10 @@ class Brochure:
         below = g.height - field - rule
         pub_h = below - g.bottom - self.theme.page.band_padding_mm * MM
         with make.section("cover", v.title):
-            title = [make.para(v.title, "cover_title", "H1", balance=True)]
+            title = [make.para(self._tie(v.title), "cover_title", "H1", balance=True)]
             if v.subtitle:
                 title.append(make.para(v.subtitle, "cover_subtitle"))
-            publisher = []
-            if v.publisher:
-                publisher = [
-                    make.para(self.loc.label("published_by"), "cover_label"),
-                    make.para(v.publisher, "cover_publisher"),
-                ]
+            lower = self._cover_lower(width, pub_h)
         title_bottom = below + rule + self.theme.page.band_padding_mm * MM
         self._template(
             "cover",
@@ -144,8 +151,96 @@ class Brochure:
         )
         self.story += self._bottom(title, width, title_h)
         self.story.append(FrameBreak())
-        if publisher:
-            self.story += self._bottom(publisher, width, pub_h)
+        if lower:
+            self.story += self._bottom(lower, width, pub_h)
+
+    def _cover_lower(self, width: float, height: float) -> list[Any]:
+        """Return the cover's lower part: the cover picture, then publisher, date and logo."""
+        make, ident = self.make, self.view.identity
+        if ident is None or not ident.publisher:
+            return []
+        out: list[Any] = []
+        left = [
+            make.para(ident.published_by or "", "cover_label"),
+            make.para(ident.publisher_name or ident.publisher, "cover_publisher"),
+        ]
+        if ident.date:
+            left.append(make.para(ident.date, "cover_date"))
+        mark_w = width * self.theme.page.identity.logo_width_fraction
+        mark = self._mark(mark_w, self.theme.page.identity.logo_height_mm * MM, "wordmark")
+        grid = Table(
+            [[left, mark]],
+            colWidths=[width - mark_w, mark_w],
+            hAlign="LEFT",
+            style=TableStyle(
+                [
+                    *self._plain_grid(),
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ]
+            ),
+        )
+        grid.role = "Div"
+        if ident.cover is not None:
+            room = (
+                height - _listWrapOn([grid], width, None)[1] - self.theme.page.band_padding_mm * MM
+            )
+            if room > self.theme.page.identity.picture_min_mm * MM:
+                picture = self._picture(ident.cover, width, room)
+                out += picture if isinstance(picture, list) else [picture]
+        out.append(grid)
+        return out
+
+    def _plain_grid(self) -> list[Any]:
+        return [
+            ("FONTNAME", (0, 0), (-1, -1), self.styles.font()),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]
+
+    def _picture(self, photo: Any, width: float, height: float) -> Any:
+        """Return a picture (PhotoView) as a Figure, with its credit under it if any."""
+        make = self.make
+        caption = make.para(photo.credit, "caption", "Caption") if photo.credit else None
+        if caption is not None:
+            height -= _listWrapOn([caption], width, None)[1] + 2
+        image = self._image(photo.data, width, height)
+        image.keepWithNext = int(caption is not None)
+        fig = make.figure(image, photo.alt)
+        return [fig, caption] if caption is not None else fig
+
+    def _image(self, source: bytes, width: float, height: float) -> Any:
+        spec = self.theme.page.photo
+        return images.photo(
+            source,
+            width,
+            height,
+            dpi=spec.screen_dpi if self.screen else spec.dpi,
+            cmyk=not self.screen,
+        )
+
+    def _mark(self, width: float, height: float, style: str) -> Any:
+        """Return the publisher's logo as a Figure, or its name set as a wordmark."""
+        ident = self.view.identity
+        assert ident is not None and ident.publisher
+        if ident.logo is not None:
+            image = self._image(ident.logo, width, height)
+            image.hAlign = "RIGHT"
+            return self.make.figure(image, ident.publisher)
+        if not ident.wordmark:
+            return ""
+        # One line, shrunk if needed to the room it has.
+        ts = self.styles.text(style)
+        font = self.styles.font(ts.family, ts.bold, ts.italic)
+        text = pdf_text(ident.wordmark)
+        wide = stringWidth(text, font, ts.size_pt) + ts.tracking_pt * len(text)
+        ratio = min(1.0, 0.96 * width / wide) if wide else 1.0
+        self.styles.derived(
+            f"{style}-fit", style, fontSize=ts.size_pt * ratio, leading=ts.leading_pt * ratio
+        )
+        return self.make.para(ident.wordmark, f"{style}-fit")
 
     def _motif(self, title: list[Any], title_bottom: float) -> Motif | None:
         """Return the cover's bars (one per action, by budget) over the title, if room."""
@@ -161,10 +256,12 @@ class Brochure:
         )
         if top - bottom < len(budgets) * (self.theme.page.cover_motif.bar_mm * MM):
             return None
-        most = max(budgets)
+        # The chart's scale: one budget dwarfing the others does not flatten them.
+        brk = self.theme.chart.scale_break
+        most = chart.scale_top(budgets, brk.ratio, brk.headroom)
         return Motif(
-            lengths=tuple(float(b / most) for b in budgets),
-            inner=tuple(float(a.granted / most) for a in self.view.actions),
+            lengths=tuple(min(1.0, float(b / most)) for b in budgets),
+            inner=tuple(min(1.0, float(a.granted / most)) for a in self.view.actions),
             top=top,
             bottom=bottom,
             width=g.width * spec.width_fraction,
@@ -196,17 +293,60 @@ class Brochure:
             if blocks and not hasattr(blocks[0], "items"):
                 lead = [make.rich(blocks.pop(0), "lead_in")]
             self.story += lead
-            # The body takes the measure and the place of an action's main column.
-            indent = self.g.side_width + self.g.side_gap
-            self.story.append(Indenter(left=indent))
-            self.story += make.blocks(blocks, "intro", "bullet")
-            self.story.append(Indenter(left=-indent))
+            # The body takes the measure and the place of an action's main column; the
+            # programme's key figures stand in the sidebar's place, beside it.
+            self.story.append(
+                Spread(
+                    self._key_figures(),
+                    make.blocks(blocks, "intro", "bullet"),
+                    side_width=self.g.side_width,
+                    gap=self.g.side_gap,
+                    padding=0,
+                    inset=0,
+                )
+            )
+
+    def _key_figures(self) -> list[Any]:
+        """Return the key figures the theme puts beside the introduction, each under a rule."""
+        make, spec = self.make, self.theme.page.intro_figures
+        wanted = list(spec.figures)
+        figures = sorted(
+            (f for f in self.view.figures if f.key in wanted), key=lambda f: wanted.index(f.key)
+        )
+        rule = self.styles.colour(spec.rule_colour)
+        out: list[Any] = []
+        for f in figures:
+            cell = [make.para(f.value, "intro_figure"), make.para(f.label, "overview_label")]
+            if f.note:
+                cell.append(make.para(f.note, "overview_note"))
+            table = Table(
+                [[cell]],
+                colWidths=[self.g.side_width],
+                hAlign="LEFT",
+                style=TableStyle(
+                    [
+                        *self._plain_grid(),
+                        (
+                            "TOPPADDING",
+                            (0, 0),
+                            (-1, -1),
+                            self.theme.page.overview.rule_space_mm * MM,
+                        ),
+                        ("LINEABOVE", (0, 0), (-1, 0), spec.rule_width_pt, rule),
+                    ]
+                ),
+            )
+            table.role = "Div"
+            table.spaceAfter = spec.space_mm * MM
+            out.append(table)
+        return out
 
     def contents(self) -> None:
         label = self.loc.label("contents")
         self._inner("contents", label)
         self._start("contents")
         make, loc = self.make, self.loc
+        start = len(self.story)
         with make.section("contents", label):
             # The heading stands before the TOC: a TOC holds only TOCI, TOC and Caption.
             self.story.append(
@@ -223,6 +363,30 @@ class Brochure:
                             for a in self.view.actions:
                                 number, key = str(a.number), f"action-{a.number}"
                                 self.story.append(self._toc_entry(number, a.title, key))
+                if self.view.partners or self.view.glossary:
+                    with make.group("TOCI"):
+                        self.story.append(make.para(loc.label("back_matter"), "toc_group"))
+                        with make.group("TOC"):
+                            for key, title in self._annexes():
+                                self.story.append(self._toc_entry(None, title, key))
+        self._spread_out(self.story[start:])
+
+    def _spread_out(self, page: list[Any]) -> None:
+        """Share a one-page contents' free height among its entries: no half-empty page.
+
+        Each entry's space grows by at most `toc.spread` times its own, so a short
+        contents stays a list, not a few lines scattered over the page.
+        """
+        g = self.g
+        height = _listWrapOn(page, g.text_width(), None)[1]
+        entries = [f for f in page if isinstance(f, TocEntry)]
+        free = g.text_height - height - self.styles["toc_entry"].leading
+        if free <= 0 or not entries:
+            return
+        most = self.styles["toc_entry"].leading * self.theme.page.toc.spread_fraction
+        extra = min(free / len(entries), most)
+        for entry in entries:
+            entry.extra = extra
 
     def _toc_entry(self, number: str | None, title: str, key: str) -> TocEntry:
         # The page number is a placeholder of the same height, filled in after the layout.
@@ -340,7 +504,7 @@ class Brochure:
             number = fill(self._pattern("action_kicker"), number=number, regions=markup(a.place))
         return [
             make.para(number, "action_regions", raw=True),
-            make.para(a.title, "action_title", "H1", outline=outline, balance=True),
+            make.para(self._tie(a.title), "action_title", "H1", outline=outline, balance=True),
         ]
 
     def _band(self, head: list[Any]) -> float:
@@ -379,11 +543,10 @@ class Brochure:
                 self._frame(f"{key}-body", g.inside, g.bottom, width, g.height - band - g.bottom),
             ]
             strip = self.theme.page.strip_height_mm * MM
-            running = loc.format(
-                "running_continued",
-                number=loc.label("action_number").format(n=a.number),
-                title=a.title,
-            )
+            # « Action 3 · title (suite) »: the furniture shortens the title only.
+            before, _, after = self._pattern("running_continued").partition("{title}")
+            number = loc.label("action_number").format(n=a.number)
+            running = (before.format(number=number), a.title, after.format(number=number))
             nxt = [self._frame(f"{key}-next", g.inside, g.bottom, width, g.text_height)]
             self._template(
                 key,
@@ -410,6 +573,7 @@ class Brochure:
                     gap=g.side_gap,
                     padding=g.side_padding,
                     inset=self.theme.page.sidebar.inset_mm * MM,
+                    tint=self.styles.colour("tint"),
                 )
             )
 
@@ -471,35 +635,182 @@ class Brochure:
             out += make.blocks(section.blocks, "body", "bullet")
         return out
 
+    # -- back matter ----------------------------------------------------------------------------
+
+    def _annexes(self) -> list[tuple[str, str]]:
+        """Return the back matter's pages: key and title."""
+        out = []
+        if self.view.partners:
+            out.append(("partners", self.loc.label("partners_title")))
+        if self.view.glossary:
+            out.append(("glossary", self.loc.label("glossary_title")))
+        return out
+
+    def back_matter(self) -> None:
+        """Add the partners and the glossary, then, in print, notes pages up to the multiple.
+
+        The print file's page count is a multiple of `page_multiple` (4 for saddle
+        stitching): the pages that make it up are notes pages, decided during the layout,
+        never blank ones.
+        """
+        section = self.loc.label("back_matter")
+        if self._annexes():
+            self._inner("annex", section)
+        for key, title in self._annexes():
+            self._start("annex")
+            make = self.make
+            with make.section(key, title):
+                self.story.append(
+                    make.para(title, "heading1", "H1", outline=self._outline(key, title))
+                )
+                self.story += self._partners() if key == "partners" else self._glossary()
+        if self.screen:
+            return
+        g = self.g
+        self._template(
+            "notes",
+            [self._frame("notes", g.inside, g.bottom, g.text_width(), g.text_height)],
+            self.furniture.notes(
+                self._programme, section, self.loc.label("notes_title"), self.theme.page.annex
+            ),
+        )
+        # The heading and lines are drawn by the page (artifacts: a page to write on, no
+        # content to read out); a page holding nothing is not emitted, hence the spacer.
+        multiple = self.theme.page.page_multiple
+        for _ in range(multiple - 1):
+            page = [NextPageTemplate("notes"), PageBreak(), Spacer(1, 1)]
+            self.story.append(DocIf(f"(doc.page + 1) % {multiple} != 0", page))
+
+    def _partners(self) -> list[Any]:
+        make, loc, v = self.make, self.loc, self.view
+        out: list[Any] = [
+            make.para(
+                loc.label("partners_count", v.partner_count).format(
+                    n=typography.number(v.partner_count, loc)
+                ),
+                "lead_in",
+            )
+        ]
+        rows = []
+        for group in v.partners:
+            head = [
+                make.para(loc.label("action_number").format(n=group.number), "annex_number"),
+                make.para(group.title, "annex_title"),
+            ]
+            lead = fill(
+                self._pattern("label_value"),
+                label=f"<b>{markup(loc.label('lead'))}</b>",
+                value=markup(group.lead),
+            )
+            body = [make.para(lead, "annex_text", raw=True)]
+            body += [make.para(p, "annex_text") for p in group.partners]
+            rows.append([head, "", body])
+        return out + self._grid(rows)
+
+    def _glossary(self) -> list[Any]:
+        make = self.make
+        rows = [
+            [[make.para(term, "annex_term")], "", [make.para(meaning, "annex_text")]]
+            for term, meaning in self.view.glossary
+        ]
+        return self._grid(rows, left=self.theme.page.annex.term_width_mm * MM)
+
+    def _grid(self, rows: list[list[Any]], *, left: float = 0) -> list[Any]:
+        """Return two-column rows: a heading on the left, its text at the main column.
+
+        Each row is a Spread, so a row longer than a page continues on the next one.
+        """
+        g = self.g
+        space = self.theme.page.annex.row_space_mm * MM
+        out: list[Any] = []
+        for head, _, body in rows:
+            out.append(
+                Spread(
+                    head, body, side_width=left or g.side_width, gap=g.side_gap, padding=0, inset=0
+                )
+            )
+            out.append(Spacer(1, space))
+        return out[:-1]
+
     # -- back cover -----------------------------------------------------------------------------
 
     def back(self) -> None:
-        g, make, v = self.g, self.make, self.view
-        self._template(
-            "blank",
-            [self._frame("blank", g.inside, g.bottom, g.text_width(), g.text_height)],
-            self.furniture.blank(),
-        )
-        # The back cover is the last page of a whole number of sheets: for print, the page
-        # count is a multiple of `page_multiple` (4 for a saddle-stitched brochure), blank
-        # pages coming before the back cover; on screen, no blank page. Each DocIf adds a
-        # blank page while the back cover would not be last, decided during the layout.
-        # (A page that holds nothing is not emitted, hence the tiny spacer.)
-        multiple = 1 if self.screen else self.theme.page.page_multiple
-        for _ in range(multiple - 1):
-            blank = [NextPageTemplate("blank"), PageBreak(), Spacer(1, 1)]
-            self.story.append(DocIf(f"(doc.page + 1) % {multiple} != 0", blank))
+        """The back cover: title and publisher on the colour field; contacts, supporters,
+        credits and legal notice on a paper panel at the foot."""
+        g, make, v, _loc = self.g, self.make, self.view, self.loc
+        ident = v.identity
         width, height = g.text_width(), g.text_height
-        self._template(
-            "back", [self._frame("back", g.inside, g.bottom, width, height)], self.furniture.back()
-        )
-        self._start("back")
+        pad = self.theme.page.band_padding_mm * MM
         with make.section("back", v.title):
-            block = [make.para(v.title, "back_title", balance=True)]
+            block = [make.para(self._tie(v.title), "back_title", balance=True)]
             if v.subtitle:
                 block.append(make.para(v.subtitle, "back_text"))
-            if v.publisher:
-                block.append(make.para(self.loc.label("published_by"), "back_label"))
-                block.append(make.para(v.publisher, "back_text"))
+            if ident is not None and ident.publisher:
+                block.append(make.para(ident.published_by or "", "back_label"))
+                block.append(make.para(ident.publisher_name or ident.publisher, "back_text"))
+                block += [make.para(line, "back_contact") for line in ident.contacts]
             block[0].page_key = "back"
-            self.story += self._bottom(block, width, height)
+            foot = self._back_foot(width) if ident is not None else []
+        foot_h = _listWrapOn(foot, width, None)[1] + 2 * pad if foot else 0.0
+        panel = foot_h + g.bottom - pad if foot else 0.0
+        frames = [self._frame("back", g.inside, g.bottom + panel, width, height - panel)]
+        if foot:
+            frames.append(self._frame("back-foot", g.inside, g.bottom, width, foot_h - pad))
+        self._template("back", frames, self.furniture.back(panel))
+        self._start("back")
+        self.story += self._bottom(block, width, height - panel - pad)
+        if foot:
+            self.story.append(FrameBreak())
+            self.story += self._bottom(foot, width, foot_h - pad)
+
+    def _back_foot(self, width: float) -> list[Any]:
+        """Return the paper panel's content: supporters and their logos, credits, legal."""
+        make, ident = self.make, self.view.identity
+        assert ident is not None
+        out: list[Any] = []
+        mark_w = width * self.theme.page.identity.logo_width_fraction
+        room = width - mark_w if ident.publisher else width
+        if ident.supporters:
+            out.append(make.para(ident.supporters_label, "back_foot_label"))
+            h = self.theme.page.identity.supporter_height_mm * MM
+            w = self.theme.page.identity.supporter_width_mm * MM
+            gap = self.theme.page.identity.supporter_gap_mm * MM
+            per_row = max(1, int((room + gap) // (w + gap)))
+            cells = []
+            for sup in ident.supporters:
+                if sup.logo is not None:
+                    cells.append(make.figure(self._image(sup.logo, w, h), sup.name))
+                else:
+                    cells.append(make.para(sup.name, "back_foot_name"))
+            rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+            rows = [r + [""] * (per_row - len(r)) for r in rows]
+            grid = Table(
+                rows,
+                colWidths=[w + gap] * per_row,
+                hAlign="LEFT",
+                style=TableStyle(
+                    [
+                        *self._plain_grid(),
+                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), gap),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), gap / 2),
+                    ]
+                ),
+            )
+            grid.role = "Div"
+            out.append(grid)
+        lines = [*ident.credits, *ident.legal]
+        if lines:
+            out += [make.para(line, "back_foot_text") for line in lines]
+        if not ident.publisher:
+            return out
+        # The publisher's logo or wordmark closes the panel, at the right, as on the cover.
+        mark = self._mark(mark_w, self.theme.page.identity.logo_height_mm * MM, "wordmark")
+        grid = Table(
+            [[out or "", mark]],
+            colWidths=[room, mark_w],
+            hAlign="LEFT",
+            style=TableStyle([*self._plain_grid(), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]),
+        )
+        grid.role = "Div"
+        return [grid]

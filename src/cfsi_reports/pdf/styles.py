@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.colors import CMYKColor, Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -48,24 +49,42 @@ def allow_french_words() -> None:
 
 
 @cache
-def hyphenator(language: str) -> Callable[[str], Iterator[tuple[str, str]]]:
-    """Return the hyphenation points of a language, never at a hyphen the text already has.
-
-    Proper names (a capital first letter) are never broken. A line that ends with a
-    real hyphen reads back wrong: text extraction (pdftotext,
-    screen readers) takes a line-end hyphen for an added one and drops it, so
-    `Ile-de-France` would come back as `Ile-deFrance`.
-    """
+def patterns(language: str) -> Any:
     import pyphen
 
     # Three letters at least on each side of a break: no "co-", "dé-" or "L'es-".
-    dictionary = pyphen.Pyphen(lang=language, left=3, right=3)
+    return pyphen.Pyphen(lang=language, left=3, right=3)
+
+
+_ELISION = re.compile("['\u2019]")
+_EDGES = "«»“”‘’\"'()[]{}.,;:!?\u00a0"
+
+
+@cache
+def hyphenator(
+    language: str, exceptions: frozenset[str] = frozenset()
+) -> Callable[[str], Iterator[tuple[str, str]]]:
+    """Return the hyphenation points of a language, as a careful typesetter allows them.
+
+    Never at a hyphen the text already has: a line that ends with a real hyphen reads
+    back wrong (text extraction and screen readers take it for an added one and drop
+    it, so `Ile-de-France` would come back as `Ile-deFrance`). Never in a word with a
+    capital (Genève, d'Amérique, ONAPE) nor in a word of `exceptions` (the locale's
+    foreign words). At least three letters on each side, an elision not counting:
+    never « l'in-», « d'é- ».
+    """
+    dictionary = patterns(language)
 
     def pairs(word: str) -> Iterator[tuple[str, str]]:
-        if re.split("['\u2019]", word)[-1][:1].isupper():  # a name (Genève, d'Amérique)
+        if any(c.isupper() for c in word):  # a name or an acronym
+            return
+        if exceptions and word.strip(_EDGES).lower() in exceptions:
             return
         for head, tail in dictionary.iterate(word):
-            if not head.endswith("-") and not tail.startswith("-"):
+            if head.endswith("-") or tail.startswith("-"):
+                continue
+            stem = _ELISION.split(head)[-1]
+            if sum(c.isalpha() for c in stem) >= 3 and sum(c.isalpha() for c in tail) >= 3:
                 yield head, tail
 
     return pairs
@@ -121,8 +140,16 @@ class Palette:
 class Styles:
     """Paragraph styles, fonts and colours of one theme, for print or screen."""
 
-    def __init__(self, theme: Theme, *, screen: bool, language: str) -> None:
+    def __init__(
+        self,
+        theme: Theme,
+        *,
+        screen: bool,
+        language: str,
+        exceptions: frozenset[str] = frozenset(),
+    ) -> None:
         self.theme = theme
+        self.exceptions = exceptions  # words never hyphenated (the locale's list)
         self.colour = Palette(theme, screen)
         self.families = {key: register_family(fam) for key, fam in theme.families.items()}
         # pyphen knows `fr`; ReportLab hands the tag to pyphen, which falls back by itself.
@@ -182,7 +209,9 @@ class Styles:
             bulletFontName=font,
             bulletFontSize=ts.size_pt,
             # Justified text needs hyphenation to avoid rivers; a title must never be hyphenated.
-            hyphenationLang=hyphenator(self.hyphenation) if alignment == TA_JUSTIFY else "",
+            hyphenationLang=hyphenator(self.hyphenation, self.exceptions)
+            if alignment == TA_JUSTIFY
+            else "",
             # Never break after a hyphen of the text (see hyphenator); a word longer than the
             # line is still cut by splitLongWords.
             embeddedHyphenation=0,
