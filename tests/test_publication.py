@@ -501,3 +501,21 @@ def test_chart_keeps_the_other_bars_readable(
     assert abs(widths[1] / widths[-1] - float(budgets[1] / budgets[-1])) < 0.01
     top = chart.scale_top([Decimal(v) for v in (100, 90, 80)], 2.5, 1.15)
     assert top == 100  # no break without an outlier
+
+
+def test_a_short_chart_fills_its_page(
+    seed_content: Content, theme: Theme, presenter: Presenter
+) -> None:
+    from cfsi_reports.pdf import chart
+    from cfsi_reports.pdf.styles import Styles
+
+    view = presenter.programme(seed_content)
+    styles = Styles(theme, screen=True, language="fr-FR")
+    rows = chart.rows(view.actions, presenter.locale)
+    few = chart.BarChart(rows[:3], ("B", "G"), styles, theme.chart)
+    natural = chart.BarChart(rows[:3], ("B", "G"), styles, theme.chart, grows=False)
+    h0 = natural.wrap(480, 500)[1]
+    h = few.wrap(480, 500)[1]
+    assert 1.5 * h0 < h <= min(500, theme.chart.grow_max * h0)  # grown, within the page
+    every = chart.BarChart(rows, ("B", "G"), styles, theme.chart)
+    assert every.wrap(480, 200)[1] > 200 and len(every.split(480, 200)) == 2  # never shrunk

@@ -216,6 +216,7 @@ class Chart(_Section):
     legend: Legend
     axis: ColourName
     axis_width_pt: Length
+    grow_max: Annotated[float, Field(ge=1)]  # a short chart's bars grow at most this many times
     scale_break: ScaleBreak
 
 

@@ -111,6 +111,7 @@ class BarChart(Flowable):
         styles: Styles,
         spec: Chart,
         top: Decimal | None = None,
+        grows: bool = True,
     ) -> None:
         super().__init__()
         self.data, self.legend, self.styles, self.spec = data, legend, styles, spec
@@ -121,6 +122,8 @@ class BarChart(Flowable):
         )
         self.bar, self.bar_gap = spec.bar_height_mm * MM, spec.bar_gap_mm * MM
         self.group_gap = spec.group_gap_mm * MM
+        self._base = (self.bar, self.bar_gap, self.group_gap)
+        self.grows = grows  # a short chart fills the rest of its page (a split part does not)
         self.label_width = spec.label_width_mm * MM
         self.legend_height = spec.legend_height_mm * MM
 
@@ -130,14 +133,26 @@ class BarChart(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
+        if self.grows and self.data:
+            # A few actions leave the page half empty: their bars grow (at most `grow_max`
+            # times) to fill what is left of it, all in proportion.
+            bar, bar_gap, group_gap = self._base
+            natural = len(self.data) * (2 * bar + bar_gap + group_gap) - group_gap
+            room = (availHeight - self.legend_height) * 0.98
+            k = min(self.spec.grow_max, max(1.0, room / natural))
+            self.bar, self.bar_gap, self.group_gap = bar * k, bar_gap * k, group_gap * k
         self.height = self.legend_height + len(self.data) * self._row - self.group_gap
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if self.grows:  # a chart that must split already fills its pages: no growth
+            self.bar, self.bar_gap, self.group_gap = self._base
         fit = int((availHeight - self.legend_height + self.group_gap) // self._row)
         if fit < 1 or fit >= len(self.data):
             return []
-        part = lambda d: BarChart(d, self.legend, self.styles, self.spec, self.top)  # noqa: E731
+        part = lambda d: BarChart(  # noqa: E731
+            d, self.legend, self.styles, self.spec, self.top, grows=False
+        )
         first, rest = part(self.data[:fit]), part(self.data[fit:])
         for p in (first, rest):
             p.role, p.alt, p.section = (getattr(self, a, None) for a in ("role", "alt", "section"))
@@ -180,9 +195,9 @@ class BarChart(Flowable):
             )
             x += swatch + size * legend.spacing_em + stringWidth(pdf_text(label), font, size)
         values = [pdf_text(t) for r in self.data for t in (r.budget_text, r.granted_text)]
-        room = max(stringWidth(v, font, size) for v in values) + self.bar
+        room = max(stringWidth(v, font, size) for v in values) + self._base[0]
         if any(r.budget > self.top for r in self.data):
-            room += self.bar * 2.5  # the broken bar runs past the scale
+            room += self._base[0] * 2.5  # the broken bar runs past the scale
         x0 = self.label_width
         scale = (w - x0 - room) / float(self.top or 1)
         top = h - self.legend_height
@@ -214,10 +229,10 @@ class BarChart(Flowable):
                 length = max(float(value) * scale, 0.0)
                 broken = value > self.top
                 if broken:  # past the scale: a full bar, cut by a break, then a stub
-                    length = float(self.top) * scale + self.bar * 2.5
+                    length = float(self.top) * scale + self._base[0] * 2.5
                 d.add(Rect(x0, yb, length, self.bar, fillColor=colours[key], strokeColor=None))
                 if broken:
-                    self._break(d, x0 + length - self.bar * 2, yb)
+                    self._break(d, x0 + length - self._base[0] * 2, yb)
                 d.add(
                     String(
                         x0 + length + self.bar / 2,
