@@ -45,7 +45,7 @@ class BuildOptions:
     jobs: int = 1
     theme_file: Path | None = None
     docx_template: Path | None = None
-    pdf_standard: str | None = None
+    pdf_standard: str | None = "auto"  # a row of pdf/tagging/standards.VARIANTS, or auto
     icc: Path | None = None
     force: bool = False
     quiet: bool = False
@@ -110,10 +110,8 @@ def run(options: BuildOptions, progress: Progress | None = None) -> Summary:
     from .theme import DEFAULT_THEME, load_theme
 
     theme = load_theme(options.theme_file or DEFAULT_THEME).with_labels(dict(options.labels))
-    icc = _icc(options) if "pdf" in options.formats and options.pdf_standard else None
-    settings = Settings(
-        theme, epoch, options.formats, options.docx_template, options.pdf_standard, icc
-    )
+    standard, icc = _standard(options) if "pdf" in options.formats else (None, None)
+    settings = Settings(theme, epoch, options.formats, options.docx_template, standard, icc)
     # Workers start warming up now, while this process reads and checks the content. (Forked
     # any earlier, they would compete with this process's imports for two cores.)
     renderer = Renderer(settings, options.jobs, DEFAULT_LANGUAGE, options.preview)
@@ -234,7 +232,7 @@ def _plan(options: BuildOptions, content: Any, settings: Settings) -> list[Job]:
     }
     everything = _digest(common, programme, *per_action.values())
     icc = settings.icc
-    standard = f"{options.pdf_standard}:{_digest(_file_bytes(icc)) if icc else ''}"
+    standard = f"{settings.pdf_standard}:{_digest(_file_bytes(icc)) if icc else ''}"
     template = _file_bytes(options.docx_template) if options.docx_template else b""
     wanted = set(options.only) if options.only else None
     jobs: list[Job] = []
@@ -327,10 +325,11 @@ def _remove_orphans(
             del manifest.documents[name]
 
 
-def _icc(options: BuildOptions) -> Path:
-    from .pdf.tagging.pdfa import find_cmyk_icc
+def _standard(options: BuildOptions) -> tuple[str, Path | None]:
+    """Resolve the PDF standard of the print file and its output profile (see pdf/printfile.py)."""
+    from .pdf.printfile import resolve
 
-    return find_cmyk_icc(options.icc)
+    return resolve(options.pdf_standard, options.icc)
 
 
 def _code_stamp() -> str:

@@ -345,13 +345,16 @@ def _build_options(func: Any) -> Any:
                 "--pdf-standard",
                 type=click.Choice(PDF_STANDARDS),
                 default=None,
-                help=_("Write the print brochure as PDF/A-2b (archival); default: none."),
+                help=_(
+                    "Standard of the print brochure: x-4 (PDF/X-4, print), a-2b (PDF/A-2b, "
+                    "archival), both; default: auto, PDF/X-4 when a CMYK output profile is found."
+                ),
             ),
             click.option(
                 "--icc",
                 type=click.Path(path_type=Path, dir_okay=False, exists=True),
                 default=None,
-                help=_("CMYK ICC profile for the PDF/A output intent."),
+                help=_("CMYK output ICC profile of the printing condition (the output intent)."),
             ),
             click.option(
                 "--force", is_flag=True, help=_("Rebuild every document, even unchanged ones.")
@@ -382,7 +385,7 @@ def _options(project: Project, params: dict[str, Any]):
 
     _check_labels(project, _theme(project, params["theme_file"]))
     only = params["only"]
-    standard = params["pdf_standard"] or project.pdf_standard or "none"
+    standard = params["pdf_standard"] or project.pdf_standard or "auto"
     return BuildOptions(
         content_dir=_content(project, params["content_dir"]),
         output_dir=params["output_dir"] or project.output or Path("output"),
@@ -391,7 +394,7 @@ def _options(project: Project, params: dict[str, Any]):
         jobs=params["jobs"] or _default_jobs(),
         theme_file=_theme(project, params["theme_file"]),
         docx_template=params["docx_template"] or project.docx_template,
-        pdf_standard=None if standard == "none" else standard,
+        pdf_standard=standard,
         icc=params["icc"] or project.icc,
         force=params["force"],
         strict=params["strict"],

@@ -14,7 +14,7 @@ from typing import Any
 from .errors import Problem, ProjectError
 from .messages import LANGUAGES, PROJECT_FILE, _
 
-PDF_STANDARDS = ("none", "a-2b")
+PDF_STANDARDS = ("auto", "none", "x-4", "a-2b", "x-4,a-2b")  # pdf/tagging/standards.py
 
 # key: (kind, what the user is told it holds)
 FIELDS: dict[str, str] = {

@@ -91,11 +91,10 @@ def _brochure(content: Content, settings: Settings, screen: bool) -> tuple[bytes
     from .pdf import render_brochure
 
     data, pages = render_brochure(content, settings.theme, screen=screen, epoch=settings.epoch)
-    if not screen and settings.pdf_standard == "a-2b":
-        from .pdf.tagging.pdfa import make_pdfa2b
+    if not screen:  # to its PDF standard, then preflight: a failure stops the build
+        from .pdf.printfile import print_file
 
-        assert settings.icc is not None
-        data = make_pdfa2b(data, settings.icc)
+        data = print_file(data, settings.pdf_standard, settings.icc)
     return data, pages
 
 

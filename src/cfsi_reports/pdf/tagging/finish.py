@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections import defaultdict
@@ -24,7 +25,7 @@ class UnembeddedFontError(TaggingError):
     """Raised when a font is not embedded (e.g. ReportLab's default Helvetica)."""
 
 
-def _save(pdf: pikepdf.Pdf, *, object_streams: bool = True) -> bytes:
+def _save(pdf: pikepdf.Pdf, *, object_streams: bool = True, version: str | None = None) -> bytes:
     out = BytesIO()
     pdf.save(
         out,
@@ -34,7 +35,8 @@ def _save(pdf: pikepdf.Pdf, *, object_streams: bool = True) -> bytes:
         # _fix_cr_streams adds and compress the data again, ending with the same CR.
         stream_decode_level=pikepdf.StreamDecodeLevel.none,
         object_stream_mode=_GENERATE if object_streams else _DISABLE,
-        min_version="1.7",
+        min_version=version or "1.7",
+        force_version=version,
     )
     return out.getvalue()
 
@@ -118,20 +120,23 @@ def _renumber(pdf: pikepdf.Pdf) -> bool:
 MAX_RENUMBERING = 12
 
 
-def save_deterministic(pdf: pikepdf.Pdf) -> bytes:
-    """Save `pdf` to bytes that depend only on its content (no time, no random /ID)."""
+def save_deterministic(pdf: pikepdf.Pdf, *, version: str | None = None) -> bytes:
+    """Save `pdf` to bytes that depend only on its content (no time, no random /ID).
+
+    `version` forces the header's PDF version (PDF/X-4 files say 1.6); by default 1.7.
+    """
     # Stream data ending with CR before qpdf's LF looks like a CRLF end-of-line, so
     # validators (veraPDF, page) then count one byte less than /Length: avoid that shape.
     _fix_cr_streams(pdf)
-    data = _save(pdf)
+    data = _save(pdf, version=version)
     # What is left is an object or xref stream qpdf generates (1 chance in 256 each):
     # number the objects differently, and keep the compressed object streams.
     for _ in range(MAX_RENUMBERING):
         if b"\r\nendstream" not in data or not _renumber(pdf):
             break
-        data = _save(pdf)
+        data = _save(pdf, version=version)
     if b"\r\nendstream" in data:
-        data = _save(pdf, object_streams=False)
+        data = _save(pdf, object_streams=False, version=version)
     return data
 
 
@@ -363,6 +368,73 @@ def check_fonts_embedded(pdf: pikepdf.Pdf) -> None:
         )
 
 
+_SUBSET = re.compile(r"^/([A-Z]{6})\+(.+)$")
+
+
+def _page_fonts(pdf: pikepdf.Pdf) -> Iterator[Any]:
+    """Yield each font dictionary of the pages and their forms once, in page order."""
+    seen: set[tuple[int, int]] = set()
+
+    def visit(resources: Any) -> Iterator[Any]:
+        if not isinstance(resources, Dictionary):
+            return
+        for font in (resources.get("/Font") or Dictionary()).values():
+            if font.objgen not in seen or not font.is_indirect:
+                seen.add(font.objgen)
+                yield font
+        for xobj in (resources.get("/XObject") or Dictionary()).values():
+            if xobj.get("/Subtype") == Name.Form and xobj.objgen not in seen:
+                seen.add(xobj.objgen)
+                yield from visit(xobj.get("/Resources"))
+
+    for page in pdf.pages:
+        yield from visit(page.obj.get("/Resources"))
+
+
+def _tag(digest: bytes) -> str:
+    """Return six capital letters from a digest (26**6 tags)."""
+    value = int.from_bytes(digest[:8], "big")
+    letters = []
+    for _ in range(6):
+        value, r = divmod(value, 26)
+        letters.append(chr(65 + r))
+    return "".join(letters)
+
+
+def unique_subset_tags(pdf: pikepdf.Pdf) -> int:
+    """Give each font subset its own tag, derived from its font program; return how many.
+
+    ReportLab tags every subset AAAAAA+, which some preflight profiles flag (PDF 1.7,
+    9.6.4: different subsets should have different tags). The tag is a hash of the
+    subset's name and program, so the same document keeps the same tags.
+    """
+    used: dict[str, tuple[int, int]] = {}
+    count = 0
+    for font in _page_fonts(pdf):
+        match = _SUBSET.match(str(font.get("/BaseFont", "")))
+        descendants = font.get("/DescendantFonts")
+        target = descendants[0] if descendants else font
+        desc = target.get("/FontDescriptor")
+        program = next((desc[k] for k in _FONT_FILES if k in desc), None) if desc else None
+        if match is None or program is None:
+            continue
+        salt = 0
+        while True:
+            digest = hashlib.sha256(
+                match.group(2).encode() + program.read_raw_bytes() + bytes([salt])
+            ).digest()
+            tag = _tag(digest)
+            if used.setdefault(tag, program.objgen) == program.objgen:
+                break
+            salt += 1  # two subsets hashing to one tag: take the next
+        name = Name(f"/{tag}+{match.group(2)}")
+        for holder in {id(d): d for d in (font, target)}.values():
+            holder.BaseFont = name
+        desc.FontName = name
+        count += 1
+    return count
+
+
 def clean_to_unicode(pdf: pikepdf.Pdf) -> None:
     """Drop ToUnicode entries mapping unused codes to U+0000 (PDF/UA-1 7.21.7)."""
     seen: set[tuple[int, int]] = set()
@@ -431,6 +503,7 @@ def finish(
                 "pass the bytes of the last build made with canvasmaker=tree.canvasmaker"
             )
         check_fonts_embedded(pdf)
+        unique_subset_tags(pdf)
         clean_to_unicode(pdf)
         _Writer(pdf, tree).finish_tree()
         drop_empty_transitions(pdf)

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, String
 
 from ...errors import UsageError
-from .finish import drop_empty_transitions, save_deterministic, write_metadata
-from .xmp import meta_from_docinfo
+from ...messages import _
 
 # Best first: ISO Coated v2 300% (FOGRA39-based, European offset printing), then the
 # generic CMYK profile every ghostscript installation has.
@@ -34,20 +31,21 @@ _PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 
 
 class IccProfileNotFound(UsageError, FileNotFoundError):
-    """Raised when no CMYK output ICC profile is available for PDF/A.
+    """Raised when no usable CMYK output ICC profile is available (exit code 2).
 
-    A UsageError (exit code 2): the command asks for PDF/A and the machine, or --icc,
-    does not provide what it needs; the CLI prints the message, never a traceback.
+    A UsageError: the command asks for an output intent (PDF/X, PDF/A) and the machine,
+    or --icc, does not provide what it needs; the CLI prints the message, never a traceback.
     """
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(
-            "No CMYK ICC output profile found for PDF/A-2b"
-            + (f" ({detail})" if detail else "")
-            + ". Install one, e.g. `apt-get install ghostscript` (default_cmyk.icc) or "
-            "`apt-get install scribus-data` (ISOcoated_v2_300_bas.icc), or pass the "
-            "printer's profile with --icc FILE. ICC profiles are not shipped with "
-            "cfsi-reports."
+            _(
+                "No usable CMYK ICC output profile for the print file's output intent{detail}. "
+                "Install one, e.g. `apt-get install scribus-data` (ISOcoated_v2_300_bas.icc) or "
+                "`apt-get install ghostscript` (default_cmyk.icc, a SWOP profile), or pass the "
+                "printer's profile with --icc FILE. ICC profiles are not shipped with "
+                "cfsi-reports."
+            ).format(detail=f" ({detail})" if detail else "")
         )
 
 
@@ -88,14 +86,26 @@ def icc_info(data: bytes) -> IccInfo:
     )
 
 
-def _is_cmyk_output(path: Path) -> bool:
-    """Return True if `path` is a CMYK output (printer) profile PDF/A-2 accepts."""
+def profile_problem(path: Path) -> str | None:
+    """Return what makes `path` unusable as a CMYK output intent, or None if it is usable."""
     try:
         with path.open("rb") as f:
             info = icc_info(f.read())
-    except (OSError, ValueError):
-        return False
-    return info.colour_space == "CMYK" and info.device_class == "prtr" and info.version <= 4
+    except OSError as exc:
+        return _("{path} cannot be read: {reason}").format(path=path, reason=exc.strerror)
+    except ValueError:
+        return _("{path} is not an ICC profile").format(path=path)
+    if info.colour_space != "CMYK":
+        return _("{path} is a {space} profile, not CMYK").format(path=path, space=info.colour_space)
+    if info.device_class != "prtr" or info.version > 4:
+        return _("{path} is not an output (printer) profile of ICC version 4 or lower").format(
+            path=path
+        )
+    if not info.description:
+        return _(
+            "{path} has no description: the output intent names the printing condition with it"
+        ).format(path=path)
+    return None
 
 
 def find_cmyk_icc(explicit: Path | None = None) -> Path:
@@ -103,20 +113,21 @@ def find_cmyk_icc(explicit: Path | None = None) -> Path:
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
-            raise IccProfileNotFound(f"{path} does not exist")
-        if not _is_cmyk_output(path):
-            raise IccProfileNotFound(f"{path} is not a CMYK output profile of ICC version <= 4")
+            raise IccProfileNotFound(_("{path} does not exist").format(path=path))
+        problem = profile_problem(path)
+        if problem:
+            raise IccProfileNotFound(problem)
         return path
     for path in CMYK_ICC_CANDIDATES:
-        if path.is_file() and _is_cmyk_output(path):
+        if path.is_file() and profile_problem(path) is None:
             return path
     for directory in ICC_SEARCH_DIRS:
         if directory.is_dir():
             for path in sorted(directory.rglob("*")):
-                if path.suffix.lower() in {".icc", ".icm"} and _is_cmyk_output(path):
+                if path.suffix.lower() in {".icc", ".icm"} and profile_problem(path) is None:
                     return path
     searched = ", ".join(str(p) for p in (*CMYK_ICC_CANDIDATES, *ICC_SEARCH_DIRS))
-    raise IccProfileNotFound(f"searched {searched}" if searched else "")
+    raise IccProfileNotFound(_("searched {where}").format(where=searched) if searched else "")
 
 
 # PDF/A requires properties outside the predefined schemas, such as pdfuaid:part, to be
@@ -186,36 +197,9 @@ def make_pdfa2b(pdf_bytes: bytes, icc_path: Path, *, pdfua_identification: bool 
     extension schema) rejects. `pdfua_identification=True` keeps it, with that schema, as
     veraPDF and page-validation expect of a file claiming both (docs/accessibility.md).
     """
-    icc = Path(icc_path).read_bytes()
-    info = icc_info(icc)
-    components = {"CMYK": 4, "RGB": 3, "GRAY": 1}.get(info.colour_space)
-    if components is None or info.version > 4 or info.device_class not in ("prtr", "mntr"):
-        raise ValueError(f"{icc_path} is not an output ICC profile PDF/A-2 accepts")
-    with pikepdf.open(BytesIO(pdf_bytes)) as pdf:
-        metadata = pdf.Root.get("/Metadata")
-        if metadata is None:  # not finished (untagged): XMP from the Info dictionary
-            docinfo = {str(k): str(v) for k, v in pdf.docinfo.items() if isinstance(v, String)}
-            lang = str(pdf.Root.get("/Lang", "")) or None
-            write_metadata(pdf, meta_from_docinfo(docinfo, lang), pdfua=False)
-            metadata = pdf.Root.Metadata
-        profile = pdf.make_stream(icc, N=components)
-        identifier = info.description or Path(icc_path).stem
-        intent = Dictionary(
-            Type=Name.OutputIntent,
-            S=Name.GTS_PDFA1,
-            OutputConditionIdentifier=String(identifier),
-            Info=String(identifier),
-            DestOutputProfile=profile,
-        )
-        pdf.Root.OutputIntents = Array([pdf.make_indirect(intent)])
-        pdf.Root.Metadata = pdf.make_stream(
-            declare_pdfa(metadata.read_bytes(), 2, pdfua=pdfua_identification),
-            Type=Name.Metadata,
-            Subtype=Name.XML,
-        )
-        _make_annotations_printable(pdf)
-        drop_empty_transitions(pdf)
-        return save_deterministic(pdf)
+    from .standards import VARIANTS, apply
+
+    return apply(pdf_bytes, VARIANTS["a-2b"], icc_path, pdfua_identification=pdfua_identification)
 
 
 def _make_annotations_printable(pdf: pikepdf.Pdf) -> None:
