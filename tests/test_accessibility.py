@@ -1015,7 +1015,7 @@ def test_no_profile_is_a_clear_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)  # handled: no traceback
     assert "Traceback" not in result.output
-    assert "No CMYK ICC output profile found" in result.output
+    assert "No usable CMYK ICC output profile" in result.output
     assert "apt-get install ghostscript" in result.output and "--icc FILE" in result.output
     assert not out.exists(), "nothing is written when the profile is missing"
 

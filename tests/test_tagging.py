@@ -734,5 +734,5 @@ def test_find_cmyk_icc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         pdfa.find_cmyk_icc(tmp_path / "missing.icc")
     bogus = tmp_path / "bogus.icc"
     bogus.write_bytes(b"not a profile")
-    with pytest.raises(pdfa.IccProfileNotFound, match="not a CMYK output profile"):
+    with pytest.raises(pdfa.IccProfileNotFound, match="is not an ICC profile"):
         pdfa.find_cmyk_icc(bogus)

@@ -766,6 +766,52 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+@main.command(
+    "preflight",
+    help=_("Check any PDF against the print shop's checklist; exit 1 if a check fails."),
+)
+@click.argument("pdf_file", metavar="FILE.pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--profile",
+    type=click.Choice(["print", "screen"]),
+    default="print",
+    show_default=True,
+    help=_("print: boxes, bleed, CMYK, 300 ppi, total ink, PDF/X; screen: fonts, images."),
+)
+@click.option(
+    "--tac",
+    type=click.FloatRange(100, 400),
+    default=None,
+    help=_("Total ink limit in percent (default: the output profile's, else 300)."),
+)
+def preflight_command(pdf_file: Path, profile: str, tac: float | None) -> None:
+    from .errors import UsageError
+    from .preflight import PROFILES, preflight
+
+    try:
+        try:
+            data = pdf_file.read_bytes()
+        except OSError as exc:
+            raise UsageError(
+                _("{file}: cannot be read: {reason}").format(file=pdf_file, reason=exc.strerror)
+            ) from None
+        report = preflight(data, PROFILES[profile], tac=tac, name=str(pdf_file))
+    except CfsiError as exc:
+        _fail(exc)
+        return
+    width = max(len(c.name) for c in report.checks)
+    for check in report.checks:
+        click.echo(f"{check.status:<4}  {check.name:<{width}}  {check.detail}")
+    failed = len(report.failed)
+    summary = (
+        _("{file}: {n} checks failed ({profile} profile)")
+        if failed
+        else _("{file}: every check passed ({profile} profile)")
+    )
+    click.echo(summary.format(file=pdf_file, n=failed, profile=profile))
+    sys.exit(1 if failed else 0)
+
+
 def run() -> None:
     """Entry point: a bug shows as one line naming it, not a traceback (CFSI_DEBUG=1 shows it)."""
     import signal

@@ -507,16 +507,17 @@ def _check_pdfx(pdf: pikepdf.Pdf, profile: Profile) -> Check:
     )
 
 
-def preflight(data: bytes, profile: Profile, *, tac: float | None = None) -> Report:
+def preflight(data: bytes, profile: Profile, *, tac: float | None = None, name: str = "") -> Report:
     """Run every check of `profile` on the PDF `data`; `tac` overrides the ink limit."""
     if tac is not None:
         profile = Profile(**{**profile.__dict__, "tac": tac})
     try:
         pdf = pikepdf.open(BytesIO(data))
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError) as exc:
+        reason = re.sub(r"^.*?BytesIO object at 0x[0-9a-f]+>:?\s*", "", str(exc).splitlines()[0])
         raise UnreadablePdf(
-            _("not a PDF preflight can open ({reason})").format(
-                reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            _("{file}: not a PDF preflight can open ({reason})").format(
+                file=name or "PDF", reason=reason or type(exc).__name__
             )
         ) from None
     with pdf:

@@ -96,7 +96,9 @@ def profile_problem(path: Path) -> str | None:
     except ValueError:
         return _("{path} is not an ICC profile").format(path=path)
     if info.colour_space != "CMYK":
-        return _("{path} is a {space} profile, not CMYK").format(path=path, space=info.colour_space)
+        return _("{path} is a {space} profile, not a CMYK output profile").format(
+            path=path, space=info.colour_space
+        )
     if info.device_class != "prtr" or info.version > 4:
         return _("{path} is not an output (printer) profile of ICC version 4 or lower").format(
             path=path

@@ -1,0 +1,260 @@
+"""Preflight: passes on the seed's print brochure, fails on broken files naming the check."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from cfsi_reports.cli import main
+from cfsi_reports.pdf import pdfa
+from cfsi_reports.preflight import FAIL, OK, PROFILES, WARN, preflight
+from cfsi_reports.theme import Theme
+
+MM = 72 / 25.4
+BLEED = 3 * MM
+W, H = 148 * MM, 210 * MM  # A5
+
+
+def _sample(
+    theme: Theme,
+    *,
+    font: str = "ttf",
+    fill: tuple[float, ...] = (0.0, 0.0, 0.0, 1.0),
+    photo_px: int | None = None,
+    pages: int = 4,
+    reversed_pt: float | None = None,
+) -> bytes:
+    """A small print file made like ours: A5 trim, 3 mm bleed, CMYK, an embedded font."""
+    name = "Helvetica"
+    if font == "ttf":
+        name = "PreflightSans"
+        pdfmetrics.registerFont(TTFont(name, str(theme.family("body").regular)))
+    buf = io.BytesIO()
+    c = Canvas(
+        buf,
+        pagesize=(W + 2 * BLEED, H + 2 * BLEED),
+        trimBox=(BLEED, BLEED, BLEED + W, BLEED + H),
+        bleedBox=(0, 0, W + 2 * BLEED, H + 2 * BLEED),
+        invariant=1,
+        initialFontName=name,
+    )
+    for page in range(pages):
+        colour = Color(*fill) if len(fill) == 3 else CMYKColor(*fill)
+        c.setFillColor(colour)
+        c.rect(0, H * 0.8, W + 2 * BLEED, H * 0.2 + 2 * BLEED, stroke=0, fill=1)
+        c.setFillColor(CMYKColor(0, 0, 0, 1))
+        c.setFont(name, 10)
+        c.drawString(20 * MM, 100 * MM, f"Page {page + 1}")
+        if reversed_pt is not None and page == 0:
+            c.setFillColor(CMYKColor(0.9, 0.4, 0.4, 0.3))
+            c.rect(10 * MM, 20 * MM, 100 * MM, 20 * MM, stroke=0, fill=1)
+            c.setFillColor(CMYKColor(0, 0, 0, 0))
+            c.setFont(name, reversed_pt)
+            c.drawString(15 * MM, 28 * MM, "Texte en réserve")
+        if photo_px is not None and page == 0:
+            image = Image.new("CMYK", (photo_px, photo_px), (40, 30, 20, 10))
+            # photo_px pixels over 1 inch: photo_px ppi at the placed size
+            c.drawImage(ImageReader(image), 30 * MM, 120 * MM, 72, 72)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _status(report, name: str) -> str:
+    (check,) = [c for c in report.checks if c.name == name]
+    return check.status
+
+
+def _failed(report) -> set[str]:
+    return {c.name for c in report.failed}
+
+
+def test_a_clean_sample_passes(theme: Theme) -> None:
+    report = preflight(_sample(theme, photo_px=320), PROFILES["print"])
+    assert not report.failed, report.checks
+    assert _status(report, "image resolution") == OK
+    assert _status(report, "PDF/X identification") == WARN  # not claimed: a warning only
+
+
+def test_a_missing_font_fails_fonts_embedded(theme: Theme) -> None:
+    report = preflight(_sample(theme, font="helvetica"), PROFILES["print"])
+    assert _failed(report) == {"fonts embedded"}
+    (check,) = report.failed
+    assert "Helvetica" in check.detail and "page" in check.detail
+
+
+def test_a_72_ppi_photo_fails_image_resolution(theme: Theme) -> None:
+    report = preflight(_sample(theme, photo_px=72), PROFILES["print"])
+    assert _failed(report) == {"image resolution"}
+    assert "72 ppi on page 1" in report.failed[0].detail
+
+
+def test_a_280_ppi_photo_is_a_warning(theme: Theme) -> None:
+    report = preflight(_sample(theme, photo_px=280), PROFILES["print"])
+    assert not report.failed
+    assert _status(report, "image resolution") == WARN
+
+
+def test_an_rgb_fill_fails_colour_spaces(theme: Theme) -> None:
+    report = preflight(_sample(theme, fill=(0.1, 0.4, 0.8)), PROFILES["print"])
+    assert _failed(report) == {"colour spaces"}
+    assert "DeviceRGB" in report.failed[0].detail
+    assert not preflight(_sample(theme, fill=(0.1, 0.4, 0.8)), PROFILES["screen"]).failed
+
+
+def test_a_380_percent_black_fails_total_ink(theme: Theme) -> None:
+    report = preflight(_sample(theme, fill=(0.9, 0.9, 0.9, 0.9)), PROFILES["print"])
+    assert _failed(report) == {"total ink"}
+    assert "360 %" in report.failed[0].detail
+    rich = preflight(_sample(theme, fill=(0.95, 0.95, 0.9, 1.0)), PROFILES["print"])
+    assert "380 %" in rich.failed[0].detail
+    # The limit is an option: a 400 % press takes it.
+    assert not preflight(
+        _sample(theme, fill=(0.9, 0.9, 0.9, 0.9)), PROFILES["print"], tac=380
+    ).failed
+
+
+def test_a_cmyk_image_over_the_limit_fails_total_ink(theme: Theme) -> None:
+    report = preflight(_sample(theme, photo_px=400), PROFILES["print"], tac=30)
+    assert "image at 39 % on page 1" in report.failed[0].detail  # (40+30+20+10)/255
+
+
+def test_small_reversed_type_on_four_colours_fails(theme: Theme) -> None:
+    report = preflight(_sample(theme, reversed_pt=6), PROFILES["print"])
+    assert _failed(report) == {"reversed type"}
+    assert "6.0 pt knocked out of 4 inks on page 1" in report.failed[0].detail
+    assert not preflight(_sample(theme, reversed_pt=10), PROFILES["print"]).failed
+
+
+def test_page_count_must_suit_saddle_stitching(theme: Theme) -> None:
+    report = preflight(_sample(theme, pages=6), PROFILES["print"])
+    assert _failed(report) == {"page count"}
+    assert not preflight(_sample(theme, pages=6), PROFILES["screen"]).failed
+
+
+def test_shared_subset_tags_fail(theme: Theme) -> None:
+    """ReportLab's own output tags every subset AAAAAA+: preflight says so."""
+    buf = io.BytesIO()
+    pdfmetrics.registerFont(TTFont("PreflightBold", str(theme.family("body").bold)))
+    pdfmetrics.registerFont(TTFont("PreflightSans", str(theme.family("body").regular)))
+    c = Canvas(buf, invariant=1, initialFontName="PreflightSans")
+    for font in ("PreflightSans", "PreflightBold"):
+        c.setFont(font, 10)
+        c.drawString(72, 72, "AAAAAA")
+    c.showPage()
+    c.save()
+    report = preflight(buf.getvalue(), PROFILES["screen"])
+    assert _failed(report) == {"subset tags"}
+    assert "AAAAAA+ (2 subsets)" in report.failed[0].detail
+
+
+# -- the seed's brochures, through the command line -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if pdfa.profile_problem(pdfa.CMYK_ICC_CANDIDATES[0]):
+        pytest.skip("SKIPPED LOUDLY: no ISO Coated v2 profile (apt-get install scribus-data)")
+    out = tmp_path_factory.mktemp("preflight") / "out"
+    result = CliRunner().invoke(
+        main, ["build", "--content", "content", "--output", str(out), "--format", "pdf", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _cli(*args: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["preflight", *args])
+    return result.exit_code, result.output.splitlines()
+
+
+def test_the_print_brochure_passes_every_check(built: Path) -> None:
+    code, lines = _cli(str(built / "brochure.pdf"))
+    assert code == 0, lines
+    assert len(lines) == 11  # one line per check, then the verdict
+    assert all(line.startswith("ok ") for line in lines[:-1]), lines
+    assert any("PDF/X-4" in line and "ISO Coated v2 300%" in line for line in lines)
+    assert "every check passed" in lines[-1]
+
+
+def test_the_screen_edition_fails_as_a_print_file(built: Path) -> None:
+    code, lines = _cli(str(built / "brochure-screen.pdf"))
+    assert code == 1
+    failed = {line.split("  ")[1].strip() for line in lines if line.startswith("FAIL")}
+    assert failed == {"page boxes", "bleed", "colour spaces", "page count"}
+    assert any("DeviceRGB" in line for line in lines)
+    code, _ = _cli(str(built / "brochure-screen.pdf"), "--profile", "screen")
+    assert code == 0
+
+
+def test_an_unreadable_pdf_is_a_usage_error(tmp_path: Path, built: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes((built / "brochure.pdf").read_bytes()[:1500])
+    for path in (broken, tmp_path / "absent.pdf"):
+        result = CliRunner().invoke(main, ["preflight", str(path)])
+        assert result.exit_code == 2, result.output
+        assert isinstance(result.exception, SystemExit)  # handled: no traceback
+        assert str(path) in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.pdf"]
+
+
+def test_build_fails_when_preflight_fails(tmp_path: Path, built: Path) -> None:
+    """A theme whose band colour is 380 % ink: the print file is refused, not written."""
+    theme_dir = tmp_path / "styles"
+    shutil.copytree(Path("styles"), theme_dir)
+    theme_file = theme_dir / "theme.yaml"
+    text = theme_file.read_text(encoding="utf-8")
+    primary = "primary:    {cmyk: [0.92, 0.35, 0.40, 0.25]"
+    assert primary in text
+    theme_file.write_text(
+        text.replace(primary, "primary:    {cmyk: [0.95, 0.95, 0.90, 1.00]"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["build", "--content", "content", "--output", str(out), "--format", "pdf", "-q",
+         "--theme", str(theme_file)],
+    )  # fmt: skip
+    assert result.exit_code == 3, result.output
+    assert "brochure.pdf: preflight failed: total ink: over 300 %: fill at 380 %" in result.output
+    assert not (out / "brochure.pdf").exists()
+
+
+def test_the_print_brochure_reads_back_as_pdfx4(built: Path) -> None:
+    with pikepdf.open(built / "brochure.pdf") as pdf:
+        assert pdf.pdf_version == "1.6"
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX"
+        icc = pdfa.CMYK_ICC_CANDIDATES[0].read_bytes()
+        assert intent.DestOutputProfile.read_bytes() == icc
+        assert str(intent.OutputConditionIdentifier) == "ISO Coated v2 300% (basICColor)"
+        assert str(intent.Info) == "ISO Coated v2 300% (basICColor)"
+        meta = pdf.open_metadata()
+        assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
+        assert meta["xmpMM:DocumentID"].startswith("uuid:")
+        assert meta["xmpMM:VersionID"] == "1" and meta["xmpMM:RenditionClass"] == "default"
+        assert meta["pdf:Trapped"] == "False" and pdf.trailer.Info.Trapped == "/False"
+        assert meta["pdfuaid:part"] == "1"  # PDF/X alone keeps the PDF/UA identification
+        assert len(pdf.trailer.ID) == 2 and not pdf.is_encrypted
+        for page in pdf.pages:
+            assert "/TrimBox" in page.obj and "/BleedBox" in page.obj
+            assert "/ArtBox" not in page.obj
+        tags = set()
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                tag, _, name = str(font.BaseFont)[1:].partition("+")
+                assert len(tag) == 6 and tag.isupper() and tag != "AAAAAA"
+                assert font.FontDescriptor.FontName == font.BaseFont
+                tags.add((tag, name))
+        assert len({t for t, _ in tags}) == len(tags) >= 4
