@@ -97,6 +97,21 @@ _PDFX_EXTENSION = """  <rdf:Description rdf:about=""
        </rdf:Seq>
       </pdfaSchema:property>
      </rdf:li>
+     <rdf:li rdf:parseType="Resource">
+      <pdfaSchema:schema>Adobe PDF Schema</pdfaSchema:schema>
+      <pdfaSchema:namespaceURI>http://ns.adobe.com/pdf/1.3/</pdfaSchema:namespaceURI>
+      <pdfaSchema:prefix>pdf</pdfaSchema:prefix>
+      <pdfaSchema:property>
+       <rdf:Seq>
+        <rdf:li rdf:parseType="Resource">
+         <pdfaProperty:name>Trapped</pdfaProperty:name>
+         <pdfaProperty:valueType>Text</pdfaProperty:valueType>
+         <pdfaProperty:category>internal</pdfaProperty:category>
+         <pdfaProperty:description>Whether the document has been trapped</pdfaProperty:description>
+        </rdf:li>
+       </rdf:Seq>
+      </pdfaSchema:property>
+     </rdf:li>
     </rdf:Bag>
    </pdfaExtension:schemas>
   </rdf:Description>
@@ -139,13 +154,11 @@ def _add_extension(xmp: bytes, extension: str) -> bytes:
     """Describe a schema: in the packet's extension schemas if it has some, else in new ones."""
     text = xmp.decode("utf-8")
     if "<pdfaExtension:schemas>" in text:
-        schema = re.search(
-            r"     <rdf:li rdf:parseType=\"Resource\">.*?\n     </rdf:li>\n", extension, re.S
-        )
+        schema = re.search(r"<rdf:Bag>\n(.*)    </rdf:Bag>", extension, re.S)
         assert schema is not None
         bag = text.index("</rdf:Bag>", text.index("<pdfaExtension:schemas>"))
         bag = text.rindex("\n", 0, bag) + 1
-        return (text[:bag] + schema.group(0) + text[bag:]).encode("utf-8")
+        return (text[:bag] + schema.group(1) + text[bag:]).encode("utf-8")
     close = text.rindex(" </rdf:RDF>")
     return (text[:close] + extension + text[close:]).encode("utf-8")
 
