@@ -24,6 +24,7 @@ from ..errors import ConfigError
 from ..i18n import Locale
 from ..theme import Theme
 from . import oxml
+from .fonts import embed_fonts
 from .package import ZIP_EPOCH_MIN, write
 from .template import (
     CHARACTER_STYLES,
@@ -60,6 +61,7 @@ class PreparedTemplate:
         _drop_metadata(document)
         oxml.set_language(document.styles.element, locale.tag)
         oxml.set_settings(document.settings.element, locale.tag, theme.docx.hyphenation)
+        embed_fonts(document, theme)  # as Word's « Embed fonts in the file »
         self.data = write(document, ZIP_EPOCH_MIN)
         self._reader = PackageReader.from_file(io.BytesIO(self.data))
 

@@ -423,7 +423,7 @@ class TocEntry(Flowable):
         if self.rule is not None:
             # A hairline halfway down the space after the entry; decoration, not content.
             colour, width = self.rule
-            mark = canvas.artifact() if hasattr(canvas, "artifact") else nullcontext()
+            mark = canvas.artifact("Layout") if hasattr(canvas, "artifact") else nullcontext()
             with mark:
                 canvas.saveState()
                 canvas.setStrokeColor(colour)

@@ -1,6 +1,7 @@
 """Page furniture, drawn by the page templates: fields, bands, panels, heads, folios, marks.
 
-Nothing here is content: a tagging canvas marks all of it as artifacts. Drawing
+Nothing here is content: a tagging canvas marks all of it as typed artifacts (running
+heads and folios Pagination Header/Footer, fields and panels Layout, marks Page). Drawing
 happens in trim coordinates (origin at the trimmed page's bottom-left corner);
 anything that touches the trim runs on into the bleed.
 """
@@ -17,6 +18,7 @@ from ..theme import MM
 from .flowables import pdf_text
 from .geometry import Geometry
 from .styles import Styles
+from .tagging import artifact
 
 PageCallback = Callable[[Any, Any], None]
 
@@ -59,8 +61,9 @@ class Furniture:
         y0 = y - b if y <= 0 else y
         x1 = x + w + b if x + w >= g.width else x + w
         y1 = y + h + b if y + h >= g.height else y + h
-        canvas.setFillColor(self.styles.colour(colour))
-        canvas.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
+        with artifact(canvas, "Layout"):  # bands, panels, tints: decoration
+            canvas.setFillColor(self.styles.colour(colour))
+            canvas.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
 
     def _text(
         self,
@@ -72,8 +75,23 @@ class Furniture:
         *,
         align: str = "left",
         width: float | None = None,
+        subtype: str = "Header",
     ) -> None:
-        """Draw one line in a theme style, shortened with an ellipsis to fit `width`."""
+        """Draw one line of pagination (a Header or Footer artifact), shortened to `width`."""
+        with artifact(canvas, "Pagination", subtype):
+            self._line(canvas, style, text, x, y, align=align, width=width)
+
+    def _line(
+        self,
+        canvas: Any,
+        style: str,
+        text: str,
+        x: float,
+        y: float,
+        *,
+        align: str,
+        width: float | None,
+    ) -> None:
         ts = self.styles.text(style)
         font = self.styles.font(ts.family, ts.bold, ts.italic)
         text = pdf_text(text)
@@ -120,6 +138,10 @@ class Furniture:
         return head + ELLIPSIS + keep
 
     def _crop_marks(self, canvas: Any) -> None:
+        with artifact(canvas, "Page"):  # printer's marks
+            self._draw_crop_marks(canvas)
+
+    def _draw_crop_marks(self, canvas: Any) -> None:
         g = self.g
         s, off, length = g.slug, g.mark_offset, g.mark_length
         canvas.setStrokeColor(self.styles.colour("registration"))
@@ -181,9 +203,10 @@ class Furniture:
         g = self.g
         y = g.foot_from_bottom
         if page % 2:
-            self._text(canvas, "folio", str(page), g.width - g.right(page), y, align="right")
+            x, align = g.width - g.right(page), "right"
         else:
-            self._text(canvas, "folio", str(page), g.left(page), y)
+            x, align = g.left(page), "left"
+        self._text(canvas, "folio", str(page), x, y, align=align, subtype="Footer")
 
     # -- the page kinds -------------------------------------------------------------------------
 

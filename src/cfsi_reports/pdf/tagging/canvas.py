@@ -41,12 +41,19 @@ def _sets_own_font(code: str) -> bool:
     return " Tf" in head
 
 
+# What is drawn outside any element and any typed artifact: decoration (rules, tints,
+# table grids). Typed, so that a checker can tell it from text hidden by mistake; text
+# drawn there is a bug that test_artifacts_are_typed finds (text is only pagination).
+LAYOUT = "/Artifact <</Type /Layout>> BDC"
+PRINTERS_MARKS = "/Artifact <</Type /Page>> BDC"
+
+
 @dataclass(frozen=True)
 class _Mode:
     """What is open while drawing: a structure element's content, or an artifact."""
 
     element: StructElement | None
-    opener: str = "/Artifact BMC"
+    opener: str = LAYOUT
     link_texts: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -59,14 +66,18 @@ class _Open:
 
 
 def _artifact_opener(kind: str | None, subtype: str | None) -> str:
-    """Return the BMC/BDC operator opening an artifact of the given /Type and /Subtype."""
+    """Return the BDC operator opening an artifact of the given /Type and /Subtype.
+
+    Types (PDF 1.7, 14.8.2.2): Pagination (Header, Footer, Watermark), Layout, Page
+    (printer's marks), Background; an artifact without a type is Layout.
+    """
     props = []
     if kind:
         props.append(f"/Type /{kind}")
     if subtype:
         props.append(f"/Subtype /{subtype}")
     if not props:
-        return "/Artifact BMC"
+        return LAYOUT
     return f"/Artifact <<{' '.join(props)}>> BDC"
 
 
@@ -241,7 +252,7 @@ class TaggedCanvas(Canvas):
         # Crop marks are drawn by Canvas.showPage after the page content: mark them too.
         if not self._in_show_page:
             return super().lines(linelist)
-        self._code.append("/Artifact BMC")
+        self._code.append(PRINTERS_MARKS)
         super().lines(linelist)
         self._code.append("EMC")
 

@@ -39,9 +39,15 @@ def _render_cell_tags(table: Any, event: str, *args: Any) -> None:
         if row is not None:
             canvas.begin_tag(row[args[1]], link_texts=link_texts(args[2]))
             table._tag_open = True
+        else:  # a header row repeated on a continuation page: pagination, like a running head
+            table._tag_artifact = canvas.artifact("Pagination", "Header")
+            table._tag_artifact.__enter__()
     elif event == "endCell" and getattr(table, "_tag_open", False):
         canvas.end_tag()
         table._tag_open = False
+    elif event == "endCell" and getattr(table, "_tag_artifact", None) is not None:
+        table._tag_artifact.__exit__(None, None, None)
+        table._tag_artifact = None
 
 
 def _repeat_count(repeat_rows: Any) -> int:
@@ -353,7 +359,7 @@ def _draw_page_number(
         leaders.setFont(style.fontName, size)
         leaders.setFillColor(style.textColor)
         leaders.textLine(count * dot)
-        with artifact(canvas):
+        with artifact(canvas, "Pagination"):  # leaders belong with the page number
             canvas.drawText(leaders)
     number = canvas.beginText(width - number_w, y)
     number.setFont(style.fontName, size)
