@@ -372,7 +372,8 @@ ORDER = {
     "sectPr": "headerReference footerReference footnotePr endnotePr type pgSz pgMar "
     "paperSrc pgBorders lnNumType pgNumType cols formProt vAlign noEndnote titlePg "
     "textDirection bidi rtlGutter docGrid printerSettings sectPrChange",
-    "settings": "writeProtection view zoom removePersonalInformation defaultTabStop "
+    "settings": "writeProtection view zoom removePersonalInformation embedTrueTypeFonts "
+    "defaultTabStop "
     "autoHyphenation consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps "
     "evenAndOddHeaders characterSpacingControl updateFields compat docVars rsids mathPr "
     "themeFontLang clrSchemeMapping decimalSymbol listSeparator",
@@ -383,6 +384,8 @@ ORDER = {
     "pBdr": "top left bottom right between bar",
     "docDefaults": "rPrDefault pPrDefault",
     "styles": "docDefaults latentStyles style",
+    "font": "altName panose1 charset family notTrueType pitch sig embedRegular embedBold "
+    "embedItalic embedBoldItalic",
 }
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import io
+import struct
 import time
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -24,18 +26,53 @@ def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
 
 
 def zip_entries(entries: Iterable[tuple[str, bytes]], epoch: int) -> bytes:
-    """Return a zip of `entries`, in order, whose bytes depend on nothing else."""
-    date_time = zip_time(epoch)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time)
-            info.create_system = 0  # else the host OS is recorded and bytes differ across OSes
-            info.external_attr = 0
-            stored = name.lower().endswith(_STORED)
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return buffer.getvalue()
+    """Return a zip of `entries`, in order, whose bytes depend on nothing else.
+
+    Written here rather than with zipfile so that a large part every sheet repeats (the
+    embedded fonts, about 1 MB) is deflated once per process, not once per sheet.
+    """
+    year, month, day, hour, minute, second = zip_time(epoch)
+    dos_time = hour << 11 | minute << 5 | second // 2
+    dos_date = (year - 1980) << 9 | month << 5 | day
+    out = bytearray()
+    central = []
+    for name, data in entries:
+        stored = name.lower().endswith(_STORED)
+        packed = data if stored else _deflate(data)
+        method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        encoded = name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800  # UTF-8 name
+        crc = zlib.crc32(data)
+        head = (flags, method, dos_time, dos_date, crc, len(packed), len(data), len(encoded))
+        offset = len(out)
+        out += _LOCAL.pack(b"PK\x03\x04", 20, *head, 0) + encoded + packed
+        # Made by version 2.0 on MS-DOS (0): no host OS or permissions recorded.
+        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, *head, 0, 0, 0, 0, 0, offset))
+        central.append(encoded)
+    directory = b"".join(central)
+    count = len(central) // 2
+    out += directory + _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), len(out), 0)
+    return bytes(out)
+
+
+_LOCAL = struct.Struct("<4s5H3L2H")
+_CENTRAL = struct.Struct("<4s6H3L5HLL")
+_END = struct.Struct("<4s4H2LH")
+
+
+def _deflate(data: bytes) -> bytes:
+    """Return raw deflate data (level 6, as zipfile); large parts are remembered."""
+    return _deflate_large(data) if len(data) > 65_536 else _raw_deflate(data)
+
+
+@lru_cache(maxsize=16)
+def _deflate_large(data: bytes) -> bytes:
+    return _raw_deflate(data)
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
 
 
 def content_types(parts: Iterable[tuple[str, str]]) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .tagging.pdfa import icc_info
 from .tagging.standards import AUTO, VARIANTS, apply, variant
 
 
@@ -38,18 +37,15 @@ def print_file(
 ) -> bytes:
     """Write the print brochure to its standard, then preflight it; raise if a check fails.
 
-    The ink limit comes from the output profile's description (« ISO Coated v2 300% »),
-    else the print profile's 300 %.
+    The ink limit is the one the output profile states (« ISO Coated v2 300% »), else the
+    print profile's 300 %.
     """
     from ..errors import RenderError
     from ..messages import _
-    from ..preflight import PROFILES, preflight, tac_from_description
+    from ..preflight import PROFILES, preflight
 
     data = apply(pdf_bytes, variant(standard), icc_path)
-    tac = None
-    if icc_path is not None:
-        tac = tac_from_description(icc_info(Path(icc_path).read_bytes()).description)
-    report = preflight(data, PROFILES["print"], tac=tac)
+    report = preflight(data, PROFILES["print"], name=name)
     if report.failed:
         found = "; ".join(f"{c.name}: {c.detail}" for c in report.failed)
         raise RenderError(name, _("preflight failed: {checks}").format(checks=found))

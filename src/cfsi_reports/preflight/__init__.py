@@ -338,11 +338,31 @@ def _image_tac(obj: Any) -> float | None:
         return None
 
 
-def _check_tac(pdf: pikepdf.Pdf, scans: list[PageScan], profile: Profile) -> Check:
+def _intent_limit(pdf: pikepdf.Pdf) -> tuple[float, str] | None:
+    """Return the ink limit the output intent's profile states, with the profile's name."""
+    for intent in pdf.Root.get("/OutputIntents", []):
+        profile = intent.get("/DestOutputProfile")
+        if profile is None:
+            continue
+        try:
+            from ..pdf.tagging.pdfa import icc_info
+
+            description = icc_info(profile.read_bytes()).description
+        except (ValueError, pikepdf.PdfError):
+            continue
+        if re.search(r"\b[23]\d\d\s*%", description):
+            return tac_from_description(description), description
+    return None
+
+
+def _check_tac(pdf: pikepdf.Pdf, scans: list[PageScan], profile: Profile, explicit: bool) -> Check:
     name = _("total ink")
     limit = profile.tac
     if limit is None:
         return Check(name, SKIP, _("not checked for this profile"))
+    stated = None if explicit else _intent_limit(pdf)
+    if stated is not None:
+        limit = stated[0]
     over: list[tuple[float, int, str]] = []
     highest = 0.0
     for n, (page, scan) in enumerate(zip(pdf.pages, scans, strict=True), 1):
@@ -530,7 +550,7 @@ def preflight(data: bytes, profile: Profile, *, tac: float | None = None, name: 
         report.checks += _check_fonts(pdf)
         report.checks.append(_check_colours(scans, profile))
         report.checks.append(_check_images(scans, profile))
-        report.checks.append(_check_tac(pdf, scans, profile))
+        report.checks.append(_check_tac(pdf, scans, profile, explicit=tac is not None))
         report.checks.append(_check_reversed(scans, profile))
         report.checks.append(_check_page_count(len(pdf.pages), profile))
         report.checks.append(_check_pdfx(pdf, profile))
