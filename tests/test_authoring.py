@@ -419,3 +419,33 @@ def test_a_field_indented_like_list_items_is_an_indentation_mistake(tmp_path: Pa
     code, out = run("validate", "--content", str(root))
     assert code == 1
     assert "indentation mistake: 'locations:' is indented more than the field above it" in out
+
+
+def test_countries_by_name_get_their_code_and_a_plain_line_is_a_list(tmp_path: Path) -> None:
+    root = content_set(tmp_path, ACTION.replace("countries: [ML, FR]", "countries: Mali, Sénégal"))
+    code, out = run("validate", "--content", str(root))
+    assert code == 1
+    assert (
+        "countries[1]: 'Mali' is not an ISO 3166-1 alpha-2 country code (did you mean ML?)" in out
+    )
+    assert (
+        "countries[2]: 'Sénégal' is not an ISO 3166-1 alpha-2 country code (did you mean SN?)"
+        in out
+    )
+    fine = content_set(
+        tmp_path / "b", ACTION.replace("countries: [ML, FR]", "countries: ML, SN FR")
+    )
+    code, out = run("validate", "--content", str(fine))
+    assert code == 0, out
+    assert load_content(fine).actions[0].countries == ["ML", "SN", "FR"]
+
+
+def test_a_group_written_as_one_line_names_its_fields(tmp_path: Path) -> None:
+    action = ACTION.replace("beneficiaries:\n  direct: 120 jeunes", "beneficiaries: 120 jeunes")
+    root = content_set(tmp_path, action)
+    code, out = run("validate", "--content", str(root))
+    assert code == 1
+    assert (
+        "beneficiaries: expected fields on the lines under it, indented, such as direct: ..."
+        " (its fields: direct, indirect" in out
+    )

@@ -334,6 +334,13 @@ def _message(err: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ...]) 
     given = err.get("input")
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        fields = _fields_at(model, loc)
+        if fields:
+            return _(
+                "expected fields on the lines under it, indented, such as {first}: ..."
+                " (its fields: {fields})"
+            ).format(first=fields[0], fields=", ".join(fields))
     template = _MESSAGES.get(kind)
     if template is None:
         return str(err["msg"])

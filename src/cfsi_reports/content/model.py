@@ -111,10 +111,42 @@ def _country_codes() -> frozenset[str]:
     )
 
 
+@cache
+def _codes_by_name() -> dict[str, str]:
+    """Map country names, French and English, to their codes: `Sénégal` gives SN."""
+    from babel import Locale as BabelLocale
+
+    names: dict[str, str] = {}
+    for language in ("en", "fr"):
+        for code, name in BabelLocale.parse(language).territories.items():
+            if code in _country_codes():
+                names.setdefault(name_key(name), code)
+    return names
+
+
 def _country(value: Any) -> str:
     if not isinstance(value, str) or value.upper() not in _country_codes():
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. ML, FR)")
+        code = _codes_by_name().get(name_key(value)) if isinstance(value, str) else None
+        hint = _(" (did you mean {code}?)").format(code=code) if code else " (e.g. ML, FR)"
+        raise ValueError(
+            _("{given!r} is not an ISO 3166-1 alpha-2 country code{hint}").format(
+                given=value, hint=hint
+            )
+        )
     return value.upper()
+
+
+def _country_list(value: Any) -> Any:
+    """Take `countries: ML, FR` (no brackets) as the list it can only mean."""
+    value = _as_written(value)
+    if isinstance(value, str):
+        parts = [part.strip() for part in re.split(r"[,;/]+", value) if part.strip()]
+        return [code for part in parts for code in _codes_or_name(part)]
+    return value
+
+
+def _codes_or_name(part: str) -> list[str]:
+    return part.split() if re.fullmatch(r"[A-Za-z]{2}(?:\s+[A-Za-z]{2})*", part) else [part]
 
 
 # `54.000`, `54,000`, `1.250.000`: a dot or a comma before exactly three digits, as many
@@ -386,7 +418,14 @@ class Action(_Strict):
 
     title: Text
     regions: Text | None = None
-    countries: Annotated[list[Country], Field(min_length=1, max_length=MAX_ITEMS)] | None = None
+    countries: (
+        Annotated[
+            list[Country],
+            BeforeValidator(_country_list),
+            Field(min_length=1, max_length=MAX_ITEMS),
+        ]
+        | None
+    ) = None
     lead: Text
     partners: TextList
     locations: TextList
