@@ -449,3 +449,11 @@ def test_a_group_written_as_one_line_names_its_fields(tmp_path: Path) -> None:
         "beneficiaries: expected fields on the lines under it, indented, such as direct: ..."
         " (its fields: direct, indirect" in out
     )
+
+
+def test_a_copied_action_file_validates_and_is_pointed_out(tmp_path: Path) -> None:
+    root = content_set(tmp_path, ACTION)
+    shutil.copy(root / "actions/01-action-1.yaml", root / "actions/02-action-1 - Copie.yaml")
+    code, out = run("validate", "--content", str(root))
+    assert code == 0, out
+    assert "title: warning: the same title as actions/01-action-1.yaml" in out

@@ -74,6 +74,29 @@ def warnings(content: Content, theme: Theme) -> list[Problem]:
         out += _photo_resolution(action, theme)
         out += _unfilled(action, content.programme.language)
     out += _spelt_two_ways(content)
+    out += _copies(content)
+    return out
+
+
+def _copies(content: Content) -> list[Problem]:
+    """Warn about an action with the title of another: a copied file not yet edited."""
+    first: dict[str, Action] = {}
+    out: list[Problem] = []
+    for action in content.actions:
+        other = first.setdefault(name_key(action.title), action)
+        if other is not action:
+            out.append(
+                Problem(
+                    action.file,
+                    action.line("title"),
+                    "title",
+                    _(
+                        "the same title as {other}: is one of them a copy not yet edited?"
+                        " (two actions would print under one title)"
+                    ).format(other=other.file),
+                    warning=True,
+                )
+            )
     return out
 
 
