@@ -245,7 +245,7 @@ def test_warnings_are_printed_and_fail_only_with_strict(tmp_path: Path) -> None:
     second = (
         ACTION.replace("countries: [ML, FR]\n", "")
         .replace("lead: Banana Link", "lead: BANANA link")
-        .replace("Mairie de Bamako", "Mairie de Bamako")
+        .replace("Ateliers d'échanges", "Forêts")
     )
     root = content_set(tmp_path, ACTION, second)
     code, out = run("validate", "--content", str(root))
