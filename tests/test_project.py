@@ -203,7 +203,9 @@ def test_project_file_mistakes_are_all_reported_with_lines(tmp_path: Path) -> No
         assert result.returncode == 2, (command, result.stderr)
         err = result.stderr
         assert "cfsi.yaml:2: ouptut: unknown key (a typo? expected one of: content, output" in err
-        assert "cfsi.yaml:3: pdf_standard: 'x-9' is not one of auto, none, x-4, a-2b, x-4,a-2b" in err
+        assert (
+            "cfsi.yaml:3: pdf_standard: 'x-9' is not one of auto, none, x-4, a-2b, x-4,a-2b" in err
+        )
         assert "cfsi.yaml:4: theme: nowhere.yaml: file not found" in err
         assert "3 problems found" in err and "Traceback" not in err
     assert not (tmp_path / "output").exists() and not (tmp_path / "out").exists()
