@@ -45,6 +45,7 @@ def render_brochure(
     from .flowables import pdf_text
     from .pages import Brochure
     from .tagging import StructTree, finish
+    from .tagging import canvasmaker as tagging_canvas
 
     locale = theme.locale(content.programme.language)
     view = Presenter(locale).programme(content)
@@ -69,7 +70,7 @@ def render_brochure(
     try:
         data = doc.render(
             story,
-            tree.canvasmaker if tree is not None else canvasmaker,
+            tagging_canvas(tree) if tree is not None else canvasmaker,
             brochure.make.deferred,
         )
     except (LayoutError, ValueError) as exc:

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph
 
 from ..content.richtext import Span
-from .tagging.hyphen import soften_line_end_hyphens
+from . import tagging
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"
@@ -79,8 +79,11 @@ class OutlineEntry:
     level: int
 
 
-class Para(Paragraph):
-    """A paragraph with a structure role; split parts keep it, the outline stays on the first."""
+class Para(tagging.SoftHyphens, Paragraph):
+    """A paragraph with a structure role; split parts keep it, the outline stays on the first.
+
+    The hyphens the layout adds are drawn as soft hyphens (tagging.SoftHyphens).
+    """
 
     role = "P"
     section: str | None = None
@@ -196,23 +199,9 @@ class Para(Paragraph):
                 continue
             last = words[-1]
             text = last if isinstance(last, str) else getattr(last, "text", "")
-            added = type(last).__name__.endswith(("HY", "LL"))  # ReportLab's own hyphen
-            if str(text).endswith("-") and not added:
+            if str(text).endswith("-") and not tagging.hyphen_added(last):
                 return i
         return None
-
-    def draw(self) -> None:
-        # Hyphens the layout adds are drawn as U+00AD (same glyph): extracted text and
-        # screen readers then read "Méditerranée", not "Méditer-ranée".
-        lines = getattr(self, "blPara", None)
-        soft = soften_line_end_hyphens(lines, self.frags) if lines else lines
-        if soft is lines:
-            return super().draw()
-        self.blPara = soft
-        try:
-            return super().draw()
-        finally:
-            self.blPara = lines
 
     def _overflows(self) -> bool:
         """Return True if a line is wider than the width it was broken for."""
@@ -302,45 +291,20 @@ class TrackedPara(Para):
             self.canv.restoreState()
 
 
-class ListItem(Flowable):
-    """A list item: its label (Lbl) hung in the indent and its body (LBody); the body splits."""
+class ListItem(tagging.ListItem):
+    """A list item of the brochure: role LI in its section; page breaks between paragraphs."""
 
     role = "LI"
     section: str | None = None
 
     def __init__(self, label: Para | None, body: Para, indent: float, gap: float) -> None:
-        super().__init__()
-        self.label, self.body, self.indent, self.gap = label, body, indent, gap
+        super().__init__(label, body, indent, gap)
         self.section = body.section
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        _, self._body_h = self.body.wrap(availWidth - self.indent, availHeight)
-        self._label_h = (
-            self.label.wrap(self.indent - self.gap, availHeight)[1] if self.label else 0.0
-        )
-        self.width, self.height = availWidth, max(self._body_h, self._label_h)
-        return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         if not may_split(self):
             return []
-        parts = self.body.split(availWidth - self.indent, availHeight)
-        return [
-            ListItem(self.label if i == 0 else None, p, self.indent, self.gap)
-            for i, p in enumerate(parts)
-        ]
-
-    def getSpaceBefore(self) -> float:
-        return self.body.getSpaceBefore()
-
-    def getSpaceAfter(self) -> float:
-        return self.body.getSpaceAfter()
-
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-        top = y + self.height
-        if self.label is not None:
-            self.label.drawOn(canvas, x, top - self._label_h)
-        self.body.drawOn(canvas, x + self.indent, top - self._body_h)
+        return super().split(availWidth, availHeight)
 
 
 class DeferredPara(Para):

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .tagging.standards import AUTO, VARIANTS, apply, variant
+from ..errors import UsageError
+from ..messages import _
+from .tagging import AUTO, VARIANTS, IccProfileNotFound, apply, find_cmyk_icc, variant
 
 
 def resolve(name: str | None, icc: Path | None) -> tuple[str, Path | None]:
     """Return the variant to write and its output profile; `auto` is PDF/X-4 when one exists.
 
-    A profile given with --icc must be usable (IccProfileNotFound, exit code 2, otherwise),
+    A profile given with --icc must be usable (UsageError, exit code 2, otherwise),
     whatever the standard; without one, `auto` falls back to a plain PDF.
     """
-    from ..errors import UsageError
-    from .tagging.pdfa import IccProfileNotFound, find_cmyk_icc
-
     if name == AUTO:
         if icc is not None:
-            return VARIANTS["x-4"].name, find_cmyk_icc(icc)
+            return VARIANTS["x-4"].name, find_icc(icc)
         try:
             return VARIANTS["x-4"].name, find_cmyk_icc()
         except IccProfileNotFound:
@@ -28,8 +27,28 @@ def resolve(name: str | None, icc: Path | None) -> tuple[str, Path | None]:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if row.needs_profile or icc is not None:
-        return row.name, find_cmyk_icc(icc)
+        return row.name, find_icc(icc)
     return row.name, None
+
+
+def find_icc(explicit: Path | None) -> Path:
+    """Return the CMYK output profile to use, or raise UsageError saying how to get one.
+
+    The tagging library's IccProfileNotFound is its own error: here it becomes the
+    command's, with the option that fixes it.
+    """
+    try:
+        return find_cmyk_icc(explicit)
+    except IccProfileNotFound as exc:
+        raise UsageError(
+            _(
+                "No usable CMYK ICC output profile for the print file's output intent{detail}. "
+                "Install one, e.g. `apt-get install scribus-data` (ISOcoated_v2_300_bas.icc) or "
+                "`apt-get install ghostscript` (default_cmyk.icc, a SWOP profile), or pass the "
+                "printer's profile with --icc FILE. ICC profiles are not shipped with "
+                "cfsi-reports."
+            ).format(detail=f" ({exc.detail})" if exc.detail else "")
+        ) from None
 
 
 def print_file(
@@ -41,7 +60,6 @@ def print_file(
     print profile's 300 %.
     """
     from ..errors import RenderError
-    from ..messages import _
     from ..preflight import PROFILES, preflight
 
     data = apply(pdf_bytes, variant(standard), icc_path)

@@ -345,7 +345,7 @@ def _intent_limit(pdf: pikepdf.Pdf) -> tuple[float, str] | None:
         if profile is None:
             continue
         try:
-            from ..pdf.tagging.pdfa import icc_info
+            from ..pdf.tagging import icc_info
 
             description = icc_info(profile.read_bytes()).description
         except (ValueError, pikepdf.PdfError):

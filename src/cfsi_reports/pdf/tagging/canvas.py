@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -339,3 +339,12 @@ def artifact(
     if isinstance(canvas, TaggedCanvas):
         return canvas.artifact(kind, subtype)
     return nullcontext()
+
+
+def canvasmaker(tree: StructTree) -> Callable[..., TaggedCanvas]:
+    """Return a canvas factory for BaseDocTemplate.build(..., canvasmaker=...) that tags."""
+
+    def make(*args: Any, **kwargs: Any) -> TaggedCanvas:
+        return TaggedCanvas(*args, tree=tree, **kwargs)
+
+    return make

@@ -1,4 +1,4 @@
-"""Tag-aware platypus flowables: any flowable, paragraphs (split, soft hyphens), figures."""
+"""Tag-aware platypus flowables: any flowable, paragraphs (soft hyphens), figures, list items."""
 
 from __future__ import annotations
 
@@ -40,12 +40,31 @@ def link_texts(content: Any) -> dict[str, str]:
     return {href: " ".join(text.split()) for href, text in texts.items()}
 
 
+class SoftHyphens:
+    """Mixin for a Paragraph: the hyphens ReportLab adds at line ends are drawn as U+00AD.
+
+    Same glyph on the page; extracted text and screen readers then read "Méditerranée",
+    not "Méditer-ranée" (see hyphen.py).
+    """
+
+    soft_hyphens: bool = True
+
+    def draw(self) -> Any:
+        bl = getattr(self, "blPara", None)
+        soft = soften_line_end_hyphens(bl, getattr(self, "frags", None)) if bl else bl
+        if soft is bl or not self.soft_hyphens:
+            return super().draw()  # type: ignore[misc]
+        self.blPara = soft
+        try:
+            return super().draw()  # type: ignore[misc]
+        finally:
+            self.blPara = bl
+
+
 class TaggedMixin:
     """Mixin for any Flowable: draws it as content of `self.struct`; split parts share it."""
 
     struct: StructElement | None = None
-    # Paragraphs: draw the hyphens ReportLab adds at line ends as U+00AD (tagging_hyphen).
-    soft_hyphens: bool = True
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> Any:
         element = self.struct
@@ -53,19 +72,6 @@ class TaggedMixin:
             return super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
         with canvas.tagged(element, link_texts=link_texts(self)):
             return super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
-
-    def draw(self) -> Any:
-        bl = getattr(self, "blPara", None)
-        if bl is None or not self.soft_hyphens:
-            return super().draw()  # type: ignore[misc]
-        soft = soften_line_end_hyphens(bl, getattr(self, "frags", None))
-        if soft is bl:
-            return super().draw()  # type: ignore[misc]
-        self.blPara = soft
-        try:
-            return super().draw()  # type: ignore[misc]
-        finally:
-            self.blPara = bl
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)  # type: ignore[misc]
@@ -107,21 +113,7 @@ def tag_flowable(
     return flowable
 
 
-def adopt_elements(content: Any, parent: StructElement) -> None:
-    """Prepare cell or item content: move its tagged elements under `parent`.
-
-    Plain Paragraphs get the TaggedMixin class without an element of their own (their
-    content then belongs to `parent`), for the soft hyphens.
-    """
-    for item in content if isinstance(content, list | tuple) else [content]:
-        element = getattr(item, "struct", None)
-        if isinstance(element, StructElement) and element is not parent:
-            parent.append(element.detach())
-        elif isinstance(item, Paragraph) and not isinstance(item, TaggedMixin):
-            item.__class__ = tagged_class(type(item))
-
-
-class TaggedParagraph(TaggedMixin, Paragraph):
+class TaggedParagraph(TaggedMixin, SoftHyphens, Paragraph):
     """A Paragraph drawn as one structure element (P, H1, Lbl...), even when split."""
 
     def __init__(
@@ -198,3 +190,42 @@ class TaggedFigure(Flowable):
             bx = _halign_x(self.hAlign, x, _sW)
             canvas.mark_box(self.struct, bx, y, self.width, self.height)
             self.content.drawOn(canvas, x, y, _sW)
+
+
+class ListItem(Flowable):
+    """A list item: its label hung in the indent and its body beside it; the body splits.
+
+    Tagging is the caller's: give the label an Lbl element and the body an LBody element
+    under one LI (a list is an L of such items); a continuation part has no label.
+    """
+
+    def __init__(self, label: Flowable | None, body: Flowable, indent: float, gap: float) -> None:
+        super().__init__()
+        self.label, self.body, self.indent, self.gap = label, body, indent, gap
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, self._body_h = self.body.wrap(availWidth - self.indent, availHeight)
+        self._label_h = (
+            self.label.wrap(self.indent - self.gap, availHeight)[1] if self.label else 0.0
+        )
+        self.width, self.height = availWidth, max(self._body_h, self._label_h)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = self.body.split(availWidth - self.indent, availHeight)
+        return [
+            type(self)(self.label if i == 0 else None, p, self.indent, self.gap)
+            for i, p in enumerate(parts)
+        ]
+
+    def getSpaceBefore(self) -> float:
+        return self.body.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.body.getSpaceAfter()
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        top = y + self.height
+        if self.label is not None:
+            self.label.drawOn(canvas, x, top - self._label_h)
+        self.body.drawOn(canvas, x + self.indent, top - self._body_h)

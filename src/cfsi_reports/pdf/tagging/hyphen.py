@@ -35,6 +35,19 @@ _FRAG_HEADS = tuple(
 )
 
 
+# Every class ReportLab 5.1 marks a word head with when it added the hyphen that ends it.
+_ADDED = tuple(
+    c
+    for c in (getattr(_rlpara, n) for n in dir(_rlpara) if n.endswith(("HY", "LL")))
+    if isinstance(c, type)
+)
+
+
+def hyphen_added(word: Any) -> bool:
+    """Return True if `word` (a word or frag ending a line) ends with a hyphen ReportLab added."""
+    return isinstance(word, _ADDED)
+
+
 def _same_width(font_name: str, font_size: float) -> bool:
     """Return True if U+00AD is drawn exactly as wide as '-' in this font."""
     try:

@@ -1,7 +1,8 @@
 """PDF/A-2b from a finished tagged PDF: CMYK output intent, PDF/A identification in XMP.
 
-No ICC profile is shipped with this project: find_cmyk_icc() looks for one installed on the
-machine (Debian's scribus-data or ghostscript), or takes the one given with --icc FILE.
+No ICC profile is shipped: find_cmyk_icc() looks for one installed on the machine (Debian's
+scribus-data or ghostscript), or checks the one it is given. Messages are plain English: the
+application that uses this library words them for its users (pdf/printfile.py).
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
-
-from ...errors import UsageError
-from ...messages import _
 
 # Best first: ISO Coated v2 300% (FOGRA39-based, European offset printing), then the
 # generic CMYK profile every ghostscript installation has.
@@ -30,22 +28,16 @@ ICC_SEARCH_DIRS: tuple[Path, ...] = (
 _PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 
 
-class IccProfileNotFound(UsageError, FileNotFoundError):
-    """Raised when no usable CMYK output ICC profile is available (exit code 2).
-
-    A UsageError: the command asks for an output intent (PDF/X, PDF/A) and the machine,
-    or --icc, does not provide what it needs; the CLI prints the message, never a traceback.
-    """
+class IccProfileNotFound(FileNotFoundError):
+    """Raised when no usable CMYK output ICC profile is available; `detail` says why."""
 
     def __init__(self, detail: str = "") -> None:
+        self.detail = detail
         super().__init__(
-            _(
-                "No usable CMYK ICC output profile for the print file's output intent{detail}. "
-                "Install one, e.g. `apt-get install scribus-data` (ISOcoated_v2_300_bas.icc) or "
-                "`apt-get install ghostscript` (default_cmyk.icc, a SWOP profile), or pass the "
-                "printer's profile with --icc FILE. ICC profiles are not shipped with "
-                "cfsi-reports."
-            ).format(detail=f" ({detail})" if detail else "")
+            "No usable CMYK ICC output profile"
+            + (f" ({detail})" if detail else "")
+            + ". Install one, e.g. `apt-get install scribus-data` (ISOcoated_v2_300_bas.icc) or "
+            "`apt-get install ghostscript` (default_cmyk.icc, a SWOP profile)"
         )
 
 
@@ -92,21 +84,15 @@ def profile_problem(path: Path) -> str | None:
         with path.open("rb") as f:
             info = icc_info(f.read())
     except OSError as exc:
-        return _("{path} cannot be read: {reason}").format(path=path, reason=exc.strerror)
+        return f"{path} cannot be read: {exc.strerror}"
     except ValueError:
-        return _("{path} is not an ICC profile").format(path=path)
+        return f"{path} is not an ICC profile"
     if info.colour_space != "CMYK":
-        return _("{path} is a {space} profile, not a CMYK output profile").format(
-            path=path, space=info.colour_space
-        )
+        return f"{path} is a {info.colour_space} profile, not a CMYK output profile"
     if info.device_class != "prtr" or info.version > 4:
-        return _("{path} is not an output (printer) profile of ICC version 4 or lower").format(
-            path=path
-        )
+        return f"{path} is not an output (printer) profile of ICC version 4 or lower"
     if not info.description:
-        return _(
-            "{path} has no description: the output intent names the printing condition with it"
-        ).format(path=path)
+        return f"{path} has no description: the output intent names the printing condition with it"
     return None
 
 
@@ -115,7 +101,7 @@ def find_cmyk_icc(explicit: Path | None = None) -> Path:
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
-            raise IccProfileNotFound(_("{path} does not exist").format(path=path))
+            raise IccProfileNotFound(f"{path} does not exist")
         problem = profile_problem(path)
         if problem:
             raise IccProfileNotFound(problem)
@@ -129,7 +115,7 @@ def find_cmyk_icc(explicit: Path | None = None) -> Path:
                 if path.suffix.lower() in {".icc", ".icm"} and profile_problem(path) is None:
                     return path
     searched = ", ".join(str(p) for p in (*CMYK_ICC_CANDIDATES, *ICC_SEARCH_DIRS))
-    raise IccProfileNotFound(_("searched {where}").format(where=searched) if searched else "")
+    raise IccProfileNotFound(f"searched {searched}" if searched else "")
 
 
 # PDF/A requires properties outside the predefined schemas, such as pdfuaid:part, to be

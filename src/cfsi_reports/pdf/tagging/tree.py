@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from reportlab.pdfgen.canvas import Canvas
+from typing import Any
 
 # Standard structure types of ISO 32000-1, 14.8.4; anything else needs a RoleMap entry.
 STANDARD_ROLES = frozenset(
@@ -225,54 +222,7 @@ class StructTree:
         """Create an element under the current parent and return it."""
         return StructElement(role, self.current, **kwargs)
 
-    # -- flowable factories (imported lazily: flowables depend on this module) --------------
-
-    def paragraph(self, text: str, style: Any, role: str = "P", **kwargs: Any) -> Any:
-        """Return a TaggedParagraph whose element is created under the current parent."""
-        from .flowables import TaggedParagraph
-
-        kwargs.setdefault("parent", self.current)
-        return TaggedParagraph(text, style, role=role, **kwargs)
-
-    def figure(self, content: Any, alt: str, **kwargs: Any) -> Any:
-        """Return a TaggedFigure wrapping `content` under the current parent."""
-        from .flowables import TaggedFigure
-
-        kwargs.setdefault("parent", self.current)
-        return TaggedFigure(content, alt, **kwargs)
-
-    def table(self, data: Any, **kwargs: Any) -> Any:
-        """Return a TaggedTable under the current parent."""
-        from .tables import TaggedTable
-
-        kwargs.setdefault("parent", self.current)
-        return TaggedTable(data, **kwargs)
-
-    def bullet_list(self, items: Any, **kwargs: Any) -> Any:
-        """Return a TaggedList (L/LI/Lbl/LBody) under the current parent."""
-        from .tables import TaggedList
-
-        kwargs.setdefault("parent", self.current)
-        return TaggedList(items, **kwargs)
-
-    def toc(self, **kwargs: Any) -> Any:
-        """Return a TaggedTableOfContents (TOC/TOCI/Link) under the current parent."""
-        from .tables import TaggedTableOfContents
-
-        kwargs.setdefault("parent", self.current)
-        return TaggedTableOfContents(**kwargs)
-
-    # -- the canvas side ---------------------------------------------------------------------
-
-    @property
-    def canvasmaker(self) -> Callable[..., Canvas]:
-        """Return a canvas factory for BaseDocTemplate.build(..., canvasmaker=...)."""
-        from .canvas import TaggedCanvas
-
-        def make(*args: Any, **kwargs: Any) -> Canvas:
-            return TaggedCanvas(*args, tree=self, **kwargs)
-
-        return make
+    # -- what a build's canvas records (see canvas.TaggedCanvas) ------------------------------
 
     def reset_marks(self) -> None:
         """Forget what a previous build drew (each multiBuild pass makes a new canvas)."""
