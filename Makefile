@@ -33,6 +33,7 @@ lint: $(TSTAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }
+	$(BIN)/python benchmarks/limits.py
 	$(BIN)/python benchmarks/run.py
 
 # Messages: extract every _() and ngettext() of the code, merge into the French catalogue

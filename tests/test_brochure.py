@@ -18,9 +18,8 @@ from cfsi_reports.checks import check
 from cfsi_reports.content import Content, load_content
 from cfsi_reports.pdf import render_brochure
 from cfsi_reports.present import Presenter
-from cfsi_reports.theme import DEFAULTS_DIR, MM, Theme, load_theme
+from cfsi_reports.theme import MM, Theme, load_theme
 from conftest import (
-    ROOT,
     annexes,
     in_order,
     missing_lines,
@@ -602,20 +601,6 @@ def test_another_theme_changes_geometry_and_colours(seed_content: Content, tmp_p
         assert trim[0] - bleed[0] == pytest.approx(5 * MM, abs=TOL)
         ops = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[0]))
         assert b"0 1 0 0 k" in ops
-
-
-def test_layout_code_holds_no_colour_size_or_label() -> None:
-    package = ROOT / "src" / "cfsi_reports" / "pdf"
-    mine = ["__init__", "chart", "columns", "document", "flowables", "furniture", "geometry",
-            "images", "pages", "styles"]  # fmt: skip
-    labels = yaml.safe_load((DEFAULTS_DIR / "locale/fr.yaml").read_text(encoding="utf-8"))["labels"]
-    words_ = {v for v in labels.values() if isinstance(v, str) and len(v) > 4}
-    for name in mine:
-        source = (package / f"{name}.py").read_text(encoding="utf-8")
-        assert not re.search(r"#[0-9a-fA-F]{6}\b", source), name
-        assert "Helvetica" not in source, name
-        for label in words_:
-            assert f'"{label}"' not in source, (name, label)
 
 
 # -- typography -------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -21,16 +20,17 @@ def problems(root: Path) -> list[str]:
     return [str(p) for p in info.value.problems]
 
 
-def refused_quickly(root: Path, limit_s: float = 1.0, limit_mb: float = 64) -> list[str]:
+def refused_quickly(root: Path, limit_mb: float = 64) -> list[str]:
+    """Return the problems found, checking the file was refused before it grew in memory.
+
+    How fast it is refused is measured in benchmarks/limits.py (no timing in tests).
+    """
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         found = problems(root)
     finally:
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    assert elapsed < limit_s, f"took {elapsed:.2f} s"
     assert peak < limit_mb * 1e6, f"peak {peak / 1e6:.0f} MB"
     return found
 
@@ -207,9 +207,8 @@ def test_long_runs_of_spaces_are_read_quickly(content_copy: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["project"] = f"Batik{runs}"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    started = time.perf_counter()
+    # The spacing rules are linear: benchmarks/limits.py times this input.
     check(load_content(content_copy), load_theme())
-    assert time.perf_counter() - started < 5  # quadratic rules would take minutes
 
 
 def test_a_truncated_photo_is_refused_by_validation(content_copy: Path) -> None:
@@ -231,5 +230,5 @@ def test_a_flood_of_values_is_refused_before_it_is_built(content_copy: Path) -> 
     (content_copy / ACTION).write_text(
         "partners: [" + ", ".join(["p"] * 120_000) + "]\n", encoding="utf-8"
     )
-    found = refused_quickly(content_copy, limit_s=2, limit_mb=64)
+    found = refused_quickly(content_copy, limit_mb=64)
     assert any("more than" in p and "values" in p for p in found), found

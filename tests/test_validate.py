@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -163,7 +162,6 @@ def test_new_writes_a_file_validate_accepts_once_filled(content_copy: Path) -> N
 
 def test_no_traceback_from_the_real_command(content_copy: Path) -> None:
     (content_copy / "actions/01-echangeons.yaml").write_bytes(b"title: [unclosed\n\x00")
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "cfsi_reports.cli", "validate", "--content", str(content_copy)],
         capture_output=True,
@@ -173,7 +171,6 @@ def test_no_traceback_from_the_real_command(content_copy: Path) -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     assert "actions/01-echangeons.yaml:" in done.stderr
-    assert time.monotonic() - started < 30
 
 
 def test_template_command_writes_a_template_build_accepts(tmp_path: Path) -> None:
