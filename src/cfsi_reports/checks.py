@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import fonts, typography
-from .content.model import Action, Content, name_key
+from .content.model import Action, Content, name_key, texts
 from .content.richtext import RichText
 from .errors import ConfigError, ContentError, Problem, field_name, line_of
 from .messages import _
@@ -208,27 +208,6 @@ def _spelt_two_ways(content: Content) -> list[Problem]:
 def _describe(ch: str) -> str:
     name = unicodedata.name(ch, "unnamed character")
     return f"U+{ord(ch):04X} {name} ({ch!r})"
-
-
-def texts(model: BaseModel, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Yield (field path, text) for every text of a model, rich text as its source."""
-    for name in type(model).model_fields:
-        yield from _walk(getattr(model, name), (*path, name))
-
-
-def _walk(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, RichText):
-        yield path, value.source
-    elif isinstance(value, BaseModel):
-        yield from texts(value, path)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, (*path, key))
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            yield from _walk(item, (*path, i))
 
 
 def notes(content: Content) -> list[Problem]:

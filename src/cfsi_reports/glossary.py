@@ -175,7 +175,7 @@ SKIPPED = frozenset(
 
 def texts_of(content: Content) -> list[str]:
     """Return every text of the content a reader sees, programme first, actions in order."""
-    from .checks import texts
+    from .content.model import texts
 
     out = []
     for model in (content.programme, *content.actions):

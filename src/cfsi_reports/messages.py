@@ -84,10 +84,18 @@ def from_environment(env: os._Environ[str] | dict[str, str]) -> str:
     return "en"
 
 
+def find_project_file(start: Path) -> Path | None:
+    """Return the nearest `cfsi.yaml` in `start` or a folder above it."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        candidate = folder / PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _from_project(start: Path) -> str | None:
     """Read `messages:` from the project file, if any; a broken file is reported later."""
-    from .project import find_project_file
-
     path = find_project_file(start)
     if path is None:
         return None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ProjectError
-from .messages import LANGUAGES, PROJECT_FILE, _
+from .messages import LANGUAGES, _, find_project_file
 
 PDF_STANDARDS = ("auto", "none", "x-4", "a-2b", "x-4,a-2b")  # pdf/tagging/standards.py
 
@@ -47,16 +47,6 @@ class Project:
     @property
     def folder(self) -> Path:
         return self.path.parent if self.path else Path.cwd()
-
-
-def find_project_file(start: Path) -> Path | None:
-    """Return the nearest `cfsi.yaml` in `start` or a folder above it."""
-    start = start.absolute()
-    for folder in (start, *start.parents):
-        candidate = folder / PROJECT_FILE
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def load_project(start: Path | None = None) -> Project:

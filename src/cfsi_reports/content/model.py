@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -540,3 +541,27 @@ def _field_names(*models: type[BaseModel]) -> frozenset[str]:
 FIELD_NAMES = _field_names(
     Programme, Action, Beneficiaries, Funding, Photo, Picture, Supporter, Contacts
 )
+
+
+# -- every text of a model, for the checks that read them all ---------------------------------
+
+
+def texts(model: BaseModel, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Yield (field path, text) for every text of a model, rich text as its source."""
+    for name in type(model).model_fields:
+        yield from _walk(getattr(model, name), (*path, name))
+
+
+def _walk(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, RichText):
+        yield path, value.source
+    elif isinstance(value, BaseModel):
+        yield from texts(value, path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _walk(item, (*path, i))
