@@ -12,7 +12,6 @@ from typing import Any
 
 import pikepdf
 import pytest
-import yaml
 
 from cfsi_reports.checks import check
 from cfsi_reports.content import Content, load_content
@@ -28,6 +27,8 @@ from conftest import (
     seed_lines,
     squash,
 )
+from helpers.content import action as new_action
+from helpers.content import write_content
 from helpers.lines import plain_lines
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
@@ -73,30 +74,8 @@ ESCAPED = "a < b & c > d, <b>pas une balise</b> & &amp; restent du texte"
 VIET = ["Thừa Thiên Huế", "Đà Nẵng", "Hội An"]
 
 
-def _action(title: str, **fields: Any) -> dict[str, Any]:
-    action: dict[str, Any] = {
-        "title": title,
-        "lead": "Porteur du test",
-        "partners": ["Partenaire unique"],
-        "locations": ["Lieu unique"],
-        "beneficiaries": {"direct": "12 personnes"},
-        "duration_months": 12,
-        "funding": {"budget": 12000, "granted": 6000},
-        "project": "Un projet court.",
-        "expected_results": ["Un résultat."],
-        "activities": ["Une activité."],
-    }
-    action.update(fields)
-    return action
-
-
 def _write(root: Path, programme: dict[str, Any], actions: list[dict[str, Any]]) -> Content:
-    (root / "actions").mkdir(parents=True)
-    dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)  # noqa: E731
-    (root / "programme.yaml").write_text(dump(programme), encoding="utf-8")
-    for i, action in enumerate(actions, 1):
-        (root / "actions" / f"{i:02d}-action-{i}.yaml").write_text(dump(action), encoding="utf-8")
-    return load_content(root)
+    return load_content(write_content(root, actions, programme))
 
 
 def _photo(path: Path) -> None:
@@ -127,7 +106,7 @@ def edge(theme: Theme, tmp_path_factory: Any) -> Rendered:
             "intro": f"Une introduction où {ESCAPED}.\n\n- un point\n- un autre point",
         },
         [
-            _action(
+            new_action(
                 "Une action aux deux cents partenaires",
                 regions="Asie du Sud-Est",
                 countries=["VN"],
@@ -139,14 +118,14 @@ def edge(theme: Theme, tmp_path_factory: Any) -> Rendered:
                     "credit": "Équipe « Essai »",
                 },
             ),
-            _action(
+            new_action(
                 LONG_TITLE,
                 regions="Partout / Ailleurs",
                 countries=["FR", "SN"],
                 project=f"Voir {URL} pour le détail, et {ESCAPED}.\n\n{long_project}",
             ),
-            _action("Minimale"),
-            _action(
+            new_action("Minimale"),
+            new_action(
                 f"À {VIET[0]} et {VIET[1]}",
                 countries=["VN"],
                 locations=VIET,
@@ -162,7 +141,7 @@ def edge(theme: Theme, tmp_path_factory: Any) -> Rendered:
 @pytest.fixture(scope="session")
 def single(theme: Theme, tmp_path_factory: Any) -> Rendered:
     root = tmp_path_factory.mktemp("single") / "content"
-    content = _write(root, {"title": "Un seul", "intro": "Texte."}, [_action("Seule action")])
+    content = _write(root, {"title": "Un seul", "intro": "Texte."}, [new_action("Seule action")])
     return _render(content, theme, root.parent, "single.pdf")
 
 
@@ -393,7 +372,7 @@ def _outline(pdf: pikepdf.Pdf) -> list[tuple[int, str, int]]:
     return out
 
 
-def test_outline_has_intro_overview_and_every_action(seed_print: Rendered, theme: Theme) -> None:
+def test_outline_has_intro_overview_and_everyaction(seed_print: Rendered, theme: Theme) -> None:
     view = view_of(seed_print, theme)
     loc = theme.locale("fr")
     texts = page_texts(seed_print.path)

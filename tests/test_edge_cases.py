@@ -8,31 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from cfsi_reports.cli import main
 from conftest import require_tool, run_tool, squash
+from helpers.content import action, write_content
 
 URL = "https://example.org/" + "-".join(["motsansespace"] * 8) + "?q=" + "x" * 40
 TITLE_300 = ("Un titre démesuré pour une action pilote qui n'en finit pas " * 6)[:300].strip()
-
-
-def action(title: str, **fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "title": title,
-        "lead": "Porteur",
-        "partners": ["Partenaire"],
-        "locations": ["Lieu"],
-        "beneficiaries": {"direct": "12 personnes"},
-        "duration_months": 12,
-        "funding": {"budget": 1000, "granted": 500},
-        "project": "Projet.",
-        "expected_results": ["Résultat."],
-        "activities": ["Activité."],
-    }
-    data.update(fields)
-    return data
 
 
 CASES: dict[str, list[dict[str, Any]]] = {
@@ -49,16 +32,6 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "title-of-300-characters": [action(TITLE_300)],
     "many-actions-one-line-each": [action(f"Action {i}") for i in range(1, 4)],
 }
-
-
-def write(root: Path, actions: list[dict[str, Any]]) -> Path:
-    (root / "actions").mkdir(parents=True)
-    programme = {"title": "Programme d'essai", "publisher": "CFSI", "intro": "Introduction."}
-    (root / "programme.yaml").write_text(yaml.safe_dump(programme, allow_unicode=True), "utf-8")
-    for i, data in enumerate(actions, 1):
-        text = yaml.safe_dump(data, allow_unicode=True, width=10_000)
-        (root / f"actions/{i:02d}-cas-{i}.yaml").write_text(text, encoding="utf-8")
-    return root
 
 
 def strings(data: dict[str, Any]) -> list[str]:
@@ -80,13 +53,13 @@ def docx_text(path: Path) -> str:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_case_builds_with_all_its_text(case: str, tmp_path: Path) -> None:
     pdftotext = require_tool("pdftotext")
-    root = write(tmp_path / "content", CASES[case])
+    root = write_content(tmp_path / "content", CASES[case])
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", "--content", str(root), "--output", str(out)])
     assert result.exit_code == 0, result.output
     brochure = squash(run_tool(pdftotext, out / "brochure.pdf", "-"))
     for i, data in enumerate(CASES[case], 1):
-        sheet = squash(docx_text(out / f"fact-sheets/cas-{i}.docx"))
+        sheet = squash(docx_text(out / f"fact-sheets/action-{i}.docx"))
         for text in strings(data):
             assert squash(text) in brochure, (case, text[:60])
             assert squash(text) in sheet, (case, text[:60])
@@ -95,10 +68,10 @@ def test_case_builds_with_all_its_text(case: str, tmp_path: Path) -> None:
 def test_a_large_photo_is_placed_in_both_documents(tmp_path: Path) -> None:
     from PIL import Image
 
-    root = write(tmp_path / "content", [action("Avec photo")])
+    root = write_content(tmp_path / "content", [action("Avec photo")])
     (root / "photos").mkdir()
     Image.new("RGB", (4000, 2600), (30, 120, 90)).save(root / "photos/grande.jpg", quality=60)
-    path = root / "actions/01-cas-1.yaml"
+    path = root / "actions/01-action-1.yaml"
     path.write_text(
         path.read_text(encoding="utf-8")
         + "photo:\n  file: photos/grande.jpg\n  alt: Une parcelle verte\n  credit: CFSI\n",
@@ -108,9 +81,9 @@ def test_a_large_photo_is_placed_in_both_documents(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--content", str(root), "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "brochure.pdf").stat().st_size < 8_000_000  # downsampled, not 4000 px wide
-    with zipfile.ZipFile(out / "fact-sheets/cas-1.docx") as z:
+    with zipfile.ZipFile(out / "fact-sheets/action-1.docx") as z:
         xml = z.read("word/document.xml").decode()
         assert 'descr="Une parcelle verte"' in xml
         media = [n for n in z.namelist() if n.startswith("word/media/")]
         assert media and all(z.getinfo(n).file_size < 3_000_000 for n in media)
-    assert "CFSI" in docx_text(out / "fact-sheets/cas-1.docx")
+    assert "CFSI" in docx_text(out / "fact-sheets/action-1.docx")

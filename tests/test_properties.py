@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +16,9 @@ from cfsi_reports.cli import main
 from cfsi_reports.content import load_content
 from cfsi_reports.content.richtext import parse
 from conftest import squash
+from helpers.content import write_content
+
+PROGRAMME = {"title": "Programme d'essai", "intro": "Une introduction & < >."}
 
 # Letters the fonts cover: French, Vietnamese and other Latin-script languages of partners.
 LETTERS = (
@@ -59,18 +61,6 @@ def action(draw: st.DrawFn) -> dict:
     if draw(st.booleans()):
         data["beneficiaries"]["indirect"] = draw(plain)
     return data
-
-
-def write_content(root: Path, actions: list[dict]) -> Path:
-    (root / "actions").mkdir(parents=True, exist_ok=True)
-    for old in (root / "actions").glob("*.yaml"):
-        old.unlink()
-    programme = {"title": "Programme d'essai", "intro": "Une introduction & < >."}
-    (root / "programme.yaml").write_text(yaml.safe_dump(programme, allow_unicode=True), "utf-8")
-    for i, data in enumerate(actions, 1):
-        text = yaml.safe_dump(data, allow_unicode=True, width=10_000)
-        (root / f"actions/{i:02d}-action-{i}.yaml").write_text(text, encoding="utf-8")
-    return root
 
 
 def visible(value: object, rich_text: bool) -> list[str]:
@@ -126,7 +116,7 @@ def test_any_valid_content_builds_with_all_its_text(tmp_path_factory, actions: l
     from cfsi_reports.pdf import render_brochure
     from cfsi_reports.theme import load_theme
 
-    root = write_content(tmp_path_factory.mktemp("prop"), actions)
+    root = write_content(tmp_path_factory.mktemp("prop"), actions, PROGRAMME)
     content = load_content(root)
     theme = load_theme()
     check(content, theme)
@@ -167,7 +157,7 @@ def test_any_broken_content_fails_cleanly(tmp_path_factory, base: dict, faults: 
     data = dict(base)
     for key, value in faults:
         data[key] = value
-    root = write_content(tmp_path_factory.mktemp("bad"), [data])
+    root = write_content(tmp_path_factory.mktemp("bad"), [data], PROGRAMME)
     result = CliRunner().invoke(main, ["validate", "--content", str(root)])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
@@ -181,7 +171,7 @@ def test_any_broken_content_fails_cleanly(tmp_path_factory, base: dict, faults: 
 
 @pytest.mark.parametrize("garbage", [b"\xff\xfe\x00", b"- just\n- a list\n", b"title: [", b"{{{"])
 def test_garbage_files_fail_cleanly(tmp_path: Path, garbage: bytes) -> None:
-    root = write_content(tmp_path, [])
+    root = write_content(tmp_path, [], PROGRAMME)
     (root / "actions/01-x.yaml").write_bytes(garbage)
     result = CliRunner().invoke(main, ["validate", "--content", str(root)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)

@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from cfsi_reports.pdf.tagging import (
 )
 from cfsi_reports.pdf.tagging.finish import save_deterministic
 from cfsi_reports.pdf.tagging.hyphen import _FRAG_HEADS, _WORD_HEADS
+from helpers.pdf import Elem, elem_text, read_tree, scan_all
 from helpers.pdfa import check_pdfa2b
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
@@ -188,171 +188,13 @@ def pdf(sample: tuple[bytes, StructTree]) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(sample[0]))
 
 
-# -- reading the output back ---------------------------------------------------------------------
-
-
-def _to_unicode(font: Any, cache: dict[Any, dict[int, str]]) -> dict[int, str]:
-    """Return code -> text from a simple font's ToUnicode CMap (ReportLab writes bfchar)."""
-    key = font.objgen
-    if key not in cache:
-        data = font.ToUnicode.read_bytes().split(b"endcodespacerange")[-1]
-        pairs = re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", data)
-        cache[key] = {int(a, 16): bytes.fromhex(b.decode()).decode("utf-16-be") for a, b in pairs}
-    return cache[key]
-
-
-@dataclass
-class PageScan:
-    """What one page's content stream holds, checked for well-formedness on the way."""
-
-    mcid_text: dict[int, str] = field(default_factory=dict)
-    mcid_roles: dict[int, str] = field(default_factory=dict)
-    artifact_text: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-
-PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "BI", "INLINE IMAGE"}
-SHOW = {"Tj", "TJ", "'", '"'}
-
-
-def scan_page(page: pikepdf.Page, cache: dict[Any, dict[int, str]]) -> PageScan:
-    """Parse a page: MC nesting vs q/Q and BT/ET, painting only inside MC, text by MCID."""
-    scan = PageScan()
-    fonts = page.Resources.get("/Font", {})
-    stack: list[tuple[str, int | None, int]] = []  # (kind, mcid, q depth at open)
-    q = 0
-    in_text = False
-    font = None
-    for operands, op in pikepdf.parse_content_stream(page):
-        name = str(op)
-        if name == "q":
-            q += 1
-        elif name == "Q":
-            q -= 1
-        elif name == "BT":
-            in_text = True
-        elif name == "ET":
-            in_text = False
-        elif name in ("BMC", "BDC"):
-            if in_text:
-                scan.errors.append("marked content opened inside BT/ET")
-            if stack:
-                scan.errors.append(f"nested marked content: {operands[0]} in {stack[-1][0]}")
-            tag = str(operands[0])
-            mcid = None
-            if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
-                mcid = int(operands[1].get("/MCID", -1))
-                mcid = None if mcid < 0 else mcid
-            kind = "artifact" if tag == "/Artifact" else "tag"
-            if kind == "tag" and mcid is None:
-                scan.errors.append(f"{tag} without MCID")
-            if mcid is not None:
-                if mcid in scan.mcid_text:
-                    scan.errors.append(f"MCID {mcid} used twice")
-                scan.mcid_text[mcid] = ""
-                scan.mcid_roles[mcid] = tag[1:]
-            stack.append((kind, mcid, q))
-        elif name == "EMC":
-            if not stack:
-                scan.errors.append("EMC without BMC/BDC")
-                continue
-            _kind, _mcid, depth = stack.pop()
-            if depth != q:
-                scan.errors.append("marked content straddles q/Q")
-            if in_text:
-                scan.errors.append("marked content closed inside BT/ET")
-        elif name == "Tf":
-            font = fonts.get(str(operands[0]))
-        if (name in PAINT or name in SHOW) and not stack:
-            scan.errors.append(f"{name} outside marked content")
-            continue
-        if name in SHOW:
-            strings = (
-                operands[-1]
-                if name != "TJ"
-                else [o for o in operands[0] if isinstance(o, pikepdf.String)]
-            )
-            strings = strings if isinstance(strings, list) else [strings]
-            cmap = _to_unicode(font, cache)
-            text = "".join(cmap.get(b, "?") for s in strings for b in bytes(s))
-            kind, mcid, _depth = stack[-1]
-            if kind == "artifact":
-                scan.artifact_text.append(text)
-            else:
-                scan.mcid_text[mcid] += text + "\n"
-    if stack:
-        scan.errors.append("marked content left open at the end of the page")
-    if q != 0:
-        scan.errors.append("unbalanced q/Q")
-    return scan
-
-
-def scan_all(pdf: pikepdf.Pdf) -> list[PageScan]:
-    cache: dict[Any, dict[int, str]] = {}
-    return [scan_page(page, cache) for page in pdf.pages]
-
-
-@dataclass
-class Elem:
-    role: str
-    obj: Any
-    parent: Elem | None
-    kids: list[Any] = field(default_factory=list)  # (page, mcid) | ("objr", annot) | Elem
-
-
-def read_tree(pdf: pikepdf.Pdf) -> Elem:
-    """Return the structure tree as Elem objects, MCIDs resolved to (page index, mcid)."""
-    page_index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
-
-    def walk(d: Any, parent: Elem | None) -> Elem:
-        elem = Elem(str(d.S)[1:], d, parent)
-        k = d.get("/K")
-        items = list(k) if isinstance(k, pikepdf.Array) else [] if k is None else [k]
-        for item in items:
-            if isinstance(item, int):
-                elem.kids.append((page_index[d.Pg.objgen], int(item)))
-            elif item.get("/Type") == "/MCR":
-                elem.kids.append((page_index[item.Pg.objgen], int(item.MCID)))
-            elif item.get("/Type") == "/OBJR":
-                elem.kids.append(("objr", item.Obj))
-            else:
-                assert item.P.objgen == d.objgen, "a child's /P is not its parent"
-                elem.kids.append(walk(item, elem))
-        return elem
-
-    root = pdf.Root.StructTreeRoot
-    assert len(root.K) == 1
-    return walk(root.K[0], None)
-
-
-def iter_elems(elem: Elem) -> Any:
-    yield elem
-    for kid in elem.kids:
-        if isinstance(kid, Elem):
-            yield from iter_elems(kid)
-
-
-def elem_text(elem: Elem, scans: list[PageScan], *, flow: bool = False) -> str:
-    """Return the text of an element and its descendants, in order (`flow`: lines joined)."""
-    parts = []
-    for kid in elem.kids:
-        if isinstance(kid, Elem):
-            parts.append(elem_text(kid, scans))
-        elif kid[0] != "objr":
-            parts.append(scans[kid[0]].mcid_text[kid[1]])
-    text = "".join(parts)
-    if flow:  # as a reader hears it: soft hyphens join words, line ends are spaces
-        text = " ".join(text.replace(SHY + "\n", "").split())
-    return text
-
-
 # -- the tests ---------------------------------------------------------------------------------
 
 
 def test_marked_content_is_well_formed(pdf: pikepdf.Pdf) -> None:
     for i, scan in enumerate(scan_all(pdf)):
         assert scan.errors == [], f"page {i + 1}: {scan.errors[:5]}"
-        assert scan.mcid_text, f"page {i + 1} has no tagged content"
+        assert scan.marked, f"page {i + 1} has no tagged content"
         assert any("Coopérer autrement" in t for t in scan.artifact_text)
 
 
@@ -360,22 +202,22 @@ def test_every_mcid_is_in_the_tree_and_parent_tree(pdf: pikepdf.Pdf) -> None:
     scans = scan_all(pdf)
     tree = read_tree(pdf)
     owner: dict[tuple[int, int], Elem] = {}
-    for elem in iter_elems(tree):
+    for elem in tree.iter():
         for kid in elem.kids:
             if isinstance(kid, tuple) and kid[0] != "objr":
                 assert kid not in owner, f"MCID {kid} in two elements"
                 owner[kid] = elem
-    drawn = {(i, m) for i, s in enumerate(scans) for m in s.mcid_text}
+    drawn = {(i, m) for i, s in enumerate(scans) for m in s.marked}
     assert drawn == set(owner)
     nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
     parent_tree = dict(zip(nums[::2], nums[1::2], strict=True))
     for i, page in enumerate(pdf.pages):
         key = int(page.obj.StructParents)
         refs = parent_tree[key]
-        assert len(refs) == len(scans[i].mcid_text)
+        assert len(refs) == len(scans[i].marked)
         for mcid, ref in enumerate(refs):
             assert ref.objgen == owner[(i, mcid)].obj.objgen
-            assert owner[(i, mcid)].role == scans[i].mcid_roles[mcid]
+            assert owner[(i, mcid)].role == scans[i].marked[mcid].tag
     assert int(pdf.Root.StructTreeRoot.ParentTreeNextKey) > max(int(k) for k in parent_tree)
 
 
@@ -384,16 +226,16 @@ def test_tree_order_and_headings(pdf: pikepdf.Pdf) -> None:
     doc = read_tree(pdf)
     assert doc.role == "Document"
     assert [k.role for k in doc.kids] == ["Sect"] * 4
-    headings = [e for e in iter_elems(doc) if e.role == "H1"]
+    headings = [e for e in doc.iter() if e.role == "H1"]
     assert [elem_text(h, scans).strip() for h in headings] == TITLES
-    roles = [e.role for e in iter_elems(doc.kids[2])]
+    roles = [e.role for e in doc.kids[2].iter()]
     assert roles[:3] == ["Sect", "H1", "H2"]
     assert "L" in roles and "Figure" in roles and roles.index("L") < roles.index("Figure")
 
 
 def test_split_paragraph_is_one_element_on_two_pages(pdf: pikepdf.Pdf) -> None:
     scans = scan_all(pdf)
-    paragraphs = [e for e in iter_elems(read_tree(pdf)) if e.role == "P"]
+    paragraphs = [e for e in read_tree(pdf).iter() if e.role == "P"]
     split = [p for p in paragraphs if len({k[0] for k in p.kids if isinstance(k, tuple)}) > 1]
     assert split, "the long paragraph should span two pages"
     texts = [elem_text(p, scans, flow=True) for p in split]
@@ -401,7 +243,7 @@ def test_split_paragraph_is_one_element_on_two_pages(pdf: pikepdf.Pdf) -> None:
 
 
 def test_figures_have_alt_and_bbox(pdf: pikepdf.Pdf) -> None:
-    figures = [e for e in iter_elems(read_tree(pdf)) if e.role == "Figure"]
+    figures = [e for e in read_tree(pdf).iter() if e.role == "Figure"]
     assert len(figures) == 1
     for fig in figures:
         assert str(fig.obj.Alt).startswith("Rectangle cyan")
@@ -413,7 +255,7 @@ def test_figures_have_alt_and_bbox(pdf: pikepdf.Pdf) -> None:
 
 def test_list_structure(pdf: pikepdf.Pdf) -> None:
     scans = scan_all(pdf)
-    lst = next(e for e in iter_elems(read_tree(pdf)) if e.role == "L")
+    lst = next(e for e in read_tree(pdf).iter() if e.role == "L")
     assert [k.role for k in lst.kids] == ["LI"] * 3
     for item in lst.kids:
         assert [k.role for k in item.kids] == ["Lbl", "LBody"]
@@ -422,7 +264,7 @@ def test_list_structure(pdf: pikepdf.Pdf) -> None:
 
 
 def test_links_are_tagged(pdf: pikepdf.Pdf) -> None:
-    links = [e for e in iter_elems(read_tree(pdf)) if e.role == "Link"]
+    links = [e for e in read_tree(pdf).iter() if e.role == "Link"]
     objrs = [k[1] for e in links for k in e.kids if isinstance(k, tuple) and k[0] == "objr"]
     nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
     parent_tree = dict(zip(nums[::2], nums[1::2], strict=True))
@@ -462,7 +304,7 @@ def test_catalog_and_metadata(pdf: pikepdf.Pdf) -> None:
 def test_soft_hyphens_in_extracted_text(pdf: pikepdf.Pdf) -> None:
     assert _WORD_HEADS and _FRAG_HEADS, "ReportLab's hyphenation classes moved"
     scans = scan_all(pdf)
-    lines = [line for s in scans for t in s.mcid_text.values() for line in t.split("\n")]
+    lines = [line for s in scans for m in s.marked.values() for line in m.text.split("\n")]
     soft = [line for line in lines if line.endswith(SHY)]
     assert len(soft) >= 3, "the narrow paragraph should be hyphenated"
     hard = [line for line in lines if line.endswith("-")]
