@@ -40,7 +40,7 @@ from cfsi_reports.pdf.tagging import (
 from cfsi_reports.pdf.tagging.finish import save_deterministic
 from cfsi_reports.pdf.tagging.hyphen import _FRAG_HEADS, _WORD_HEADS
 from helpers.pdf import Elem, elem_text, read_tree, scan_all
-from helpers.pdfa import check_pdfa2b
+from helpers.pdfa import check_pdfa2b, make_pdfa2b
 
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
 PAGE = (420.0, 595.0)  # A5
@@ -506,14 +506,14 @@ def _icc() -> Path:
 
 
 def test_pdfa2b(sample: tuple[bytes, StructTree]) -> None:
-    out = pdfa.make_pdfa2b(sample[0], _icc(), pdfua_identification=True)
+    out = make_pdfa2b(sample[0], _icc(), pdfua_identification=True)
     with pikepdf.open(io.BytesIO(out)) as doc:
         intent = doc.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFA1" and int(intent.DestOutputProfile.N) == 4
         assert "/StructTreeRoot" in doc.Root and doc.Root.MarkInfo.Marked is True
         xmp = doc.Root.Metadata.read_bytes().decode()
         assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfuaid:part>1</pdfuaid:part>" in xmp
-    again = pdfa.make_pdfa2b(sample[0], _icc(), pdfua_identification=True)
+    again = make_pdfa2b(sample[0], _icc(), pdfua_identification=True)
     assert again == out, "PDF/A output is not deterministic"
     check = check_pdfa2b(out)
     if "page" in check.findings:
@@ -529,7 +529,7 @@ def test_pdfa2b(sample: tuple[bytes, StructTree]) -> None:
 
 def test_pdfa2b_without_pdfua_id_passes_pikepdf(sample: tuple[bytes, StructTree]) -> None:
     pytest.importorskip("jsonschema", reason="pikepdf[pdfa] extras are not installed")
-    out = pdfa.make_pdfa2b(sample[0], _icc(), pdfua_identification=False)
+    out = make_pdfa2b(sample[0], _icc(), pdfua_identification=False)
     check = check_pdfa2b(out)
     assert check.findings["pikepdf"] == []
     assert check.findings.get("page", []) == []
@@ -537,7 +537,7 @@ def test_pdfa2b_without_pdfua_id_passes_pikepdf(sample: tuple[bytes, StructTree]
 
 def test_pdfa2b_stays_pdfua(sample: tuple[bytes, StructTree]) -> None:
     page = pytest.importorskip("page", reason="page-validation is not installed (pip)")
-    out = pdfa.make_pdfa2b(sample[0], _icc(), pdfua_identification=True)
+    out = make_pdfa2b(sample[0], _icc(), pdfua_identification=True)
     assert [f.rule_id for f in page.validate_pdf_bytes(out, profile="ua1").failures] == []
 
 
@@ -549,7 +549,7 @@ def test_pdfa2b_of_an_untagged_pdf() -> None:
     )  # fmt: skip
     doc.addPageTemplates([PageTemplate("p", [Frame(36, 36, 300, 500)])])
     doc.build([Paragraph(LONG, BODY)])
-    out = pdfa.make_pdfa2b(buf.getvalue(), _icc())
+    out = make_pdfa2b(buf.getvalue(), _icc())
     with pikepdf.open(io.BytesIO(out)) as back:
         xmp = back.Root.Metadata.read_bytes().decode()
         assert "<pdfaid:part>2</pdfaid:part>" in xmp and "pdfuaid" not in xmp

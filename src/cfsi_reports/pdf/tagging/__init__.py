@@ -53,7 +53,7 @@ from .flowables import (
     tagged_class,
 )
 from .hyphen import SHY, hyphen_added, soften_line_end_hyphens
-from .pdfa import IccProfileNotFound, find_cmyk_icc, icc_info, make_pdfa2b, profile_problem
+from .pdfa import IccProfileNotFound, find_cmyk_icc, icc_info, profile_problem
 from .standards import AUTO, VARIANTS, Variant, apply, variant
 from .tree import STANDARD_ROLES, StructElement, StructTree, TaggingError
 from .xmp import DocMeta, build_xmp
@@ -86,7 +86,6 @@ __all__ = [
     "hyphen_added",
     "icc_info",
     "link_texts",
-    "make_pdfa2b",
     "profile_problem",
     "soften_line_end_hyphens",
     "tag_flowable",

@@ -173,7 +173,7 @@ def apply(
     """Return `pdf_bytes` written to the standard `wanted`, with `icc_path` as output profile.
 
     A PDF made by tagging.finish() stays tagged. With PDF/A the PDF/UA identification is
-    dropped unless `pdfua_identification` (see pdfa.make_pdfa2b); PDF/X alone keeps it.
+    dropped unless `pdfua_identification` (docs/accessibility.md); PDF/X alone keeps it.
     """
     if not wanted.needs_profile:
         return pdf_bytes
