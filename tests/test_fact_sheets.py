@@ -425,7 +425,10 @@ def test_every_table_cell_has_a_paragraph(sheets: dict[str, bytes]) -> None:
 
 def test_photo_with_alt_text_and_credit(photo_sheet: bytes) -> None:
     document = docx.Document(io.BytesIO(photo_sheet))
-    (shape,) = document.inline_shapes
+    # The photo, beside the locator map of the key facts (test_maps.py).
+    (shape,) = [
+        s for s in document.inline_shapes if not s._inline.docPr.get("descr").startswith("Carte")
+    ]
     doc_pr = shape._inline.docPr
     assert doc_pr.get("descr") == "Des bananes sur un quai & <un> camion"
     assert shape.width.mm <= 174.1 and shape.height > 0
@@ -455,9 +458,11 @@ def test_drawing_ids_are_unique_across_parts(
     parts = xml_parts(data)
     ids = {name: [d.get("id") for d in root.iter(DOCPR)] for name, root in parts.items()}
     every = [i for found in ids.values() for i in found]
-    assert len(every) == 2 and len(set(every)) == 2  # the logo and the photo; body dropped
+    # The logo, the map and the photo; the template's body picture dropped.
+    assert len(every) == 3 and len(set(every)) == 3
     header = docx.Document(io.BytesIO(data)).sections[0].header
-    assert photo_content.programme.title in header.paragraphs[-1].text  # logo kept, text added
+    texts = [p.text for p in header.paragraphs]
+    assert any(photo_content.programme.title in t for t in texts)  # logo kept, text added
 
 
 # Reproducibility and speed -----------------------------------------------------------------

@@ -71,6 +71,7 @@ def warnings(content: Content, theme: Theme) -> list[Problem]:
                     warning=True,
                 )
             )
+        out += _unmapped(action, theme)
         out += _photo_resolution(action, theme)
         out += _unfilled(action, content.programme.language)
     out += _spelt_two_ways(content)
@@ -98,6 +99,29 @@ def _copies(content: Content) -> list[Problem]:
                 )
             )
     return out
+
+
+def _unmapped(action: Action, theme: Theme) -> list[Problem]:
+    """Warn about countries the map outlines lack (Tuvalu, Gibraltar, Tokelau at 1:50m)."""
+    if not action.countries or not theme.maps.enabled:
+        return []
+    from . import maps
+
+    missing = [c for c in action.countries if c not in maps.index().points]
+    if not missing:
+        return []
+    return [
+        Problem(
+            action.file,
+            action.line("countries"),
+            "countries",
+            _(
+                "{codes}: no outline in the map data (Natural Earth 1:50m): the maps name"
+                " {them} in their text but cannot draw {them}"
+            ).format(codes=", ".join(missing), them="it" if len(missing) == 1 else "them"),
+            warning=True,
+        )
+    ]
 
 
 def _unfilled(action: Action, language: str) -> list[Problem]:

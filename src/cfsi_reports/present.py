@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import glossary
+from . import geo, glossary
 from . import typography as ty
 from .content.model import Action, Content, name_key
 from .content.richtext import Block, ListBlock, Para, RichText, Span
@@ -63,6 +63,7 @@ class ActionView:
     title: str
     regions: str | None
     countries: tuple[str, ...]
+    codes: tuple[str, ...]  # ISO codes of `countries`, for the maps
     place: str | None  # the line above the title: the regions, or else the countries
     lead: str
     facts: tuple[Fact, ...]
@@ -245,6 +246,7 @@ class Presenter:
             title=text(action.title),
             regions=regions,
             countries=countries,
+            codes=tuple(action.countries or ()),
             place=regions or loc.format("list_join").join(countries) or None,
             lead=text(action.lead),
             facts=facts,
@@ -259,10 +261,24 @@ class Presenter:
         loc = self.locale
         prog = content.programme
         totals = content.totals
-        names = sorted((ty.country_name(c, loc) for c in totals.countries), key=collation_key)
+        # Overseas parts are their country: « France (Guadeloupe, Martinique) », counted once.
+        names = sorted(
+            (
+                loc.format(
+                    "map_part",
+                    country=ty.country_name(country, loc),
+                    parts=loc.format("list_join").join(ty.country_name(p, loc) for p in parts),
+                )
+                if parts
+                else ty.country_name(country, loc)
+                for country, parts in geo.grouped(totals.places)
+            ),
+            key=collation_key,
+        )
+        countries = set(totals.countries)
         # The programme speaks of "France and 16 countries": count the others, note France.
-        home = loc.home is not None and loc.home in totals.countries
-        others = len(totals.countries) - (1 if home else 0)
+        home = loc.home is not None and loc.home in countries
+        others = len(countries) - (1 if home else 0)
         figures = (
             Figure("actions", str(totals.actions), loc.label("overview_actions", totals.actions)),
             Figure(

@@ -267,6 +267,7 @@ class Lists(_Section):
     bullet: str
     number: str  # Word's level text: %1. is the number and a full stop
     marker: ColourName
+    hanging_mm: Length  # the mark hangs this far left of the text (the style's indent)
 
 
 class Rule(_Section):
@@ -297,6 +298,77 @@ class Docx(_Section):
     hyphenation: bool
 
 
+class MapColours(_Section):
+    highlight: ColourName  # the countries a map is about
+    land: ColourName  # the other countries
+    border: ColourName  # between countries
+    frame: ColourName  # around an inset
+    water: ColourName  # inside an inset
+
+
+class MapMarker(_Section):
+    """The ring around a highlighted country too small to see at the map's scale."""
+
+    radius_mm: Positive
+    width_pt: Positive
+    colour: ColourName
+
+
+class MapInset(_Section):
+    """A box showing an overseas part (Guadeloupe) too small or too far for the main map."""
+
+    height_mm: Positive
+    max_width_mm: Positive
+    gap_mm: Length
+    corner: Literal["bottom-left", "bottom-right", "top-left", "top-right"]
+    span_degrees: Positive  # an inset shows at least this much of the earth
+
+
+class MapBox(_Section):
+    max_height_mm: Positive
+    min_height_mm: Positive
+
+
+class DocxMap(_Section):
+    width_mm: Positive  # beside the key facts
+    max_height_mm: Positive
+    min_height_mm: Positive
+
+
+class MapProjection(_Section):
+    name: Literal["equal_earth"]
+    world_meridian_degrees: Annotated[float, Field(ge=-180, le=180)]
+
+
+class MapWorld(_Section):
+    span_degrees: Positive  # countries spread over more longitude: a world view
+    south_degrees: Annotated[float, Field(ge=-90, le=90)]
+    north_degrees: Annotated[float, Field(ge=-90, le=90)]
+
+
+class Maps(_Section):
+    """The overview map and the locator maps (brochure and fact sheets)."""
+
+    enabled: bool
+    projection: MapProjection
+    world: MapWorld
+    margin_fraction: Fraction  # room around the countries shown, part of the view
+    min_span_degrees: Positive  # a view never zooms closer
+    min_size_mm: Length  # a highlighted country smaller than this gets a ring
+    max_error_mm: Positive  # simplification allowed on paper for highlighted countries
+    context_error_mm: Positive  # and for the countries around
+    min_ring_mm: Length  # smaller islands of the countries around are left out
+    marker: MapMarker
+    colours: MapColours
+    border_width_pt: Length
+    frame_width_pt: Length
+    label: str  # the brochure paragraph style of inset labels
+    inset: MapInset
+    overview: MapBox
+    action: MapBox
+    docx: DocxMap
+
+
 class ThemeFile(_Section):
     """A whole theme file, once merged over the built-in one."""
 
@@ -308,6 +380,7 @@ class ThemeFile(_Section):
     chart: Chart
     styles: dict[str, StyleSpec]
     docx: Docx
+    maps: Maps
 
 
 # -- what the renderers read -----------------------------------------------------------------
@@ -392,6 +465,7 @@ class Theme:
     docx_styles: dict[str, TextStyle]
     docx_character_styles: dict[str, TextStyle]
     locale_dir: Path
+    maps: Maps
     raw_hash: str = ""
     labels: tuple[tuple[str, Any], ...] = ()  # the project file's label overrides
 
@@ -585,6 +659,13 @@ def _theme(spec: ThemeFile, source: _Source, problems: list[Problem]) -> Theme:
                         ),
                     )
                 )
+    if spec.maps.label not in styles:
+        problems.append(
+            source.problem(
+                ("maps", "label"),
+                _("{name!r} is not a style of 'styles'").format(name=spec.maps.label),
+            )
+        )
     digest = hashlib.sha256()
     for file, text in source.files:
         digest.update(f"{file.name}\0{text}\0".encode())
@@ -600,6 +681,7 @@ def _theme(spec: ThemeFile, source: _Source, problems: list[Problem]) -> Theme:
         docx_styles=docx_styles,
         docx_character_styles=character,
         locale_dir=Path(spec.locale_dir),
+        maps=spec.maps,
         raw_hash=digest.hexdigest(),
     )
 
@@ -627,7 +709,9 @@ def _colour_references(spec: ThemeFile) -> list[tuple[yamlsafe.Path, str]]:
         (("docx", "table_style", "border"), docx.table_style.border),
         (("docx", "table_style", "rule"), docx.table_style.rule),
         (("docx", "lists", "marker"), docx.lists.marker),
+        (("maps", "marker", "colour"), spec.maps.marker.colour),
     ]
+    refs += [(("maps", "colours", k), v) for k, v in spec.maps.colours.model_dump().items()]
     for style, sides in docx.rules.items():
         refs += [(("docx", "rules", style, side, "colour"), r.colour) for side, r in sides.items()]
     for where, named in _style_sections(spec):

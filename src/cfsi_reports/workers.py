@@ -100,6 +100,10 @@ def _warm(settings: Settings, language: str, parent: int) -> None:
     for w in WRITERS.values():
         if w.format in settings.formats and w.warm_up is not None:
             w.warm_up(settings.theme, language)
+    if settings.theme.maps.enabled:
+        from . import maps
+
+        maps.warm_up()
 
 
 def _with_content(digest: str, blob: bytes) -> State:

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from .. import geo
 from ..errors import line_of
 from ..messages import _
 from .richtext import ListBlock, RichText, parse
@@ -496,7 +497,8 @@ class Totals:
 
     actions: int
     partners: int
-    countries: tuple[str, ...]
+    countries: tuple[str, ...]  # overseas parts counted with their country (GP is FR)
+    places: tuple[str, ...]  # every code as written, parts included (the maps show them)
     budget: Decimal
     granted: Decimal
 
@@ -522,11 +524,12 @@ class Content:
 
     @property
     def totals(self) -> Totals:
-        countries = sorted({c for a in self.actions for c in (a.countries or ())})
+        places = sorted({c for a in self.actions for c in (a.countries or ())})
         return Totals(
             actions=len(self.actions),
             partners=len({name_key(p) for a in self.actions for p in a.partners}),
-            countries=tuple(countries),
+            countries=tuple(sorted({geo.sovereign(c) for c in places})),
+            places=tuple(places),
             budget=sum((a.funding.budget for a in self.actions), Decimal(0)),
             granted=sum((a.funding.granted for a in self.actions), Decimal(0)),
         )

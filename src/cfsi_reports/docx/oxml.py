@@ -110,6 +110,17 @@ def tab() -> etree._Element:
     return el("w:r", None, el("w:tab"))
 
 
+def right_tab() -> etree._Element:
+    """Return a run holding a tab to the right margin, wherever a template puts the margin.
+
+    An absolute-position tab (`w:ptab`) follows the margin; a tab stop set at a distance
+    would fall outside a template with wider margins and wrap the text after it.
+    """
+    return el(
+        "w:r", None, el("w:ptab", {"relativeTo": "margin", "alignment": "right", "leader": "none"})
+    )
+
+
 def paragraph(
     style_id: str | None, runs: Sequence[etree._Element] = (), num: tuple[int, int] | None = None
 ) -> etree._Element:
@@ -144,9 +155,16 @@ def field(instruction: str, shown: str = "1") -> list[etree._Element]:
 
 
 def table(
-    style_id: str, widths: Sequence[int], rows: Sequence[Sequence[Sequence[etree._Element]]]
+    style_id: str,
+    widths: Sequence[int],
+    rows: Sequence[Sequence[Sequence[etree._Element]]],
+    merged: int | None = None,
 ) -> etree._Element:
-    """Return a fixed-width table in a table style; short rows never split across pages."""
+    """Return a fixed-width table in a table style; short rows never split across pages.
+
+    `merged`: a column whose cells form one cell down the whole table (the first row's
+    content fills it; Word's vertical merge).
+    """
     look = {"val": "0080", "firstRow": 0, "lastRow": 0, "firstColumn": 1, "lastColumn": 0}
     tbl = el(
         "w:tbl",
@@ -161,13 +179,16 @@ def table(
         ),
         el("w:tblGrid", None, *(el("w:gridCol", {"w": w}) for w in widths)),
     )
-    for cells in rows:
+    for r, cells in enumerate(rows):
         # A short row stays whole; a long one (200 partners) may split, or the whole table
         # would be pushed to the next page and leave the first one empty.
         short = max((len(content) for content in cells), default=0) <= KEEP_ROW_LINES
         tr = el("w:tr", None, el("w:trPr", None, *([el("w:cantSplit")] if short else [])))
-        for width, content in zip(widths, cells, strict=True):
-            tc = el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"})))
+        for c, (width, content) in enumerate(zip(widths, cells, strict=True)):
+            props = [el("w:tcW", {"w": width, "type": "dxa"})]
+            if c == merged and len(rows) > 1:
+                props.append(el("w:vMerge", {"val": "restart"}) if r == 0 else el("w:vMerge"))
+            tc = el("w:tc", None, el("w:tcPr", None, *props))
             tc.extend(content)
             if tc.find(qn("w:p")) is None:  # Word refuses a cell without a paragraph
                 tc.append(paragraph(None))
@@ -320,11 +341,15 @@ def abstract_numbering(
     number_format: str,
     text: str,
     indent: int,
+    hanging: int,
     font: str,
     colour: str,
     levels: int = 3,
 ) -> etree._Element:
-    """Return a list definition (bullets or numbers) linked to its paragraph style."""
+    """Return a list definition (bullets or numbers) linked to its paragraph style.
+
+    `indent` is the text's left edge at the first level, each level `hanging` further in.
+    """
     definition = el(
         "w:abstractNum", {"abstractNumId": abstract_id}, val("w:multiLevelType", "hybridMultilevel")
     )
@@ -338,7 +363,7 @@ def abstract_numbering(
                 val("w:pStyle", style_id) if level == 0 else None,
                 val("w:lvlText", text.replace("%1", f"%{level + 1}")),
                 val("w:lvlJc", "left"),
-                paragraph_properties(indent={"left": indent * (level + 1), "hanging": indent}),
+                paragraph_properties(indent={"left": indent + hanging * level, "hanging": hanging}),
                 run_properties(font=font, bold=True, colour=colour),  # a mark that shows
             )
         )

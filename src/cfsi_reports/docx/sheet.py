@@ -8,18 +8,22 @@ from pathlib import Path
 
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.oxml.shape import CT_Inline
 from docx.shared import Mm, Twips
 from lxml import etree
 
-from .. import photos
+from .. import maps, photos
+from .. import typography as ty
 from ..content.model import Action, Content
 from ..content.richtext import Block, Para
 from ..errors import ConfigError, RenderError
+from ..i18n import Locale
 from ..present import ActionView, Entry, Fact, Presenter, Section, no_widow
 from ..roundtrip import snapshot
 from ..theme import Theme
-from . import oxml
+from . import mapemf, oxml
 from .oxml import paragraph, run
 from .package import write
 from .prepare import PreparedTemplate
@@ -69,7 +73,7 @@ class FactSheetRenderer:
             body.append(self._para("Subtitle", kicker))
         # Word does not balance lines: keep a short last word with the one before.
         body.append(self._para("Title", no_widow(self._present.display_title(view.title))))
-        body.append(self._facts(view.facts))
+        body.append(self._facts(view.facts, self._map(document, view)))
         if view.photo is not None:
             body.extend(self._photo(document, view))
         for section in view.sections:
@@ -104,7 +108,7 @@ class FactSheetRenderer:
             return self._ids["Strong" if bold else "Emphasis"]
         return None
 
-    def _facts(self, facts: tuple[Fact, ...]) -> etree._Element:
+    def _facts(self, facts: tuple[Fact, ...], map_cell: tuple[int, etree._Element] | None):
         rows = []
         for fact in facts:
             values: list[etree._Element] = []
@@ -112,7 +116,35 @@ class FactSheetRenderer:
                 values.extend(self._entry(entry))
             rows.append([[self._para("Fact Label", fact.heading)], values])
         widths = [self._label_width, self._template.text_width - self._label_width]
-        return oxml.table(self._ids[self._template.table_style], widths, rows)
+        if map_cell is None:
+            return oxml.table(self._ids[self._template.table_style], widths, rows)
+        # The locator map beside the key facts: a column of its own, one cell down the table.
+        width, picture = map_cell
+        widths = [widths[0], widths[1] - width, width]
+        for i, row in enumerate(rows):
+            row.append([picture] if i == 0 else [])
+        return oxml.table(self._ids[self._template.table_style], widths, rows, merged=2)
+
+    def _map(self, document: Document, view: ActionView) -> tuple[int, etree._Element] | None:
+        """Return the map column's width (twips) and the paragraph holding the map picture."""
+        spec = maps.MapSpec.from_theme(self._theme.maps)
+        if not spec.enabled or not view.codes:
+            return None
+        pad = 2 * self._theme.docx.cell_padding_mm
+        width = min(
+            self._theme.maps.docx.width_mm, self._template.text_width / oxml.mm(1) / 2 - pad
+        )
+        size, data = _map_picture(view.codes, width, self._theme, self._locale)
+        # python-docx reads no EMF header: the picture part is added as it is.
+        package = document.part.package
+        name = package.next_partname("/word/media/image%d.emf")
+        rel_id = document.part.relate_to(Part(name, CT.X_EMF, data, package), RT.IMAGE)
+        cx, cy = int(Mm(size[0])), int(Mm(size[1]))
+        inline = CT_Inline.new_pic_inline(0, rel_id, name.filename, cx, cy)
+        # The same alternative text as the brochure's map: « Carte : Mali et France ».
+        inline.docPr.set("descr", maps.alt_text(view.codes, self._locale))
+        picture = oxml.el("w:r", None, oxml.el("w:drawing", None, inline))
+        return oxml.mm(width + pad), paragraph(self._ids["Fact Text"], [picture])
 
     def _entry(self, entry: Entry) -> list[etree._Element]:
         values = list(entry.values)
@@ -150,6 +182,7 @@ class FactSheetRenderer:
         photo = view.photo
         assert photo is not None
         box = self._theme.docx.photo
+        # Within the text column: the page's text width less the Figure style's indent.
         width = min(Mm(box.max_width_mm), Twips(self._template.text_width))
         height = Mm(box.max_height_mm)
         w_px, h_px = photos.pixel_size(photo.data)
@@ -174,8 +207,10 @@ class FactSheetRenderer:
     def _header(self, document: Document, view: ActionView) -> None:
         header = document.sections[0].header.part.element
         number = self._locale.label("action_number").format(n=view.number)
-        runs = [run(self._programme), oxml.tab(), run(number)]
+        runs = [run(self._programme), oxml.right_tab(), run(number)]
         header.append(paragraph(self._ids["Header"], runs))
+        if self._publisher:  # who publishes: the same style, so one rule closes both lines
+            header.append(paragraph(self._ids["Header"], [run(self._publisher)]))
 
     def _properties(self, document: Document, view: ActionView) -> None:
         properties = document.core_properties
@@ -189,6 +224,32 @@ class FactSheetRenderer:
         when = dt.datetime.fromtimestamp(self._epoch, dt.UTC).replace(tzinfo=None)
         properties.created = when
         properties.modified = when
+
+
+_PICTURES: dict[tuple[object, ...], tuple[tuple[float, float], bytes]] = {}
+
+
+def _map_picture(
+    codes: tuple[str, ...], width: float, theme: Theme, locale: Locale
+) -> tuple[tuple[float, float], bytes]:
+    """Return the size (mm) and EMF of a map; actions in the same countries share it."""
+    # The inset labels are the only words: country names, which depend on the Babel locale.
+    key = (codes, width, theme, locale.babel)
+    if key not in _PICTURES:
+        if len(_PICTURES) >= 256:  # a long content set of many country sets: bounded memory
+            _PICTURES.clear()
+        box = theme.maps.docx
+        layout = maps.layout(
+            codes,
+            width,
+            box.max_height_mm,
+            box.min_height_mm,
+            maps.MapSpec.from_theme(theme.maps),
+            lambda code: ty.country_name(code, locale),
+        )
+        size = (layout.width, layout.height)
+        _PICTURES[key] = size, mapemf.emf(layout, theme)
+    return _PICTURES[key]
 
 
 def _property(text: str | None) -> str | None:

@@ -213,7 +213,8 @@ def _paragraph_style(
         # At least, not exactly: a bigger font or a fallback font grows the line, never clips.
         spacing.update(line=pt(spec.leading_pt), lineRule="atLeast")
     if num_id is not None:
-        indent: dict[str, int] | None = {"left": mm(spec.indent_mm), "hanging": mm(spec.indent_mm)}
+        hanging = mm(theme.docx.lists.hanging_mm)
+        indent: dict[str, int] | None = {"left": mm(spec.indent_mm), "hanging": hanging}
     else:
         indent = {"left": mm(spec.indent_mm)} if changed("indent_mm") is not None else None
     rules = theme.docx.rules.get(name, {})
@@ -319,6 +320,7 @@ def _numbering(theme: Theme) -> etree._Element:
                 number_format=number_format,
                 text=lists.bullet if number_format == "bullet" else lists.number,
                 indent=mm(spec.indent_mm),
+                hanging=mm(lists.hanging_mm),
                 font=theme.family(spec.family).name,
                 colour=_hex(theme, lists.marker),
             )

@@ -11,6 +11,7 @@ from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
+    CondPageBreak,
     DocIf,
     FrameBreak,
     KeepInFrame,
@@ -23,9 +24,9 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import _listWrapOn
 from reportlab.platypus.frames import Frame
 
-from .. import typography
+from .. import maps, typography
 from ..i18n import Locale
-from ..present import ActionView, Fact, ProgrammeView
+from ..present import ActionView, Fact, ProgrammeView, collation_key
 from ..theme import MM, Theme
 from . import chart, images
 from .columns import LazySpread, Spread
@@ -34,6 +35,7 @@ from .factory import Factory
 from .flowables import OutlineEntry, TocEntry, fill, markup, pdf_text
 from .furniture import Furniture, Motif
 from .geometry import Geometry
+from .maps import MapFlowable
 from .styles import Styles
 from .tagging import StructTree
 
@@ -422,14 +424,44 @@ class Brochure:
                     value=markup(names),
                 )
                 self.story.append(make.para(text, "overview_countries", raw=True))
+            codes = tuple(c for a in v.actions for c in a.codes)
+            self.story += self._map(sorted(set(codes), key=self._collate), "overview")
             if v.actions:
-                self.story.append(make.para(loc.label("chart_title"), "heading2", "H2"))
                 legend = (loc.label("chart_budget"), loc.label("chart_granted"))
                 bars = chart.BarChart(
                     chart.rows(v.actions, loc), legend, self.styles, self.theme.chart
                 )
+                title = make.para(loc.label("chart_title"), "heading2", "H2")
+                # The chart and its heading start a page rather than split after a map
+                # (measured at their natural size; on its page the chart may then grow).
+                with make.untagged():
+                    head = make.para(loc.label("chart_title"), "heading2")
+                natural = chart.BarChart(
+                    chart.rows(v.actions, loc), legend, self.styles, self.theme.chart, grows=False
+                )
+                need = _listWrapOn([head, natural], self.g.text_width(), None)[1]
+                self.story.append(CondPageBreak(min(need, self.g.text_height)))
+                self.story.append(title)
                 alt = chart.alt_text(v.actions, loc)
                 self.story.append(make.figure(bars, alt, splits=True))
+
+    def _collate(self, code: str) -> tuple[str, str]:
+        return collation_key(typography.country_name(code, self.loc))
+
+    def _map(self, codes: Any, kind: str) -> list[Any]:
+        """Return a map figure highlighting `codes` (none when off in the theme or no codes)."""
+        spec = maps.MapSpec.from_theme(self.theme.maps)
+        codes = tuple(codes)
+        if not spec.enabled or not codes:
+            return []
+        box = getattr(self.theme.maps, kind)
+        name = lambda code: typography.country_name(code, self.loc)  # noqa: E731
+        flowable = MapFlowable(
+            codes, self.styles, spec, (box.max_height_mm, box.min_height_mm), name
+        )
+        alt = maps.alt_text(codes, self.loc)
+        flowable.spaceAfter = self.styles["overview_countries"].spaceAfter
+        return [self.make.figure(flowable, alt)]
 
     def _figures(self) -> Table:
         make, spec = self.make, self.theme.page.overview
@@ -582,6 +614,8 @@ class Brochure:
         for fact in a.facts:
             out.append(self.make.para(fact.heading, "sidebar_heading", "H2"))
             out += self._entries(fact)
+            if fact.key == "locations":
+                out += self._map(a.codes, "action")
         return out
 
     def _entries(self, fact: Fact) -> list[Any]:

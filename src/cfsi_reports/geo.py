@@ -1,0 +1,28 @@
+"""Which country codes are parts of another: France's overseas departments and collectivities.
+
+ISO 3166-1 gives Guadeloupe (GP) or La Réunion (RE) codes of their own, yet they are
+France: the overview counts them with France and the maps name them « France (Guadeloupe) ».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SOVEREIGN = {
+    code: "FR" for code in ("GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC", "TF")
+}
+
+
+def sovereign(code: str) -> str:
+    """Return the country a code belongs to (itself for a country)."""
+    return SOVEREIGN.get(code, code)
+
+
+def grouped(codes: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Return (country, its parts among `codes`) in the order each country first appears."""
+    order: dict[str, list[str]] = {}
+    for code in codes:
+        parts = order.setdefault(sovereign(code), [])
+        if code != sovereign(code) and code not in parts:
+            parts.append(code)
+    return [(country, tuple(parts)) for country, parts in order.items()]

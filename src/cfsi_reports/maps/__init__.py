@@ -1,0 +1,30 @@
+"""Locator maps from the data: outlines, the Equal Earth projection, the view, insets, rings.
+
+Renderer-neutral: `layout()` returns shapes in millimetres (origin at the bottom left) that
+the brochure draws as PDF paths (pdf/maps.py) and the fact sheet as an EMF picture
+(docx/mapemf.py). `outlines` reads Natural Earth 1:50m (public domain) as derived by
+scripts/derive_map_data.py; `projection` is Equal Earth; `layout` fits a view to the
+countries (a world view when they spread over more than `world.span_degrees`), puts
+overseas parts in insets and rings the countries too small to see.
+"""
+
+from __future__ import annotations
+
+from .layout import MapLayout, MapSpec, Marker, Panel, Shape, alt_text, layout
+from .outlines import index, level, levels, warm_up
+from .projection import project
+
+__all__ = [
+    "MapLayout",
+    "MapSpec",
+    "Marker",
+    "Panel",
+    "Shape",
+    "alt_text",
+    "index",
+    "layout",
+    "level",
+    "levels",
+    "project",
+    "warm_up",
+]

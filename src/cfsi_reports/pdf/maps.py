@@ -1,0 +1,121 @@
+"""Maps in the brochure: a map layout drawn as vector paths in the theme's colours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import FILL_EVEN_ODD
+from reportlab.platypus import Flowable
+
+from .. import maps
+from ..theme import MM, Maps
+from .styles import Styles
+
+GRID = 0.1  # mm: the outlines' coordinate unit in the PDF (well under the simplification)
+
+
+class MapFlowable(Flowable):
+    """A map across the available width, as tall as its view asks (within the theme's limits)."""
+
+    def __init__(
+        self,
+        codes: tuple[str, ...],
+        styles: Styles,
+        spec: maps.MapSpec,
+        heights: tuple[float, float],
+        name: Any,
+    ) -> None:
+        super().__init__()
+        self.codes, self.styles, self.spec, self.heights, self.name = (
+            codes,
+            styles,
+            spec,
+            heights,
+            name,
+        )
+        self.layout: maps.MapLayout | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width = availWidth / MM
+        if self.layout is None or abs(self.layout.width - width) > 0.01:
+            self.layout = maps.layout(self.codes, width, *self.heights, self.spec, self.name)
+        self.width, self.height = availWidth, self.layout.height * MM
+        return self.width, self.height
+
+    def draw(self) -> None:
+        assert self.layout is not None
+        draw(self.canv, self.layout, self.styles, self.styles.theme.maps)
+
+
+def draw(canv: Any, layout: maps.MapLayout, styles: Styles, raw: Maps) -> None:
+    """Draw a map layout at the origin of the canvas (mm to points)."""
+    colours = {k: styles.colour(v) for k, v in raw.colours.model_dump().items()}
+    ring = (styles.colour(raw.marker.colour), raw.marker.width_pt)
+    _panel(canv, layout.main, colours, raw.border_width_pt)
+    _markers(canv, layout.main.markers, *ring)
+    label = styles.text(raw.label)
+    font = styles.font(label.family, label.bold, label.italic)
+    for inset in layout.insets:
+        _panel(canv, inset, colours, raw.border_width_pt, frame=raw.frame_width_pt)
+        _markers(canv, inset.markers, *ring)
+        if inset.label:
+            # A long name (Nouvelle-Calédonie) is set smaller to stay inside its frame.
+            room = inset.width * MM - 2 * raw.frame_width_pt - label.size_pt * 0.4
+            size = min(
+                label.size_pt, label.size_pt * room / stringWidth(inset.label, font, label.size_pt)
+            )
+            canv.setFillColor(styles.colour(label.colour))
+            canv.setFont(font, size)
+            canv.drawCentredString(
+                (inset.x + inset.width / 2) * MM,
+                (inset.y + inset.height) * MM - label.size_pt * 1.1,
+                inset.label,
+            )
+
+
+def _markers(canv: Any, markers: tuple[maps.Marker, ...], colour: Any, width: float) -> None:
+    canv.setStrokeColor(colour)
+    canv.setLineWidth(width)
+    for m in markers:
+        canv.circle(m.x * MM, m.y * MM, m.radius * MM, stroke=1, fill=0)
+
+
+def _panel(
+    canv: Any, panel: maps.Panel, colours: dict[str, Any], border: float, frame: float = 0
+) -> None:
+    canv.saveState()
+    box = canv.beginPath()
+    box.rect(panel.x * MM, panel.y * MM, panel.width * MM, panel.height * MM)
+    if frame:
+        canv.setFillColor(colours["water"])
+        canv.setStrokeColor(colours["frame"])
+        canv.setLineWidth(frame)
+        canv.drawPath(box, stroke=1, fill=1)
+    canv.clipPath(box, stroke=0, fill=0)
+    # Outlines in whole units of GRID mm: short integers keep the file small.
+    canv.scale(GRID * MM, GRID * MM)
+    canv.setLineWidth(border / (GRID * MM))
+    canv.setLineJoin(1)
+    canv.setStrokeColor(colours["border"])
+    k = 1 / GRID
+    # All the countries of one colour in one path: fewer operators, a smaller file.
+    for lit in (False, True):
+        path = canv.beginPath()
+        code: list[str] = []
+        for shape in panel.shapes:
+            if shape.highlight is not lit:
+                continue
+            for ring in shape.rings:
+                # The path operators written at once (ReportLab's lineTo formats each float).
+                last = None
+                for x, y in ring:
+                    p = (round(x * k), round(y * k))
+                    if p != last:
+                        code.append(f"{p[0]} {p[1]} {'l' if last else 'm'}")
+                        last = p
+                code.append("h")
+        path._code.append(" ".join(code))
+        canv.setFillColor(colours["highlight" if lit else "land"])
+        canv.drawPath(path, stroke=1, fill=1, fillMode=FILL_EVEN_ODD)  # holes (Lesotho) stay holes
+    canv.restoreState()

@@ -1,0 +1,391 @@
+"""Maps from the data (issue 16): the overview map and a locator map per action, read back.
+
+A content set with overseas departments (Guadeloupe, Martinique, La Réunion, Mayotte),
+a very small country (Monaco), a programme spanning the world (Nouvelle-Calédonie,
+Haïti, Viêt Nam) and an action without countries is rendered for print and for screen;
+the structure tree, the page text and the content streams are read back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import struct
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import docx
+import pikepdf
+import pytest
+import yaml
+
+from cfsi_reports import maps
+from cfsi_reports import typography as ty
+from cfsi_reports.checks import warnings
+from cfsi_reports.content import Content, load_content
+from cfsi_reports.docx import FactSheetRenderer
+from cfsi_reports.pdf import render_brochure
+from cfsi_reports.present import Presenter
+from cfsi_reports.theme import Theme, load_theme
+from conftest import require_tool, run_tool, squash
+
+ACTIONS = [
+    ("Antilles", ["FR", "GP", "MQ", "HT"]),
+    ("Monaco", ["MC"]),
+    ("Océan Indien", ["RE", "YT"]),
+    ("Sans pays", None),
+    ("Partout", ["NC", "VN", "SN"]),
+]
+
+
+def _action(title: str, countries: list[str] | None) -> dict[str, Any]:
+    action: dict[str, Any] = {
+        "title": f"Action {title}",
+        "lead": "Porteur",
+        "partners": ["Partenaire"],
+        "locations": ["Lieu"],
+        "beneficiaries": {"direct": "12 personnes"},
+        "duration_months": 12,
+        "funding": {"budget": 12000, "granted": 6000},
+        "project": "Un projet court.",
+        "expected_results": ["Un résultat."],
+        "activities": ["Une activité."],
+    }
+    if countries:
+        action["countries"] = countries
+    return action
+
+
+def _write(root: Path) -> Content:
+    (root / "actions").mkdir(parents=True)
+    dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)  # noqa: E731
+    programme = {"title": "Outre-mer et petits pays", "intro": "Texte."}
+    (root / "programme.yaml").write_text(dump(programme), encoding="utf-8")
+    for i, (title, countries) in enumerate(ACTIONS, 1):
+        path = root / "actions" / f"{i:02d}-action-{i}.yaml"
+        path.write_text(dump(_action(title, countries)), encoding="utf-8")
+    return load_content(root)
+
+
+@pytest.fixture(scope="module")
+def outremer(tmp_path_factory: Any) -> Content:
+    return _write(tmp_path_factory.mktemp("outremer") / "content")
+
+
+@dataclasses.dataclass
+class Figure:
+    alt: str
+    sect: str | None  # title of the action's Sect, None on the overview
+
+
+def _figures(pdf: pikepdf.Pdf) -> list[Figure]:
+    """Return every Figure of the structure tree with the title of the Sect it is in."""
+    found: list[Figure] = []
+
+    def walk(node: Any, sect: str | None) -> None:
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid, sect)
+            return
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            return
+        role = str(node.S)
+        if role == "/Sect" and "/T" in node:
+            sect = str(node.T)
+        if role == "/Figure":
+            found.append(Figure(str(node.get("/Alt", "")), sect))
+        if "/K" in node:
+            walk(node.K, sect)
+
+    walk(pdf.Root.StructTreeRoot.K, None)
+    return found
+
+
+def _maps(pdf: pikepdf.Pdf) -> list[Figure]:
+    return [f for f in _figures(pdf) if f.alt.startswith("Carte")]
+
+
+@pytest.fixture(scope="module")
+def rendered(outremer: Content, theme: Theme, tmp_path_factory: Any) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("maps-pdf")
+    out = {}
+    for name, screen in (("print", False), ("screen", True)):
+        data, _ = render_brochure(outremer, theme, screen=screen)
+        out[name] = folder / f"{name}.pdf"
+        out[name].write_bytes(data)
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_pdf(seed_content: Content, theme: Theme, tmp_path_factory: Any) -> Path:
+    path = tmp_path_factory.mktemp("maps-seed") / "seed.pdf"
+    path.write_bytes(render_brochure(seed_content, theme)[0])
+    return path
+
+
+def _name(code: str, theme: Theme) -> str:
+    return ty.country_name(code, theme.locale("fr"))
+
+
+def test_overview_map_names_every_country_of_the_seed(
+    seed_pdf: Path, seed_content: Content, theme: Theme
+) -> None:
+    with pikepdf.open(seed_pdf) as pdf:
+        figures = _maps(pdf)
+    overview = [f for f in figures if f.sect == "Le programme en chiffres"]
+    assert len(overview) == 1
+    for code in seed_content.totals.countries:
+        assert _name(code, theme) in overview[0].alt, code
+    # The banana action's map: its countries, France with its overseas departments.
+    banana = [f for f in figures if f.sect and "banane" in f.sect]
+    assert len(banana) == 1
+    assert banana[0].alt.startswith("Carte : Guatemala, Honduras, Nicaragua")
+    assert banana[0].alt.endswith(" et France (Guadeloupe, Martinique)")
+
+
+def test_each_action_map_names_its_countries_and_no_other(
+    seed_pdf: Path, seed_content: Content, theme: Theme
+) -> None:
+    with pikepdf.open(seed_pdf) as pdf:
+        figures = _maps(pdf)
+    everything = {_name(c, theme) for c in seed_content.totals.countries}
+    for action in seed_content.actions:
+        title = Presenter(theme.locale("fr")).text(action.title)
+        mine = [f for f in figures if f.sect == title]
+        assert len(mine) == 1, action.title
+        names = {_name(c, theme) for c in action.countries or ()}
+        for name in everything:
+            assert (name in mine[0].alt) is (name in names), (action.title, name)
+
+
+def test_overseas_departments_small_countries_and_no_countries(
+    rendered: dict[str, Path], theme: Theme
+) -> None:
+    for path in rendered.values():
+        with pikepdf.open(path) as pdf:
+            figures = _maps(pdf)
+        by_sect = {f.sect: f.alt for f in figures}
+        assert by_sect["Action Antilles"] == "Carte : France (Guadeloupe, Martinique) et Haïti"
+        assert by_sect["Action Monaco"] == "Carte : Monaco"
+        assert by_sect["Action Océan Indien"] == "Carte : France (La Réunion, Mayotte)"
+        assert "Action Sans pays" not in by_sect  # no countries: no locator map
+        overview = by_sect["Le programme en chiffres"]
+        for name in (
+            "Haïti",
+            "Monaco",
+            "La Réunion",
+            "Mayotte",
+            "Nouvelle-Calédonie",
+            "Guadeloupe",
+        ):
+            assert name in overview
+        assert len(figures) == 5  # the overview and four actions
+
+
+def test_insets_are_labelled_on_the_page(rendered: dict[str, Path]) -> None:
+    text = squash(run_tool("pdftotext", "-layout", rendered["screen"], "-"))
+    # The Antilles are specks beside France: insets with their names.
+    assert "Guadeloupe" in text and "Martinique" in text
+
+
+def test_layout_rings_a_small_country_and_insets_far_parts() -> None:
+    spec = maps.MapSpec.from_theme(load_theme().maps)
+    monaco = maps.layout(["MC"], 45, 40, 26, spec)
+    assert [m.code for m in monaco.main.markers] == ["MC"]
+    assert not monaco.world
+    antilles = maps.layout(["FR", "GP", "MQ", "HT"], 45, 40, 26, spec, str)
+    assert [i.label for i in antilles.insets] == ["GP", "MQ"]
+    for inset in antilles.insets:
+        assert any(s.highlight for s in inset.shapes)
+        assert inset.x >= 0 and inset.x + inset.width <= antilles.width
+    # France fills its own outline in the main map; its departments do not belong to it.
+    france = next(s for s in antilles.main.shapes if s.code == "FR")
+    assert france.highlight
+    world = maps.layout(["PE", "VN", "SN"], 172, 92, 50, spec)
+    assert world.world
+
+
+def test_maps_are_vector_paths_in_cmyk_for_print(rendered: dict[str, Path]) -> None:
+    with pikepdf.open(rendered["print"]) as pdf:
+        ops: set[str] = set()
+        for page in pdf.pages:
+            ops |= {str(op) for _, op in pikepdf.parse_content_stream(page)}
+            assert not list(page.get_images())  # no raster: the maps are paths
+    assert not ops & {"rg", "RG", "sc", "scn", "SC", "SCN"}
+    assert {"k", "K", "B*"} <= ops and ops & {"W", "W*"}  # filled outlines, clipped views
+    with pikepdf.open(rendered["screen"]) as pdf:
+        ops = {str(op) for page in pdf.pages for _, op in pikepdf.parse_content_stream(page)}
+    assert "rg" in ops and not ops & {"k", "K"}
+
+
+def test_maps_can_be_switched_off(outremer: Content, tmp_path: Path) -> None:
+    # A project's theme names only what it changes.
+    path = tmp_path / "theme.yaml"
+    path.write_text("maps:\n  enabled: false\n", encoding="utf-8")
+    data, _ = render_brochure(outremer, load_theme(path))
+    (tmp_path / "off.pdf").write_bytes(data)
+    with pikepdf.open(tmp_path / "off.pdf") as pdf:
+        assert _maps(pdf) == []
+
+
+def test_overseas_parts_count_with_france(outremer: Content, theme: Theme) -> None:
+    view = Presenter(theme.locale("fr")).programme(outremer)
+    countries = next(f for f in view.figures if f.key == "countries")
+    assert countries.value == "4"  # Haïti, Monaco, Viêt Nam, Sénégal: the rest is France
+    assert (
+        "France (Guadeloupe, Martinique, Nouvelle-Calédonie, La Réunion, Mayotte)"
+        in view.country_names
+    )
+
+
+def test_warnings_name_an_action_without_countries_and_an_unmapped_country(
+    outremer: Content, theme: Theme, tmp_path: Path
+) -> None:
+    found = warnings(outremer, theme)
+    assert any(w.field == "countries" and w.file.endswith("04-action-4.yaml") for w in found)
+    root = tmp_path / "content"
+    (root / "actions").mkdir(parents=True)
+    (root / "programme.yaml").write_text("title: T\nintro: Texte.\n", encoding="utf-8")
+    action = yaml.safe_dump(_action("Tuvalu", ["TV", "FJ"]), allow_unicode=True)
+    (root / "actions" / "01-tuvalu.yaml").write_text(action, encoding="utf-8")
+    found = [w for w in warnings(load_content(root), theme) if w.field == "countries"]
+    assert len(found) == 1 and "TV: no outline in the map data" in found[0].message
+
+
+# -- the fact sheets --------------------------------------------------------------------------
+
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _pictures(data: bytes) -> list[tuple[str, int, bytes]]:
+    """Return (alternative text, placed width in EMU, image bytes) of each body picture."""
+    document = docx.Document(io.BytesIO(data))
+    out = []
+    for inline in document.element.body.iter(f"{WP}inline"):
+        blip = next(inline.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"))
+        rel = blip.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
+        image = document.part.related_parts[rel].blob
+        out.append(
+            (
+                inline.find(f"{WP}docPr").get("descr"),
+                int(inline.find(f"{WP}extent").get("cx")),
+                image,
+            )
+        )
+    return out
+
+
+def _emf_records(data: bytes) -> list[int]:
+    """Return the record types of an EMF, walking it by each record's size."""
+    kinds, at = [], 0
+    while at < len(data):
+        kind, size = struct.unpack_from("<II", data, at)
+        assert size >= 8 and size % 4 == 0, (kind, size)
+        kinds.append(kind)
+        at += size
+    assert at == len(data) == struct.unpack_from("<I", data, 48)[0]  # nBytes of the header
+    return kinds
+
+
+@pytest.fixture(scope="module")
+def outremer_sheets(outremer: Content, theme: Theme) -> dict[str, bytes]:
+    renderer = FactSheetRenderer(outremer, theme)
+    return {a.key: renderer.render(a) for a in outremer.actions}
+
+
+def test_each_sheet_has_one_map_picture_naming_its_countries(
+    outremer: Content, outremer_sheets: dict[str, bytes], seed_content: Content, theme: Theme
+) -> None:
+    locale = theme.locale("fr")
+    seed = FactSheetRenderer(seed_content, theme)
+    cases = [(a, outremer_sheets[a.key]) for a in outremer.actions]
+    cases += [(a, seed.render(a)) for a in seed_content.actions]
+    for action, data in cases:
+        pictures = _pictures(data)
+        if not action.countries:
+            assert pictures == [], action.key  # no countries, no map
+            continue
+        assert len(pictures) == 1, action.key
+        alt, cx, image = pictures[0]
+        assert alt == maps.alt_text(action.countries, locale)
+        for code in action.countries:
+            assert ty.country_name(code, locale) in alt
+        # A vector picture (EMF): its frame is the placed size, its countries polygons.
+        kinds = _emf_records(image)
+        assert kinds[0] == 1 and kinds[-1] == 14 and image[40:44] == b" EMF"
+        assert 91 in kinds  # EMR_POLYPOLYGON16
+        frame_mm = struct.unpack_from("<4i", image, 24)[2] / 100
+        assert abs(frame_mm - cx / 36000) < 0.05
+    banana = next(d for a, d in cases if a.key == "banane")
+    assert _pictures(banana)[0][0].endswith(" et France (Guadeloupe, Martinique)")
+
+
+def test_sheet_header_keeps_its_right_text_at_the_margin_and_names_the_publisher(
+    seed_content: Content, theme: Theme
+) -> None:
+    data = FactSheetRenderer(seed_content, theme).render(seed_content.actions[2])
+    document = docx.Document(io.BytesIO(data))
+    header = document.sections[0].header
+    tabs = list(header._element.iter(f"{W}ptab"))
+    assert [(t.get(f"{W}relativeTo"), t.get(f"{W}alignment")) for t in tabs] == [
+        ("margin", "right")
+    ]
+    texts = [p.text for p in header.paragraphs]
+    assert texts[-2].endswith("Action 3")
+    assert texts[-1] == "Comité Français pour la Solidarité Internationale (CFSI)"
+    assert {p.style.name for p in header.paragraphs if p.text} == {"Header"}
+
+
+def test_sheet_lines_are_of_a_comfortable_length_in_libreoffice(
+    seed_content: Content, theme: Theme, tmp_path: Path
+) -> None:
+    action = seed_content.actions[2]
+    (tmp_path / "sheet.docx").write_bytes(FactSheetRenderer(seed_content, theme).render(action))
+    soffice = require_tool("soffice")
+    profile = tmp_path / "lo-profile"
+    # With the theme's fonts, as a reader who installed them (see test_fact_sheets.py).
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{theme.family('body').regular.parent}</dir>"
+        f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "sheet.docx")],
+        capture_output=True, timeout=300, check=True,
+        env={**os.environ, "FONTCONFIG_FILE": str(config)},
+    )  # fmt: skip
+    text = run_tool("pdftotext", "-layout", tmp_path / "sheet.pdf", "-")
+    # The lines of the first paragraph of « Le projet », as LibreOffice sets them.
+    first = "La banane est le premier fruit"
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if first in line)
+    paragraph = [line.strip() for line in lines[at : at + 4]]
+    assert all(55 <= len(line) <= 100 for line in paragraph), paragraph
+
+
+def test_libreoffice_draws_the_sheet_map_as_vectors(
+    seed_content: Content, theme: Theme, tmp_path: Path
+) -> None:
+    action = seed_content.actions[2]  # Guadeloupe and Martinique in insets
+    (tmp_path / "sheet.docx").write_bytes(FactSheetRenderer(seed_content, theme).render(action))
+    soffice = require_tool("soffice")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "sheet.docx")],
+        capture_output=True, timeout=300, check=True,
+    )  # fmt: skip
+    with pikepdf.open(tmp_path / "sheet.pdf") as pdf:
+        first = pdf.pages[0]
+        assert list(first.get_images()) == []  # no raster anywhere: the map is paths
+        ops = [str(op) for _, op in pikepdf.parse_content_stream(first)]
+    assert ops.count("f") + ops.count("f*") >= 4  # land, highlighted, the insets' water
+    assert ops.count("l") > 500  # the outlines, point by point
+    text = run_tool("pdftotext", tmp_path / "sheet.pdf", "-")
+    assert "Guadeloupe" in text and "Martinique" in text  # the insets' names
