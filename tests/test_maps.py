@@ -20,6 +20,7 @@ import docx
 import pikepdf
 import pytest
 import yaml
+from PIL import Image
 
 from cfsi_reports import maps
 from cfsi_reports import typography as ty
@@ -389,3 +390,20 @@ def test_libreoffice_draws_the_sheet_map_as_vectors(
     assert ops.count("l") > 500  # the outlines, point by point
     text = run_tool("pdftotext", tmp_path / "sheet.pdf", "-")
     assert "Guadeloupe" in text and "Martinique" in text  # the insets' names
+
+
+def test_sheet_header_shows_the_publishers_logo(content_copy: Path, theme: Theme) -> None:
+    logo = content_copy / "logo.png"
+    Image.new("RGB", (300, 100), (0, 96, 107)).save(logo)
+    programme = content_copy / "programme.yaml"
+    programme.write_text(
+        programme.read_text(encoding="utf-8") + "logo: logo.png\n", encoding="utf-8"
+    )
+    content = load_content(content_copy)
+    data = FactSheetRenderer(content, theme).render(content.actions[0])
+    header = docx.Document(io.BytesIO(data)).sections[0].header
+    (inline,) = list(header._element.iter(f"{WP}inline"))
+    assert inline.find(f"{WP}docPr").get("descr") == content.programme.publisher
+    height_mm = int(inline.find(f"{WP}extent").get("cy")) / 36000
+    assert abs(height_mm - theme.docx.header_logo_height_mm) < 0.01
+    assert header.paragraphs[-1].text.strip() == content.programme.publisher

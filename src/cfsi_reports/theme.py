@@ -286,6 +286,7 @@ class Docx(_Section):
     """The Word fact sheets: page, named styles, key facts table, lists, photo."""
 
     page: DocxPage
+    header_logo_height_mm: Positive  # the publisher's logo (programme.yaml `logo:`) in the header
     label_column_mm: Length
     cell_padding_mm: Length
     cell_padding_y_mm: Length

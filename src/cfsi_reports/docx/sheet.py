@@ -48,6 +48,7 @@ class FactSheetRenderer:
         self._programme = self._present.text(programme.title)
         self._publisher = self._present.text(programme.publisher) if programme.publisher else ""
         self._keywords = ", ".join(self._present.identity(content).keywords)
+        self._logo = programme.picture("logo")
         if template is None:
             data, source = template_bytes(theme, self._locale), "default template"
         else:
@@ -209,8 +210,23 @@ class FactSheetRenderer:
         number = self._locale.label("action_number").format(n=view.number)
         runs = [run(self._programme), oxml.right_tab(), run(number)]
         header.append(paragraph(self._ids["Header"], runs))
-        if self._publisher:  # who publishes: the same style, so one rule closes both lines
-            header.append(paragraph(self._ids["Header"], [run(self._publisher)]))
+        # Who publishes, its logo first: the same style, so one rule closes both lines.
+        identity = [self._header_logo(document)] if self._logo is not None else []
+        if self._publisher:
+            identity += [run(" "), run(self._publisher)] if identity else [run(self._publisher)]
+        if identity:
+            header.append(paragraph(self._ids["Header"], identity))
+
+    def _header_logo(self, document: Document) -> etree._Element:
+        """Return a run holding the publisher's logo, as tall as the theme says."""
+        assert self._logo is not None
+        part = document.sections[0].header.part
+        rel_id, image = part.get_or_add_image(io.BytesIO(self._logo))
+        w_px, h_px = photos.pixel_size(self._logo)
+        cy = int(Mm(self._theme.docx.header_logo_height_mm))
+        inline = CT_Inline.new_pic_inline(0, rel_id, image.filename, int(cy * w_px / h_px), cy)
+        inline.docPr.set("descr", self._publisher or self._programme)
+        return oxml.el("w:r", None, oxml.el("w:drawing", None, inline))
 
     def _properties(self, document: Document, view: ActionView) -> None:
         properties = document.core_properties
