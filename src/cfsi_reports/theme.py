@@ -217,6 +217,9 @@ class Chart(_Section):
     axis: ColourName
     axis_width_pt: Length
     grow_max: Annotated[float, Field(ge=1)]  # a short chart's bars grow at most this many times
+    shrink_min: Annotated[
+        float, Field(gt=0, le=1)
+    ]  # and shrink, to stay on the page, at most to this
     scale_break: ScaleBreak
 
 

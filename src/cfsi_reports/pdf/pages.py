@@ -433,13 +433,16 @@ class Brochure:
                 )
                 title = make.para(loc.label("chart_title"), "heading2", "H2")
                 # The chart and its heading start a page rather than split after a map
-                # (measured at their natural size; on its page the chart may then grow).
+                # (measured as small as its bars may shrink; it then grows into the room).
                 with make.untagged():
                     head = make.para(loc.label("chart_title"), "heading2")
-                natural = chart.BarChart(
+                small = chart.BarChart(
                     chart.rows(v.actions, loc), legend, self.styles, self.theme.chart, grows=False
                 )
-                need = _listWrapOn([head, natural], self.g.text_width(), None)[1]
+                small.bar, small.bar_gap, small.group_gap = (
+                    d * self.theme.chart.shrink_min for d in small._base
+                )
+                need = _listWrapOn([head, small], self.g.text_width(), None)[1]
                 self.story.append(CondPageBreak(min(need, self.g.text_height)))
                 self.story.append(title)
                 alt = chart.alt_text(v.actions, loc)
