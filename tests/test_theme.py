@@ -71,6 +71,8 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
         f"{path}:2: colours.primary.cmyk: expected 4 values, not 3",
         f"{path}:2: colours.primary.rgb: 'e4007c': expected a screen colour such as '#00606b'",
         f"{path}:4: chart.bar_height_mm: must be more than 0",
+        f"{path}:6: docx.lists.marker: 'orange' is not a colour of the theme (have: accent,"
+        " accent_text, highlight, ink, muted, paper, primary, registration, tint)",
         f"{path}:7: docx.hyphenation: 'maybe': expected true or false",
     ]
     assert caught.value.exit_code == 2
@@ -128,3 +130,26 @@ def test_the_tool_runs_from_any_folder(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["cfsi-reports", "fr-FR", "True"]
+
+
+def test_type_errors_and_undefined_names_come_together(tmp_path: Path) -> None:
+    """One run lists both kinds, and a colour setting added to any section is checked."""
+    path = write(
+        tmp_path / "theme.yaml",
+        "styles:\n"
+        "  body: {size_pt: big, colour: teal}\n"  # 2
+        "  intro: {base: prose}\n"  # 3
+        "chart:\n"
+        "  scale_break: {colour: silver}\n"  # 5
+        "page:\n"
+        "  annex: {notes_colour: gold}\n",  # 7
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_theme(path)
+    text = str(caught.value)
+    assert f"{path}:2: styles.body.size_pt: 'big': expected a number" in text
+    assert f"{path}:2: styles.body.colour: 'teal' is not a colour of the theme" in text
+    assert f"{path}:3: styles.intro.base: 'prose' is not a style of this section" in text
+    assert f"{path}:5: chart.scale_break.colour: 'silver' is not a colour" in text
+    assert f"{path}:7: page.annex.notes_colour: 'gold' is not a colour" in text
+    assert len(text.splitlines()) == 5

@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import importlib.util
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
@@ -45,7 +46,10 @@ class _Section(BaseModel):
 Length = Annotated[float, Field(ge=0)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Positive = Annotated[float, Field(gt=0)]
-ColourName = str  # checked against `colours` once the whole theme is known
+# A colour's name: checked against `colours` once the whole theme is known (_references).
+COLOUR_NAME = "colour name"
+FAMILY_NAME = "font family name"
+ColourName = Annotated[str, COLOUR_NAME]
 
 
 class ColourSpec(_Section):
@@ -227,7 +231,7 @@ class StyleSpec(_Section):
     """A text style as written: what it leaves out comes from `base`, then TextStyle."""
 
     base: str | None = None
-    family: str | None = None
+    family: Annotated[str, FAMILY_NAME] | None = None
     bold: bool | None = None
     italic: bool | None = None
     size_pt: Positive | None = None
@@ -572,6 +576,7 @@ def load_theme(path: Path = DEFAULT_THEME) -> Theme:
         _read_over(source, file, problems)
     if problems:
         raise _error(problems)
+    problems += _references(source)  # read from the data: reported with type errors too
     try:
         spec = ThemeFile.model_validate(source.data)
     except ValidationError as exc:
@@ -642,27 +647,6 @@ def _theme(spec: ThemeFile, source: _Source, problems: list[Problem]) -> Theme:
     styles = _styles(spec.styles, ("styles",), source, problems)
     docx_styles = _styles(spec.docx.styles, ("docx", "styles"), source, problems)
     character = _styles(spec.docx.character_styles, ("docx", "character_styles"), source, problems)
-    for path, name in _colour_references(spec):
-        if name not in colours:
-            problems.append(
-                source.problem(
-                    path,
-                    _("{name!r} is not a colour of the theme (have: {have})").format(
-                        name=name, have=", ".join(colours)
-                    ),
-                )
-            )
-    for where, named in _style_sections(spec):
-        for name, style in named.items():
-            if style.family is not None and style.family not in spec.fonts.families:
-                problems.append(
-                    source.problem(
-                        (*where, name, "family"),
-                        _("{name!r} is not a font family of the theme (have: {have})").format(
-                            name=style.family, have=", ".join(spec.fonts.families)
-                        ),
-                    )
-                )
     if spec.maps.label not in styles:
         problems.append(
             source.problem(
@@ -690,37 +674,71 @@ def _theme(spec: ThemeFile, source: _Source, problems: list[Problem]) -> Theme:
     )
 
 
-def _style_sections(spec: ThemeFile) -> list[tuple[yamlsafe.Path, dict[str, StyleSpec]]]:
-    return [
-        (("styles",), spec.styles),
-        (("docx", "styles"), spec.docx.styles),
-        (("docx", "character_styles"), spec.docx.character_styles),
-    ]
+def _references(source: _Source) -> list[Problem]:
+    """Return every colour or font family named in the theme that the theme does not define.
+
+    The settings that name one are found from the models' declarations (ColourName and the
+    styles' family), so a new colour setting is checked without being listed here.
+    """
+    data = source.data
+    found: dict[str, set[str]] = {COLOUR_NAME: set(), FAMILY_NAME: set()}
+    colours, fonts = data.get("colours"), data.get("fonts")
+    found[COLOUR_NAME] = set(colours) if isinstance(colours, dict) else set()
+    families = fonts.get("families") if isinstance(fonts, dict) else None
+    found[FAMILY_NAME] = set(families) if isinstance(families, dict) else set()
+    what = {
+        COLOUR_NAME: _("{name!r} is not a colour of the theme (have: {have})"),
+        FAMILY_NAME: _("{name!r} is not a font family of the theme (have: {have})"),
+    }
+    problems = []
+    for where in (("styles",), ("docx", "styles"), ("docx", "character_styles")):
+        section: Any = data
+        for key in where:
+            section = section.get(key) if isinstance(section, dict) else None
+        for name, spec in (section or {}).items() if isinstance(section, dict) else ():
+            base = spec.get("base") if isinstance(spec, dict) else None
+            if isinstance(base, str) and base not in section:
+                problems.append(
+                    source.problem(
+                        (*where, name, "base"),
+                        _("{base!r} is not a style of this section").format(base=base),
+                    )
+                )
+    for path, kind, name in _named(ThemeFile, data, ()):
+        if name not in found[kind]:
+            have = ", ".join(sorted(found[kind])) or "none"
+            problems.append(source.problem(path, what[kind].format(name=name, have=have)))
+    return problems
 
 
-def _colour_references(spec: ThemeFile) -> list[tuple[yamlsafe.Path, str]]:
-    """Return every colour name the theme uses, with the setting that names it."""
-    page, chart, docx = spec.page, spec.chart, spec.docx
-    refs: list[tuple[yamlsafe.Path, str]] = [
-        (("page", "cover_motif", "colour"), page.cover_motif.colour),
-        (("page", "cover_motif", "inner_colour"), page.cover_motif.inner_colour),
-        (("page", "toc", "rule_colour"), page.toc.rule_colour),
-        (("page", "overview", "rule_colour"), page.overview.rule_colour),
-        (("chart", "colours", "budget"), chart.colours.budget),
-        (("chart", "colours", "granted"), chart.colours.granted),
-        (("chart", "axis"), chart.axis),
-        (("docx", "table_style", "shading"), docx.table_style.shading),
-        (("docx", "table_style", "border"), docx.table_style.border),
-        (("docx", "table_style", "rule"), docx.table_style.rule),
-        (("docx", "lists", "marker"), docx.lists.marker),
-        (("maps", "marker", "colour"), spec.maps.marker.colour),
-    ]
-    refs += [(("maps", "colours", k), v) for k, v in spec.maps.colours.model_dump().items()]
-    for style, sides in docx.rules.items():
-        refs += [(("docx", "rules", style, side, "colour"), r.colour) for side, r in sides.items()]
-    for where, named in _style_sections(spec):
-        refs += [((*where, n, "colour"), s.colour) for n, s in named.items() if s.colour]
-    return refs
+def _named(
+    annotation: Any, value: Any, path: yamlsafe.Path
+) -> Iterator[tuple[yamlsafe.Path, str, str]]:
+    """Yield (path, kind, name) for each colour or family name in `value`, by its declaration."""
+    marks = {m for m in getattr(annotation, "__metadata__", ()) if m in (COLOUR_NAME, FAMILY_NAME)}
+    if marks:
+        if isinstance(value, str):
+            yield path, marks.pop(), value
+        return
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if isinstance(value, dict):
+            for name, info in annotation.model_fields.items():
+                if name in value:
+                    declared = (
+                        Annotated[(info.annotation, *info.metadata)]
+                        if info.metadata
+                        else info.annotation
+                    )
+                    yield from _named(declared, value[name], (*path, name))
+        return
+    args = get_args(annotation)
+    if get_origin(annotation) is dict and isinstance(value, dict):
+        for key, item in value.items():
+            yield from _named(args[1], item, (*path, key))
+    elif args and get_origin(annotation) is not dict:  # X | None, Annotated[X, ...]
+        for arg in args:
+            if arg is not type(None):
+                yield from _named(arg, value, path)
 
 
 def _styles(
