@@ -35,6 +35,7 @@ bench: $(STAMP)
 	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }
 	$(BIN)/python benchmarks/limits.py
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/watch.py
 
 # Messages: extract every _() and ngettext() of the code, merge into the French catalogue
 # (new messages appear untranslated, changed ones fuzzy); then translate them in fr.po.

@@ -53,6 +53,7 @@ class BuildOptions:
     warn: Callable[[list[Problem]], None] | None = None  # shown the warnings before rendering
     labels: tuple[tuple[str, Any], ...] = ()  # label overrides (the project file's)
     preview: bool = False  # `watch`: the screen brochure and the sheets before the print one
+    skip: frozenset[str] = frozenset()  # writers left out of this build (`watch`: "print" first)
 
 
 @dataclass
@@ -237,7 +238,7 @@ def _plan(options: BuildOptions, content: Any, settings: Settings) -> list[Job]:
     wanted = set(options.only) if options.only else None
     jobs: list[Job] = []
     for kind, w in WRITERS.items():
-        if w.format not in options.formats:
+        if w.format not in options.formats or kind in options.skip:
             continue
         if not w.per_action:
             extra = standard if kind == "print" else ""
@@ -261,6 +262,7 @@ def _request_key(options: BuildOptions, epoch: int) -> str:
         str(options.docx_template),
         str(epoch),
         repr(options.labels),
+        ",".join(sorted(options.skip)),
     )
 
 

@@ -531,7 +531,6 @@ def _formats(fmt: str | None, only: tuple[str, ...]) -> frozenset[str]:
 @main.command(help=_("Build, then rebuild what changed each time a file is saved (Ctrl-C stops)."))
 @_build_options
 def watch(**params: Any) -> None:
-    from .build import run
     from .watch import Watcher
 
     project = _project()
@@ -546,7 +545,7 @@ def watch(**params: Any) -> None:
 
     def build_once() -> None:
         try:
-            summary = run(watcher.options, _Progress(quiet).hooks())
+            summary = _preview_then_print(watcher.options, quiet)
         except ContentError as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
@@ -597,6 +596,30 @@ def watch(**params: Any) -> None:
         watcher.stop()
         click.echo(_("Stopped watching."))
         sys.exit(0)
+
+
+def _preview_then_print(options: Any, quiet: bool) -> Any:
+    """Build what is looked at first (screen brochure, sheets), then the print brochure.
+
+    Two builds: a build writes its documents together once all are rendered, so the print
+    brochure, the longest, would hold the others back.
+    """
+    from .build import Summary, run
+
+    first = run(dataclasses.replace(options, skip=frozenset({"print"})), _Progress(quiet).hooks())
+    if "pdf" not in options.formats:
+        return first
+    # The same content again: its warnings were shown by the first build.
+    second = run(dataclasses.replace(options, warn=None), _Progress(quiet).hooks())
+    written = first.written + second.written
+    names = {d.name for d in written}
+    return Summary(
+        written=written,
+        skipped=[name for name in second.skipped if name not in names],
+        notes=list(dict.fromkeys(first.notes + second.notes)),
+        seconds=first.seconds + second.seconds,
+        warnings=second.warnings,
+    )
 
 
 def _shown(path: Path) -> Path:
