@@ -24,6 +24,7 @@ from typing import Any
 from . import __version__
 from .errors import ContentError, Problem, UsageError
 from .manifest import Entry, Manifest
+from .messages import _
 from .output import Batch, OutputFolder
 from .renderers import WRITERS, Settings
 from .workers import Done, Job, Renderer
@@ -83,11 +84,15 @@ def epoch_from_env() -> int:
     try:
         epoch = int(value)
     except ValueError:
-        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
+        raise UsageError(
+            _("SOURCE_DATE_EPOCH={value!r} is not a number of seconds").format(value=value)
+        ) from None
     # Zip entries can only date from 1980 to 2107, and documents carry the same date.
     if not 315_532_800 <= epoch <= 4_354_819_198:
         raise UsageError(
-            f"SOURCE_DATE_EPOCH={value} is outside 1980-2107 (expected seconds since 1970)"
+            _(
+                "SOURCE_DATE_EPOCH={value} is outside 1980-2107 (expected seconds since 1970)"
+            ).format(value=value)
         )
     return epoch
 
@@ -159,7 +164,9 @@ def _check_request(options: BuildOptions, content: Any, theme: Any) -> None:
     unknown = [s for s in options.only if s not in known]
     if unknown:
         raise UsageError(
-            f"unknown action slug(s): {', '.join(unknown)} (known: {', '.join(known)})"
+            _("unknown action slug(s): {unknown} (known: {known})").format(
+                unknown=", ".join(unknown), known=", ".join(known)
+            )
         )
     if options.docx_template is not None and "docx" in options.formats:
         from .docx import FactSheetRenderer

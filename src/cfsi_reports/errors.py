@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .messages import _
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -17,7 +19,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        message = f"warning: {self.message}" if self.warning else self.message
+        message = (
+            _("warning: {message}").format(message=self.message) if self.warning else self.message
+        )
         return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
 
 

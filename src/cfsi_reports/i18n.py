@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .messages import _
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,9 @@ class Locale:
         try:
             value = self.labels[key]
         except KeyError:
-            raise ConfigError(f"{self.path}: labels.{key}: missing label") from None
+            raise ConfigError(
+                _("{file}: labels.{key}: missing label").format(file=self.path, key=key)
+            ) from None
         return self._plural(value, count)
 
     def format(self, key: str, count: int | None = None, **values: Any) -> str:
@@ -56,7 +59,9 @@ class Locale:
         try:
             pattern = self._plural(self.formats[key], count)
         except KeyError:
-            raise ConfigError(f"{self.path}: formats.{key}: missing format") from None
+            raise ConfigError(
+                _("{file}: formats.{key}: missing format").format(file=self.path, key=key)
+            ) from None
         return pattern.format(**values)
 
     def _plural(self, value: Any, count: int | None) -> str:
@@ -124,4 +129,6 @@ def load(path: Path) -> Locale:
             grammar=dict(raw.get("grammar", {})),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"{path}: not a usable locale file ({exc})") from None
+        raise ConfigError(
+            _("{file}: not a usable locale file ({error})").format(file=path, error=exc)
+        ) from None

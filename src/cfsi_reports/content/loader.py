@@ -34,7 +34,7 @@ def load_content(root: Path) -> Content:
     """Load and validate `root`; raise ContentError listing every problem."""
     root = Path(root)
     if not root.is_dir():
-        raise ContentError([Problem(str(root), 0, "", "content folder not found")])
+        raise ContentError([Problem(str(root), 0, "", _("content folder not found"))])
     base = root.resolve()
     problems: list[Problem] = []
     programme = _load(base, base / "programme.yaml", Programme, problems)
@@ -47,11 +47,16 @@ def load_content(root: Path) -> Content:
     )
     if not files:
         problems.append(
-            Problem("actions/", 0, "", "no action files (expected actions/NN-name.yaml)")
+            Problem("actions/", 0, "", _("no action files (expected actions/NN-name.yaml)"))
         )
     if len(files) > MAX_ACTIONS:
         problems.append(
-            Problem("actions/", 0, "", f"{len(files)} action files (at most {MAX_ACTIONS})")
+            Problem(
+                "actions/",
+                0,
+                "",
+                _("{n} action files (at most {most})").format(n=len(files), most=MAX_ACTIONS),
+            )
         )
         files = []
     # Files over the limit of one file are reported as such, not counted here.
@@ -62,8 +67,9 @@ def load_content(root: Path) -> Content:
                 "actions/",
                 0,
                 "",
-                f"the action files add up to {total / 1e6:.1f} MB (at most"
-                f" {MAX_TOTAL_BYTES / 1e6:.0f} MB together)",
+                _(
+                    "the action files add up to {size:.1f} MB (at most {most:.0f} MB together)"
+                ).format(size=total / 1e6, most=MAX_TOTAL_BYTES / 1e6),
             )
         )
         files = []
@@ -94,7 +100,7 @@ def _load(base: Path, path: Path, model: type[M], problems: list[Problem]) -> M 
         return None
     if not isinstance(located.data, dict):
         problems.append(
-            Problem(rel, 1, "", "expected fields such as 'title: ...' at the top level")
+            Problem(rel, 1, "", _("expected fields such as 'title: ...' at the top level"))
         )
         return None
     try:
@@ -109,25 +115,32 @@ def _load(base: Path, path: Path, model: type[M], problems: list[Problem]) -> M 
 
 def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsafe.Located | None:
     if not path.exists():
-        problems.append(Problem(rel, 0, "", "file not found"))
+        problems.append(Problem(rel, 0, "", _("file not found")))
         return None
     real = path.resolve()
     if not real.is_relative_to(base):
-        problems.append(Problem(rel, 0, "", "is a link to a file outside the content folder"))
+        problems.append(Problem(rel, 0, "", _("is a link to a file outside the content folder")))
         return None
     if not real.is_file():
-        problems.append(Problem(rel, 0, "", "is not a regular file"))
+        problems.append(Problem(rel, 0, "", _("is not a regular file")))
         return None
     size = real.stat().st_size
     if size > MAX_FILE_BYTES:
         problems.append(
-            Problem(rel, 0, "", f"is {size / 1e6:.1f} MB (content files are at most 1 MB)")
+            Problem(
+                rel,
+                0,
+                "",
+                _("is {size:.1f} MB (content files are at most 1 MB)").format(size=size / 1e6),
+            )
         )
         return None
     try:
         raw = real.read_bytes()
     except OSError as exc:
-        problems.append(Problem(rel, 0, "", f"cannot be read ({exc.strerror})"))
+        problems.append(
+            Problem(rel, 0, "", _("cannot be read ({reason})").format(reason=exc.strerror))
+        )
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -138,7 +151,9 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
                 rel,
                 line,
                 "",
-                f"is not UTF-8 (byte 0x{raw[exc.start]:02X}); save the file as UTF-8",
+                _("is not UTF-8 (byte 0x{byte:02X}); save the file as UTF-8").format(
+                    byte=raw[exc.start]
+                ),
             )
         )
         return None
@@ -210,19 +225,19 @@ def spans(numbers: list[int]) -> str:
 
 
 _MESSAGES = {
-    "missing": "is missing (required)",
-    "string_type": "expected text",
-    "list_type": "expected a list (one '- ' item per line)",
-    "model_type": "expected fields (key: value lines)",
-    "model_attributes_type": "expected fields (key: value lines)",
-    "dict_type": "expected fields (key: value lines)",
-    "too_short": "is empty (at least one item expected)",
-    "too_long": "has {actual_length} items (at most {max_length})",
-    "int_parsing": "expected a whole number",
-    "int_type": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "greater_than": "must be greater than {gt}",
-    "less_than_equal": "must be at most {le}",
+    "missing": _("is missing (required)"),
+    "string_type": _("expected text"),
+    "list_type": _("expected a list (one '- ' item per line)"),
+    "model_type": _("expected fields (key: value lines)"),
+    "model_attributes_type": _("expected fields (key: value lines)"),
+    "dict_type": _("expected fields (key: value lines)"),
+    "too_short": _("is empty (at least one item expected)"),
+    "too_long": _("has {actual_length} items (at most {max_length})"),
+    "int_parsing": _("expected a whole number"),
+    "int_type": _("expected a whole number"),
+    "int_from_float": _("expected a whole number"),
+    "greater_than": _("must be greater than {gt}"),
+    "less_than_equal": _("must be at most {le}"),
 }
 
 

@@ -48,14 +48,21 @@ MAX_WORD = 200  # characters between two spaces, a long web address (no-break sp
 _BREAKS = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
+def _too_large() -> str:  # one message, two places
+    return _("{text} is implausibly large (expected less than 10^12 euros)")
+
+
 def _check_size(value: str, most: int) -> None:
     if len(value) > most:
-        raise ValueError(f"is {len(value)} characters long (at most {most}: shorten it)")
+        raise ValueError(
+            _("is {n} characters long (at most {most}: shorten it)").format(n=len(value), most=most)
+        )
     longest = max(_BREAKS.split(value), key=len, default="")
     if len(longest) > MAX_WORD:
         raise ValueError(
-            f"has a word of {len(longest)} characters ({longest[:24]!r}...; at most"
-            f" {MAX_WORD}: put spaces in it)"
+            _(
+                "has a word of {n} characters ({start!r}...; at most {most}: put spaces in it)"
+            ).format(n=len(longest), start=longest[:24], most=MAX_WORD)
         )
 
 
@@ -67,10 +74,10 @@ def _as_written(value: Any) -> Any:
 def _text(value: Any) -> str:
     value = _as_written(value)
     if not isinstance(value, str):
-        raise ValueError("expected text")
+        raise ValueError(_("expected text"))
     value = _WS.sub(" ", value).strip()
     if not value:
-        raise ValueError("is empty (expected text)")
+        raise ValueError(_("is empty (expected text)"))
     _check_size(value, MAX_TEXT)
     return value
 
@@ -80,12 +87,16 @@ def _rich(value: Any) -> RichText:
         return value
     value = _as_written(value)
     if not isinstance(value, str):
-        raise ValueError("expected text (Markdown: paragraphs, '- ' lists, *italic*, **bold**)")
+        raise ValueError(_("expected text (Markdown: paragraphs, '- ' lists, *italic*, **bold**)"))
     _check_size(value, MAX_RICH)
     rich = parse(value)
     blocks = sum(len(b.items) if isinstance(b, ListBlock) else 1 for b in rich.blocks)
     if blocks > MAX_BLOCKS:
-        raise ValueError(f"has {blocks} paragraphs and list items (at most {MAX_BLOCKS})")
+        raise ValueError(
+            _("has {n} paragraphs and list items (at most {most})").format(
+                n=blocks, most=MAX_BLOCKS
+            )
+        )
     if not rich.blocks:
         raise ValueError("is empty (expected text)")
     return rich
@@ -94,8 +105,10 @@ def _rich(value: Any) -> RichText:
 def _slug(value: Any) -> str:
     if not isinstance(value, str) or not SLUG.match(value) or len(value) > MAX_SLUG:
         raise ValueError(
-            f"{value!r} is not a valid slug (expected lowercase letters, digits and hyphens,"
-            f" at most {MAX_SLUG} characters, e.g. 'maraichage')"
+            _(
+                "{value!r} is not a valid slug (expected lowercase letters, digits and hyphens,"
+                " at most {most} characters, e.g. 'maraichage')"
+            ).format(value=value, most=MAX_SLUG)
         )
     return value
 
@@ -187,16 +200,22 @@ def _amount(value: Any) -> Decimal:
         amount = Decimal(text)
     except ArithmeticError:
         raise ValueError(
-            f"{text!r} is not an amount (expected euros as a number, e.g. 98525 or 75500.50)"
+            _(
+                "{text!r} is not an amount (expected euros as a number, e.g. 98525 or 75500.50)"
+            ).format(text=text)
         ) from None
     if not amount.is_finite():
-        raise ValueError(f"{text!r} is not an amount (expected a finite number of euros)")
+        raise ValueError(
+            _("{text!r} is not an amount (expected a finite number of euros)").format(text=text)
+        )
     if amount and amount.adjusted() >= 12:  # before quantize(), which 10^28 overflows
-        raise ValueError(f"{text} is implausibly large (expected less than 10^12 euros)")
+        raise ValueError(_too_large().format(text=text))
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"{text} has more than two decimals (expected euros and cents)")
+        raise ValueError(
+            _("{text} has more than two decimals (expected euros and cents)").format(text=text)
+        )
     if amount > Decimal("1e12"):
-        raise ValueError(f"{text} is implausibly large (expected less than 10^12 euros)")
+        raise ValueError(_too_large().format(text=text))
     return amount
 
 
@@ -354,7 +373,9 @@ class Programme(_Strict):
 
 def _language(value: str) -> str:
     if not LANGUAGE.match(value):
-        raise ValueError(f"{value!r} is not a BCP 47 language tag (e.g. fr, fr-FR)")
+        raise ValueError(
+            _("{value!r} is not a BCP 47 language tag (e.g. fr, fr-FR)").format(value=value)
+        )
     return value
 
 
@@ -370,7 +391,7 @@ class Beneficiaries(_Strict):
     @model_validator(mode="after")
     def _at_least_one(self) -> Beneficiaries:
         if not self.direct and not self.indirect:
-            raise ValueError("give 'direct' or 'indirect' (at least one of the two)")
+            raise ValueError(_("give 'direct' or 'indirect' (at least one of the two)"))
         return self
 
 
@@ -386,18 +407,26 @@ class Funding(_Strict):
     @classmethod
     def _positive(cls, value: Decimal) -> Decimal:
         if value <= 0:
-            raise ValueError(f"{message_amount(value)} is not positive (expected a budget > 0)")
+            raise ValueError(
+                _("{amount} is not positive (expected a budget > 0)").format(
+                    amount=message_amount(value)
+                )
+            )
         return value
 
     @field_validator("granted")
     @classmethod
     def _within_budget(cls, value: Decimal, info: ValidationInfo) -> Decimal:
         if value < 0:
-            raise ValueError(f"{message_amount(value)} is negative (expected 0 or more)")
+            raise ValueError(
+                _("{amount} is negative (expected 0 or more)").format(amount=message_amount(value))
+            )
         budget = info.data.get("budget")
         if budget is not None and value > budget:
             raise ValueError(
-                f"{message_amount(value)} exceeds the budget of {message_amount(budget)}"
+                _("{amount} exceeds the budget of {budget}").format(
+                    amount=message_amount(value), budget=message_amount(budget)
+                )
             )
         return value
 

@@ -120,21 +120,23 @@ def _prescan(text: str, keys: frozenset[str]) -> None:
             if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
                 values += 1
                 if values > MAX_NODES:  # before compose() builds them all in memory
-                    raise YamlError(
-                        event.start_mark.line + 1, f"more than {MAX_NODES} values in one file"
-                    )
+                    raise YamlError(event.start_mark.line + 1, _too_many())
             if isinstance(event, yaml.AliasEvent):
                 raise YamlError(
                     event.start_mark.line + 1,
-                    f"'*{event.anchor}' is read as a YAML alias, which content files do not"
-                    " use (put text that starts with * or & in quotes)",
+                    _(
+                        "'*{anchor}' is read as a YAML alias, which content files do not use"
+                        " (put text that starts with * or & in quotes)"
+                    ).format(anchor=event.anchor),
                 )
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise YamlError(
                         event.start_mark.line + 1,
-                        f"nesting deeper than {MAX_DEPTH} levels (content files are shallow)",
+                        _("nesting deeper than {most} levels (content files are shallow)").format(
+                            most=MAX_DEPTH
+                        ),
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -143,7 +145,7 @@ def _prescan(text: str, keys: frozenset[str]) -> None:
                 if documents > 1:
                     raise YamlError(
                         event.start_mark.line + 1,
-                        "a second YAML document ('---'); one file holds one document",
+                        _("a second YAML document ('---'); one file holds one document"),
                     )
     except yaml.MarkedYAMLError as exc:
         raise _located(exc, text, keys) from None
@@ -152,9 +154,13 @@ def _prescan(text: str, keys: frozenset[str]) -> None:
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise YamlError(
             line,
-            f"contains the character U+{code:04X}, which documents cannot hold",
+            _("contains the character U+{code:04X}, which documents cannot hold").format(code=code),
             path_at(text, line),
         ) from None
+
+
+def _too_many() -> str:
+    return _("more than {most} values in one file").format(most=MAX_NODES)
 
 
 def _joined_item(node: yaml.ScalarNode, text: str, path: Path) -> None:
@@ -195,22 +201,26 @@ def _convert(
 ) -> Any:
     counter[0] += 1
     if counter[0] > MAX_NODES:
-        raise YamlError(node.start_mark.line + 1, f"more than {MAX_NODES} values in one file")
+        raise YamlError(node.start_mark.line + 1, _too_many())
     line = node.start_mark.line + 1
     if node.tag not in _ALLOWED_TAGS:
         raise YamlError(
-            line, f"the tag {node.tag!r} is not allowed (content files hold plain data)", path
+            line,
+            _("the tag {tag!r} is not allowed (content files hold plain data)").format(
+                tag=node.tag
+            ),
+            path,
         )
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _CORE + "merge":
-                raise YamlError(key_node.start_mark.line + 1, "keys must be plain names", path)
+                raise YamlError(key_node.start_mark.line + 1, _("keys must be plain names"), path)
             key = str(key_node.value)
             key_line = key_node.start_mark.line + 1
             if key in result:
                 raise YamlError(
-                    key_line, "this key appears twice in the same mapping", (*path, key)
+                    key_line, _("this key appears twice in the same mapping"), (*path, key)
                 )
             lines[(*path, key)] = key_line
             result[key] = _convert(value_node, (*path, key), lines, counter, text)

@@ -22,6 +22,7 @@ from lxml import etree
 
 from ..errors import ConfigError
 from ..i18n import Locale
+from ..messages import _
 from ..theme import Theme
 from . import oxml
 from .fonts import embed_fonts
@@ -89,12 +90,16 @@ def _open(data: bytes, source: str) -> Document:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise ConfigError(
-            f"{source}: not a readable Word document (expected a .docx saved by Word or"
-            f" LibreOffice): {exc}"
+            _(
+                "{source}: not a readable Word document (expected a .docx saved by Word or"
+                " LibreOffice): {error}"
+            ).format(source=source, error=exc)
         ) from None
     except etree.XMLSyntaxError as exc:
         raise ConfigError(
-            f"{source}: a part of the Word document is not valid XML: {exc}"
+            _("{source}: a part of the Word document is not valid XML: {error}").format(
+                source=source, error=exc
+            )
         ) from None
 
 
@@ -120,8 +125,10 @@ def _style_ids(document: Document, source: str, table_style: str) -> dict[str, s
     missing = [f"{name} ({kind})" for kind, name in needed if (kind, name) not in found]
     if missing:
         raise ConfigError(
-            f"{source}: the template lacks styles the fact sheets need: {', '.join(missing)}"
-            " (start from the default template, which defines them all)"
+            _(
+                "{source}: the template lacks styles the fact sheets need: {missing}"
+                " (start from the default template, which defines them all)"
+            ).format(source=source, missing=", ".join(missing))
         )
     return {name: found[(kind, name)] for kind, name in needed}
 
@@ -130,7 +137,9 @@ def _check_lists(document: Document, style_ids: dict[str, str], source: str) -> 
     try:
         numbering = document.part.numbering_part.element
     except NotImplementedError:  # python-docx cannot create a missing numbering part
-        raise ConfigError(f"{source}: the template has no list numbering") from None
+        raise ConfigError(
+            _("{source}: the template has no list numbering").format(source=source)
+        ) from None
     styles = document.styles.element
     definitions = {}
     for name, number_format in LIST_STYLES.items():
@@ -148,11 +157,17 @@ def _check_lists(document: Document, style_ids: dict[str, str], source: str) -> 
             )
         is_bullet = level is not None and level.get(qn("w:val")) == "bullet"
         if level is None or is_bullet != (number_format == "bullet"):
-            kind = "bullets" if number_format == "bullet" else "numbers"
-            raise ConfigError(
-                f"{source}: style {name!r} is not a list with {kind} (define it with"
-                " Word's list numbering, as in the default template)"
-            )
+            if number_format == "bullet":
+                text = _(
+                    "{source}: style {name!r} is not a list with bullets (define it with"
+                    " Word's list numbering, as in the default template)"
+                )
+            else:
+                text = _(
+                    "{source}: style {name!r} is not a list with numbers (define it with"
+                    " Word's list numbering, as in the default template)"
+                )
+            raise ConfigError(text.format(source=source, name=name))
         assert abstract is not None
         definitions[name] = int(abstract.get(qn("w:val")))
     return definitions["List Number"]

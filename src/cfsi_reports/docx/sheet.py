@@ -20,6 +20,7 @@ from ..content.model import Action, Content
 from ..content.richtext import Block, Para
 from ..errors import ConfigError, RenderError
 from ..i18n import Locale
+from ..messages import _
 from ..present import ActionView, Entry, Fact, Presenter, Section, no_widow
 from ..roundtrip import snapshot
 from ..theme import Theme
@@ -55,7 +56,11 @@ class FactSheetRenderer:
             try:
                 data, source = Path(template).read_bytes(), str(template)
             except OSError as exc:
-                raise ConfigError(f"{template}: cannot read the Word template ({exc})") from None
+                raise ConfigError(
+                    _("{template}: cannot read the Word template ({error})").format(
+                        template=template, error=exc
+                    )
+                ) from None
         self._template = PreparedTemplate(data, source, theme, self._locale)
         self._ids = self._template.style_ids
         self._label_width = min(oxml.mm(theme.docx.label_column_mm), self._template.text_width // 2)

@@ -15,6 +15,7 @@ from typing import Any
 from docx.styles import BabelFish
 from lxml import etree
 
+from ..messages import _
 from . import snapshot
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -70,12 +71,16 @@ def open_sheet(path: Any) -> SheetPackage:
             def read(name: str) -> bytes:
                 info = archive.getinfo(name)
                 if info.file_size > MAX_PART_BYTES:
-                    raise SheetFileError(f"{name} is too large ({info.file_size} bytes)")
+                    raise SheetFileError(
+                        _("{name} is too large ({size} bytes)").format(
+                            name=name, size=info.file_size
+                        )
+                    )
                 return archive.read(name)
 
             main = _target(read, names, "", _OFFICE_DOCUMENT) or "word/document.xml"
             if main not in names:
-                raise SheetFileError("no document part (not a Word document)")
+                raise SheetFileError(_("no document part (not a Word document)"))
             document = etree.fromstring(read(main), _PARSER)
             styles_name = _target(read, names, main, _STYLES)
             comments_name = _target(read, names, main, _COMMENTS)
@@ -87,12 +92,16 @@ def open_sheet(path: Any) -> SheetPackage:
             )
             custom = {n: read(n) for n in names if n.lower().startswith("customxml/")}
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise SheetFileError(f"not a readable Word document ({exc})") from None
+        raise SheetFileError(
+            _("not a readable Word document ({error})").format(error=exc)
+        ) from None
     except etree.XMLSyntaxError as exc:
-        raise SheetFileError(f"a part of the document is not valid XML ({exc})") from None
+        raise SheetFileError(
+            _("a part of the document is not valid XML ({error})").format(error=exc)
+        ) from None
     body = document.find(w("body"))
     if body is None:
-        raise SheetFileError("the document has no body")
+        raise SheetFileError(_("the document has no body"))
     return SheetPackage(body, styles, comments, snapshot.find(custom))
 
 

@@ -14,6 +14,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from ..i18n import Locale
+from ..messages import _
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -77,16 +78,20 @@ def amount(text: str) -> Decimal:
         number = value.replace(" ", "").replace(",", ".")
     elif _DOT_GROUPS.match(value):
         raise FigureError(
-            f"{shown!r} is ambiguous (99.000 could be 99 or 99 000; write 99 000 € or 99,00 €)"
+            _(
+                "{shown!r} is ambiguous (99.000 could be 99 or 99 000; write 99 000 € or 99,00 €)"
+            ).format(shown=shown)
         )
     else:
         raise FigureError(
-            f"{shown!r} is not an amount (expected euros such as 99 000 € or 99 000,50 €)"
+            _("{shown!r} is not an amount (expected euros such as 99 000 € or 99 000,50 €)").format(
+                shown=shown
+            )
         )
     try:
         return Decimal(number)
     except InvalidOperation:  # pragma: no cover - the patterns admit only numbers
-        raise FigureError(f"{shown!r} is not an amount") from None
+        raise FigureError(_("{shown!r} is not an amount").format(shown=shown)) from None
 
 
 def whole_number(text: str, patterns: list[str]) -> int:
@@ -102,4 +107,8 @@ def whole_number(text: str, patterns: list[str]) -> int:
     if re.fullmatch(r"\d+", value):
         return int(value)
     example = fold(patterns[0]).replace("{n}", "24") if patterns else "24"
-    raise FigureError(f"{shown!r} is not a whole number of months (expected e.g. {example})")
+    raise FigureError(
+        _("{shown!r} is not a whole number of months (expected e.g. {example})").format(
+            shown=shown, example=example
+        )
+    )

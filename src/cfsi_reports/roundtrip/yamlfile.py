@@ -22,6 +22,8 @@ from ruamel.yaml.scalarstring import (
     ScalarString,
 )
 
+from ..messages import _
+
 # Where a key that was absent goes: after the nearest key before it in this order.
 _ORDER = {
     (): (
@@ -68,7 +70,7 @@ def update(text: str, changes: dict[str, Any]) -> str:
     except Exception as exc:  # ruamel raises many kinds; the content loader read it fine
         raise YamlWriteError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     if not isinstance(data, CommentedMap):
-        raise YamlWriteError("the file is not a mapping of fields")
+        raise YamlWriteError(_("the file is not a mapping of fields"))
     for path, value in changes.items():
         keys = tuple(path.split("."))
         parent = data
