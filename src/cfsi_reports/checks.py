@@ -18,7 +18,7 @@ from . import fonts, typography
 from .content.model import Action, Content, name_key, texts
 from .content.richtext import RichText
 from .errors import ConfigError, ContentError, Problem, field_name, line_of
-from .messages import _
+from .messages import _, ngettext
 from .theme import MM, Theme
 
 
@@ -115,10 +115,13 @@ def _unmapped(action: Action, theme: Theme) -> list[Problem]:
             action.file,
             action.line("countries"),
             "countries",
-            _(
+            ngettext(
                 "{codes}: no outline in the map data (Natural Earth 1:50m): the maps name"
-                " {them} in their text but cannot draw {them}"
-            ).format(codes=", ".join(missing), them="it" if len(missing) == 1 else "them"),
+                " it in their text but cannot draw it",
+                "{codes}: no outline in the map data (Natural Earth 1:50m): the maps name"
+                " them in their text but cannot draw them",
+                len(missing),
+            ).format(codes=", ".join(missing)),
             warning=True,
         )
     ]

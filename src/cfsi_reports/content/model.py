@@ -142,7 +142,7 @@ def _codes_by_name() -> dict[str, str]:
 def _country(value: Any) -> str:
     if not isinstance(value, str) or value.upper() not in _country_codes():
         code = _codes_by_name().get(name_key(value)) if isinstance(value, str) else None
-        hint = _(" (did you mean {code}?)").format(code=code) if code else " (e.g. ML, FR)"
+        hint = _(" (did you mean {code}?)").format(code=code) if code else _(" (e.g. ML, FR)")
         raise ValueError(
             _("{given!r} is not an ISO 3166-1 alpha-2 country code{hint}").format(
                 given=value, hint=hint
