@@ -121,11 +121,18 @@ def partner_budget_activity_project(document) -> None:
     project.add_run(" volets :")
 
 
+@pytest.mark.parametrize("resaved", [False, True], ids=["python-docx", "libreoffice"])
 def test_edits_change_exactly_those_fields_and_keep_every_comment(
-    built: Path, content: Path, tmp_path: Path
+    built: Path, content: Path, tmp_path: Path, resaved: bool
 ) -> None:
     sheet = edit(built / "banane.docx", tmp_path / "renvoi partenaire.docx",
                  partner_budget_activity_project)  # fmt: skip
+    if resaved:  # edited, then opened and saved again in LibreOffice
+        run_tool(
+            require_tool("soffice"), f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless", "--convert-to", "docx", "--outdir", tmp_path / "lo", sheet,
+        )  # fmt: skip
+        sheet = tmp_path / "lo" / sheet.name
     target = content / "actions/03-banane.yaml"
     before = lines(target)
     dry = cli("import", "--content", content, sheet)
