@@ -451,3 +451,30 @@ def test_sheets_built_from_a_template_with_other_style_ids_import_as_no_change(
     result = cli("import", "--content", content, *sorted((out / "fact-sheets").glob("*.docx")))
     assert result.exit_code == 0, result.output
     assert result.output.count("no changes") == 9, result.output
+
+
+def test_untouched_paragraphs_of_an_edited_project_keep_their_source(
+    content: Path, tmp_path: Path
+) -> None:
+    target = content / "actions/01-echangeons.yaml"
+    text = target.read_text(encoding="utf-8")
+    wrapped = (
+        "  Les organisations de la société civile (OSC) des deux rives\n"
+        "  de la Méditerranée mettent en place un _dispositif_ de formation action."
+    )
+    text = re.sub(r"  Les organisations de la société civile.*\n", wrapped + "\n", text)
+    target.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("build", "--content", content, "--output", out, "--format", "docx", "-j", "1")
+    assert result.exit_code == 0, result.output
+
+    def rewrite_first(document) -> None:
+        first = next(p for p in paragraphs(document) if p.text.startswith("Le projet E"))
+        set_text(first, "Le projet Échangeons réduit les inégalités.")
+
+    sheet = edit(out / "fact-sheets/echangeons.docx", tmp_path / "e.docx", rewrite_first)
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 0, result.output
+    after = target.read_text(encoding="utf-8")
+    assert wrapped in after  # line break and _emphasis_ as typed
+    assert "  Le projet Échangeons réduit les inégalités.\n" in after

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import string
 import zipfile
@@ -205,3 +206,59 @@ def test_any_sheet_imported_unedited_changes_nothing(tmp_path_factory, actions: 
         assert not result.changes, result.changes
         assert not result.conflicts and not result.written
     assert {p: p.read_bytes() for p in (root / "actions").iterdir()} == before
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(action(), plain, items, st.integers(min_value=1, max_value=10_000_000))
+def test_typed_edits_come_back_as_typed(
+    tmp_path_factory, data: dict, lead: str, partners: list[str], budget: int
+) -> None:
+    import docx
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    from cfsi_reports.docx import FactSheetRenderer
+    from cfsi_reports.roundtrip.importer import ImportOptions, import_sheets
+    from cfsi_reports.theme import load_theme
+
+    data["funding"] = {"budget": budget, "granted": min(data["funding"]["granted"], budget)}
+    root = write_content(tmp_path_factory.mktemp("edit"), [data])
+    content = load_content(root)
+    theme = load_theme()
+    sheet = root / "sheet.docx"
+    sheet.write_bytes(FactSheetRenderer(content, theme).render(content.actions[0]))
+    document = docx.Document(str(sheet))
+    cells = [c for row in document.tables[0].rows for c in row.cells]
+    labels = [c.paragraphs[0].text for c in cells[0::2]]
+
+    def retype(heading: str, texts: list[str]) -> None:
+        cell = cells[2 * labels.index(heading) + 1]
+        first = cell.paragraphs[0]._p
+        for p in cell.paragraphs[1:]:
+            p._p.getparent().remove(p._p)
+        for text in reversed(texts[1:]):
+            new = copy.deepcopy(first)
+            first.addnext(new)
+            Paragraph(new, cell).runs[0].text = text
+            for extra in Paragraph(new, cell).runs[1:]:
+                extra._r.getparent().remove(extra._r)
+        Paragraph(first, cell).runs[0].text = texts[0]
+        for extra in Paragraph(first, cell).runs[1:]:
+            extra._r.getparent().remove(extra._r)
+
+    retype("Porteur du projet", [lead])
+    retype("Partenaires principaux", partners)
+    funding = cells[2 * labels.index("Financement") + 1].paragraphs[0]
+    funding.runs[-1].text = f"{budget:,} €".replace(",", " ")
+    assert funding._p.find(qn("w:r")) is not None
+    document.save(str(sheet))
+    results = import_sheets([sheet], content, theme, ImportOptions(write=True))
+    assert not results[0].problems and not results[0].conflicts, results[0]
+    action = load_content(root).actions[0]
+    assert action.lead == " ".join(lead.split())
+    assert action.partners == [" ".join(p.split()) for p in partners]
+    assert action.funding.budget == budget

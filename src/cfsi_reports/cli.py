@@ -701,7 +701,9 @@ def template(target: Path, theme_file: Path | None, language: str) -> None:
 
 
 @main.command("import")
-@click.argument("sheets", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument(
+    "sheets", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
 @CONTENT
 @THEME
 @click.option("--write", is_flag=True, help="Update the actions' YAML files (else: show only).")

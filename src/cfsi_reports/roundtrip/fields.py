@@ -352,7 +352,7 @@ class FieldReader:
         if _same_lines(shown, built):
             self.out.values["project"] = source
         else:
-            self.out.values["project"] = self._markdown(heading, lines)
+            self.out.values["project"] = self._markdown(heading, lines, reuse=self._slices(source))
 
     def _section_expected_results(self, key: str, heading: str, block: Block) -> None:
         self._rich_list("expected_results", heading, block)
@@ -386,15 +386,46 @@ class FieldReader:
                 items.append(self._markdown(heading, [line], single=True))
         self.out.values[path] = items
 
-    def _markdown(self, where: str, lines: list[Line], single: bool = False) -> str:
-        """Write lines back as the rich-text subset; check it reads back the same."""
+    def _slices(self, source: str) -> list[tuple[str, tuple[Span, ...], str]]:
+        """Return the paragraphs and list items of a text with the source lines of each."""
+        out = []
+        for kind, para, text in source_slices(source):
+            rendered = self.present.blocks(RichText("", (para,)))[0]
+            out.append((kind, rendered.spans, text))
+        return out
+
+    def _markdown(
+        self,
+        where: str,
+        lines: list[Line],
+        single: bool = False,
+        reuse: list[tuple[str, tuple[Span, ...], str]] | None = None,
+    ) -> str:
+        """Write lines back as the rich-text subset; check it reads back the same.
+
+        Paragraphs and items the sheet shows unchanged keep their source text (`reuse`).
+        """
         parts: list[str] = []
         previous = None
         number = 0
+        used: set[int] = set()
         for line in lines:
             text = _inline(line.spans, self.locale)
             kind = "para" if single else line.kind
-            if kind == "number":
+            match = next(
+                (
+                    i
+                    for i, (k, spans, _src) in enumerate(reuse or [])
+                    if i not in used and k == kind and _same_spans(line.spans, spans)
+                ),
+                None,
+            )
+            if match is not None:
+                used.add(match)
+                text = (reuse or [])[match][2]
+                if kind == "number":
+                    number = number + 1 if previous == "number" else 1
+            elif kind == "number":
                 number = number + 1 if previous == "number" else 1
                 text = f"{number}. {text}"
             elif kind == "bullet":
@@ -443,6 +474,33 @@ class FieldReader:
             else:
                 out.append(tx.plain(shown, self.locale))
         return out
+
+
+def source_slices(source: str) -> list[tuple[str, Para, str]]:
+    """Return (kind, paragraph, source lines) for each paragraph and item of a rich text."""
+    from markdown_it import MarkdownIt
+
+    from ..content.richtext import _spans
+
+    lines = source.splitlines()
+    tokens = MarkdownIt("zero").enable(["list", "emphasis"]).parse(source)
+    out: list[tuple[str, Para, str]] = []
+    lists: list[str] = []
+    item_map: list[int] | None = None
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            lists.append("number" if token.type == "ordered_list_open" else "bullet")
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open":
+            item_map = token.map
+        elif token.type == "inline" and token.map:
+            if len(lists) > 1:
+                return []  # nested lists are flattened on reading: no slice is faithful
+            span = item_map if lists and item_map else token.map
+            text = "\n".join(lines[span[0] : span[1]]).strip("\n")
+            out.append((lists[-1] if lists else "para", Para(_spans(token.children or [])), text))
+    return out
 
 
 def _paras(rich: RichText) -> list[Para]:
