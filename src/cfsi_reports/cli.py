@@ -746,15 +746,14 @@ def import_(
                 )
             )
         for problem in result.problems:
-            click.echo(_("  error: {problem}").format(problem=problem), err=True)
+            click.echo(_("  error: {problem}").format(problem=problem))
         for conflict in result.conflicts:
             built, now, ours = describe(conflict, locale)
             click.echo(
                 _(
                     "  conflict: {field}: built {built}, now in the file {now}, in the sheet"
                     " {sheet}"
-                ).format(field=conflict.label, built=built, now=now, sheet=ours),
-                err=True,
+                ).format(field=conflict.label, built=built, now=now, sheet=ours)
             )
         for change in result.changes:
             click.echo(f"  {change.label} : {', '.join(describe(change, locale))}")
@@ -769,11 +768,10 @@ def import_(
                 _(
                     "  {file} not written: {n} conflicts (decide with --take sheet or --take"
                     " content)"
-                ).format(file=result.file, n=len(result.conflicts)),
-                err=True,
+                ).format(file=result.file, n=len(result.conflicts))
             )
         elif result.problems:
-            click.echo(_("  nothing written for this sheet"), err=True)
+            click.echo(_("  nothing written for this sheet"))
         elif not result.changes:
             click.echo(_("  no changes"))
         elif result.written:
@@ -782,7 +780,14 @@ def import_(
             pending += 1
     if pending:
         click.echo(_("dry run: run again with --write to update the content files"))
-    if any(r.failed for r in results):
+    failed = sum(1 for r in results if r.failed)
+    if failed:
+        click.echo(
+            _("{n} of {m} sheets have errors or conflicts; nothing was written for them").format(
+                n=failed, m=len(results)
+            ),
+            err=True,
+        )
         sys.exit(1)
 
 

@@ -368,8 +368,15 @@ def describe(change: Change | Conflict, locale: Locale) -> list[str]:
     if isinstance(change, Change):
         before, after, kind = change.before, change.after, change.kind
     else:
-        return [show(change.built, change.kind, locale), show(change.content, change.kind, locale),
-                show(change.sheet, change.kind, locale)]  # fmt: skip
+        sides = [change.built, change.content, change.sheet]
+        if change.kind in ("list", "richlist") and all(sides):
+            # Only the items that differ: the ones all three share say nothing.
+            shared = set(sides[0]) & set(sides[1]) & set(sides[2])
+            trimmed = [[x for x in side if x not in shared] for side in sides]
+            if any(trimmed):
+                return [" / ".join(f"« {_clip(_one_line(x), 60)} »" for x in t) or _("(none)")
+                        for t in trimmed]  # fmt: skip
+        return [show(side, change.kind, locale) for side in sides]
     if kind in ("list", "richlist"):
         a = [_one_line(x) for x in before or []]
         b = [_one_line(x) for x in after or []]
