@@ -478,3 +478,58 @@ def test_untouched_paragraphs_of_an_edited_project_keep_their_source(
     after = target.read_text(encoding="utf-8")
     assert wrapped in after  # line break and _emphasis_ as typed
     assert "  Le projet Échangeons réduit les inégalités.\n" in after
+
+
+# --- the build never destroys an edit ------------------------------------------------
+
+
+def sheet_partners(path: Path) -> list[str]:
+    return [p.text for p in paragraphs(docx.Document(str(path)))]
+
+
+def test_an_edited_sheet_survives_build_and_build_force(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("--content", content, "--output", out, "--format", "docx", "-j", "1")
+    assert cli("build", *args).exit_code == 0
+    sheets = out / "fact-sheets"
+    edit(sheets / "banane.docx", sheets / "banane.docx", rename_partner)
+    result = cli("build", *args)
+    assert result.exit_code == 0, result.output
+    assert "banane.edited-1.docx" in result.output and "cfsi-reports import" in result.output
+    assert "Banana Link Europe" in sheet_partners(sheets / "banane.edited-1.docx")
+    assert "Banana Link Europe" not in sheet_partners(sheets / "banane.docx")  # rebuilt
+    # Edited again, then --force: a second copy, the first one untouched.
+    first = (sheets / "banane.edited-1.docx").read_bytes()
+    edit(sheets / "banane.docx", sheets / "banane.docx",
+         lambda d: set_text(find(d, "Banana Link"), "Banana Link France"))  # fmt: skip
+    result = cli("build", *args, "--force")
+    assert result.exit_code == 0, result.output
+    assert "banane.edited-2.docx" in result.output
+    assert (sheets / "banane.edited-1.docx").read_bytes() == first
+    assert "Banana Link France" in sheet_partners(sheets / "banane.edited-2.docx")
+    # An unedited sheet is simply rebuilt: no copy.
+    assert not list(sheets.glob("echangeons.edited-*"))
+    # The kept copy imports.
+    imported = cli("import", "--content", content, sheets / "banane.edited-1.docx")
+    assert "+ Banana Link Europe, - Banana Link" in imported.output, imported.output
+    # And the next build leaves the copies alone.
+    again = cli("build", *args)
+    assert again.exit_code == 0 and "edited" not in again.output
+    assert len(list(sheets.glob("banane.edited-*.docx"))) == 2
+
+
+def test_the_edited_sheet_of_a_removed_action_is_kept(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("--content", content, "--output", out, "--format", "docx", "-j", "1")
+    assert cli("build", *args).exit_code == 0
+    sheets = out / "fact-sheets"
+    edit(sheets / "banane.docx", sheets / "banane.docx", rename_partner)
+    (content / "actions/03-banane.yaml").unlink()
+    (content / "actions/01-echangeons.yaml").unlink()  # unedited: its sheet goes
+    result = cli("build", *args)
+    assert result.exit_code == 0, result.output
+    assert not (sheets / "echangeons.docx").exists()
+    kept = [p for p in sheets.glob("banane*.docx")]
+    assert len(kept) == 1, kept
+    assert "Banana Link Europe" in sheet_partners(kept[0])
+    assert kept[0].name in result.output and "cfsi-reports import" in result.output
