@@ -514,7 +514,7 @@ def test_an_edited_sheet_survives_build_and_build_force(content: Path, tmp_path:
     assert "+ Banana Link Europe, - Banana Link" in imported.output, imported.output
     # And the next build leaves the copies alone.
     again = cli("build", *args)
-    assert again.exit_code == 0 and "edited" not in again.output
+    assert again.exit_code == 0 and "kept" not in again.output
     assert len(list(sheets.glob("banane.edited-*.docx"))) == 2
 
 

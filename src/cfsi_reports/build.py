@@ -72,6 +72,7 @@ class Summary:
     written: list[Done] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things the user should know, not errors
+    kept: list[tuple[str, str, bool]] = field(default_factory=list)  # edited: name, kept as, gone
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
 
@@ -202,13 +203,18 @@ def _build(
             batch.add(done.name, done.data)
             progress.done(done)
             summary.written.append(done)
+        # A sheet someone edited since it was written is moved aside, never overwritten.
+        summary.kept += [
+            (name, folder.keep_aside(name), False)
+            for name in _edited(folder, manifest, [d.name for d in summary.written])
+        ]
         batch.commit()  # every document rendered: all of them replace the old ones now
     finally:
         batch.discard()
     for done in summary.written:
         entry = Entry(fingerprints[done.name], done.sha256, done.size, done.pages)
         manifest.record(done.name, entry)
-    _remove_orphans(folder, options, jobs, manifest)
+    summary.kept += _remove_orphans(folder, options, jobs, manifest)
     manifest.finish(folder, __version__, request, quick, [j.name for j in jobs], warned)
     manifest.write(folder)
     return summary
@@ -317,13 +323,15 @@ def _environment() -> str:
 
 def _remove_orphans(
     folder: OutputFolder, options: BuildOptions, jobs: list[Job], manifest: Manifest
-) -> None:
+) -> list[tuple[str, str, bool]]:
     """Delete the documents of actions that no longer exist (full builds of a format only).
 
-    Only a file still as the tool wrote it is deleted; one changed since is left alone.
+    Only a file still as the tool wrote it is deleted; an edited sheet is moved aside as
+    `<slug>.edited-<n>.docx` (returned), so that its edits can still be imported.
     """
     if options.only:
-        return
+        return []
+    kept = []
     planned = {j.name for j in jobs}
     for w in WRITERS.values():
         if not w.per_action or w.format not in options.formats:
@@ -331,7 +339,27 @@ def _remove_orphans(
         for name in manifest.orphans(planned, w.file):
             if folder.sha256(name) == manifest.written(name):
                 folder.remove(name)
+            elif _editable(name) and folder.sha256(name) is not None:
+                kept.append((name, folder.keep_aside(name), True))
             del manifest.documents[name]
+    return kept
+
+
+def _edited(folder: OutputFolder, manifest: Manifest, names: list[str]) -> list[str]:
+    """Return the fact sheets that differ from what the tool last wrote there."""
+    return [
+        name
+        for name in names
+        if _editable(name) and folder.sha256(name) not in (None, manifest.written(name))
+    ]
+
+
+def _editable(name: str) -> bool:
+    # The fact sheets are made to be edited; the brochures are not.
+    return any(
+        w.per_action and w.format == "docx" and name.endswith(w.file.rpartition("{slug}")[2])
+        for w in WRITERS.values()
+    )
 
 
 def _standard(options: BuildOptions) -> tuple[str, Path | None]:

@@ -420,14 +420,29 @@ def build(**params: Any) -> None:
         summary = run(options, _Progress(quiet).hooks())
     except CfsiError as exc:
         _fail(exc, building=True)
-    _notes(summary)
+    _notes(summary, options)
     if not quiet:
         click.echo(_report(summary, options.output_dir))
 
 
-def _notes(summary: Any) -> None:
+def _notes(summary: Any, options: Any) -> None:
     for note in summary.notes:
         click.echo(_("note: {note}").format(note=note), err=True)
+    for name, kept, gone in summary.kept:
+        if gone:
+            message = _(
+                "kept {name}: edited since it was built, and its action is no longer in the"
+                " content (renamed or removed?)"
+            )
+        else:
+            message = _("kept {name} (edited since it was built) as {kept}")
+        command = f"cfsi-reports import {options.output_dir / kept} --content {options.content_dir}"
+        click.echo(
+            (message + _("; bring its edits into the content with: {command}")).format(
+                name=name, kept=kept, command=command
+            ),
+            err=True,
+        )
 
 
 class _Progress:
@@ -562,7 +577,7 @@ def watch(**params: Any) -> None:
             click.echo(_("error: {message}").format(message=exc), err=True)
             click.echo(_("The documents are those of the last good build."), err=True)
         else:
-            _notes(summary)
+            _notes(summary, watcher.options)
             if not quiet:
                 click.echo(_report(summary, watcher.options.output_dir))
 

@@ -247,6 +247,45 @@ class OutputFolder:
             with contextlib.suppress(OSError):
                 os.unlink(base, dir_fd=fd)
 
+    def keep_aside(self, name: str) -> str:
+        """Rename `name` to `<stem>.edited-<n><ext>` with the first free n; return the new name.
+
+        Never clobbers an earlier copy: the new name is made with a hard link, which fails
+        when it exists, and only then is the old name removed.
+        """
+        fd, base = self._place(name)
+        assert fd is not None
+        stem, dot, ext = base.rpartition(".")
+        if not dot:
+            stem, ext = base, ""
+        folder = name.rpartition("/")[0]
+        for n in range(1, 100_000):
+            kept = f"{stem}.edited-{n}{dot}{ext}"
+            try:
+                os.link(base, kept, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+                    raise self._error(name, exc) from None
+                # A file system without hard links: check, then rename.
+                try:
+                    os.stat(kept, dir_fd=fd, follow_symlinks=False)
+                    continue
+                except FileNotFoundError:
+                    pass
+                try:
+                    os.rename(base, kept, src_dir_fd=fd, dst_dir_fd=fd)
+                except OSError as exc2:
+                    raise self._error(name, exc2) from None
+            else:
+                try:
+                    os.unlink(base, dir_fd=fd)
+                except OSError as exc:
+                    raise self._error(name, exc) from None
+            return f"{folder}/{kept}" if folder else kept
+        raise OutputError(_("{path}: too many edited copies").format(path=self.path / name))
+
     def write(self, name: str, data: bytes) -> None:
         """Write one file atomically."""
         self.commit(self.write_temporary(name, data), name)
