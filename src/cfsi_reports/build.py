@@ -326,8 +326,8 @@ def _remove_orphans(
 ) -> list[tuple[str, str, bool]]:
     """Delete the documents of actions that no longer exist (full builds of a format only).
 
-    Only a file still as the tool wrote it is deleted; an edited sheet is moved aside as
-    `<slug>.edited-<n>.docx` (returned), so that its edits can still be imported.
+    Only a file still as the tool wrote it is deleted; an edited sheet stays where it is
+    (returned, to say so), so that its edits can still be imported.
     """
     if options.only:
         return []
@@ -340,7 +340,7 @@ def _remove_orphans(
             if folder.sha256(name) == manifest.written(name):
                 folder.remove(name)
             elif _editable(name) and folder.sha256(name) is not None:
-                kept.append((name, folder.keep_aside(name), True))
+                kept.append((name, name, True))  # left where it is, forgotten by the manifest
             del manifest.documents[name]
     return kept
 
