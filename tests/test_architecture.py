@@ -190,3 +190,20 @@ def test_no_wall_clock_assertion_in_the_tests() -> None:
         if (lines := _timed_asserts(p))
     }
     assert timed == {}
+
+
+def test_the_readme_code_map_names_every_module() -> None:
+    """The README's code map matches the tree: each module and package of src/ and pdf/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Code map")
+    block = readme[start : readme.index("\n## ", start + 1)]
+    entries = [
+        p for p in PACKAGE.iterdir() if not p.name.startswith(("__", ".")) and p.name != "py.typed"
+    ]
+    entries += [p for p in (PACKAGE / "pdf").iterdir() if p.suffix == ".py" or p.is_dir()]
+    missing = sorted(
+        p.relative_to(PACKAGE).as_posix()
+        for p in entries
+        if p.name not in block and p.name != "__init__.py" and p.name != "__pycache__"
+    )
+    assert missing == []
