@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import io
 import os
 import re
@@ -136,7 +137,7 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
         )
         return None
     try:
-        raw = real.read_bytes()
+        raw = read_inside(base, real, MAX_FILE_BYTES)
     except OSError as exc:
         problems.append(
             Problem(rel, 0, "", _("cannot be read ({reason})").format(reason=exc.strerror))
@@ -438,8 +439,10 @@ def _defaults(actions: list[Action], problems: list[Problem]) -> list[Action]:
                         action.file,
                         1,
                         "slug",
-                        f"the file name has letters a slug cannot spell: {names} (rename the"
-                        " file with Latin letters, or add 'slug: ...')",
+                        _(
+                            "the file name has letters a slug cannot spell: {letters} (rename"
+                            " the file with Latin letters, or add 'slug: ...')"
+                        ).format(letters=names),
                     )
                 )
                 continue
@@ -515,7 +518,9 @@ def _check_image(
     """Return the path and bytes of a JPEG or PNG file inside `base`, or None with a problem."""
     candidate = (base / name).resolve()
     if Path(name).is_absolute() or not candidate.is_relative_to(base):
-        problems.append(Problem(*where, f"{name!r} is outside the content folder"))
+        problems.append(
+            Problem(*where, _("{name!r} is outside the content folder").format(name=name))
+        )
         return None
     data = _read_photo(base, candidate, name, problems, where)
     if data is None:
@@ -535,12 +540,15 @@ def _check_image(
     except Image.DecompressionBombError:
         pixels = MAX_PHOTO_PIXELS + 1
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        problems.append(Problem(*where, f"{name!r} is not a readable image ({exc})"))
+        message = _("{name!r} is not a readable image ({reason})")
+        problems.append(Problem(*where, message.format(name=name, reason=exc)))
         return None
     if pixels > MAX_PHOTO_PIXELS:
-        problems.append(Problem(*where, f"{name!r} has too many pixels (at most 60 megapixels)"))
+        message = _("{name!r} has too many pixels (at most 60 megapixels)")
+        problems.append(Problem(*where, message.format(name=name)))
     elif kind not in PHOTO_FORMATS:
-        problems.append(Problem(*where, f"{name!r} is {kind}, expected a JPEG or PNG photo"))
+        message = _("{name!r} is {kind}, expected a JPEG or PNG photo")
+        problems.append(Problem(*where, message.format(name=name, kind=kind)))
     else:
         return candidate, data
     return None
@@ -549,37 +557,42 @@ def _check_image(
 def _read_photo(
     base: Path, path: Path, name: str, problems: list[Problem], where: tuple[str, int, str]
 ) -> bytes | None:
-    """Return the bytes of a regular file inside `base`, opened without following a link."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+    """Return the photo's bytes, or None with the problem added."""
     try:
-        fd = os.open(path, flags)
+        return read_inside(base, path, MAX_PHOTO_BYTES)
     except FileNotFoundError:
-        problems.append(Problem(*where, f"{name!r} not found (relative to the content folder)"))
-        return None
+        message = _("{name!r} not found (relative to the content folder)")
     except OSError as exc:
-        problems.append(Problem(*where, f"{name!r} cannot be read ({exc.strerror})"))
+        message = {
+            errno.EINVAL: _("{name!r} is not a regular file (expected a photo)"),
+            errno.EXDEV: _("{name!r} is outside the content folder"),
+            errno.EFBIG: _("{name!r} is larger than 30 MB"),
+        }.get(exc.errno or 0, _("{name!r} cannot be read ({reason})"))
+        problems.append(Problem(*where, message.format(name=name, reason=exc.strerror)))
         return None
+    problems.append(Problem(*where, message.format(name=name)))
+    return None
+
+
+def read_inside(base: Path, path: Path, limit: int) -> bytes:
+    """Return the bytes of the regular file `path`, read once, never through a link.
+
+    A file swapped meanwhile for a link (to a file outside `base`), a FIFO or a device is
+    refused (OSError: ELOOP, EXDEV, EINVAL), as is one over `limit` bytes (EFBIG).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(path, flags)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            problems.append(Problem(*where, f"{name!r} is not a regular file (expected a photo)"))
-            return None
-        real = Path(os.readlink(f"/proc/self/fd/{fd}")) if Path("/proc/self/fd").is_dir() else path
-        if not real.is_relative_to(base):  # swapped for a link to elsewhere meanwhile
-            problems.append(Problem(*where, f"{name!r} is outside the content folder"))
-            return None
-        if info.st_size > MAX_PHOTO_BYTES:
-            mb = info.st_size / 1e6
-            problems.append(Problem(*where, f"{name!r} is {mb:.0f} MB (at most 30 MB)"))
-            return None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        proc = Path(f"/proc/self/fd/{fd}")
+        real = Path(os.readlink(proc)) if proc.parent.is_dir() else path
+        if not real.is_relative_to(base):
+            raise OSError(errno.EXDEV, "outside the content folder")
         with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(MAX_PHOTO_BYTES + 1)
-        if len(data) > MAX_PHOTO_BYTES:
-            problems.append(Problem(*where, f"{name!r} is larger than 30 MB"))
-            return None
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit} bytes")
         return data
-    except OSError as exc:
-        problems.append(Problem(*where, f"{name!r} cannot be read ({exc.strerror})"))
-        return None
     finally:
         os.close(fd)
