@@ -261,7 +261,7 @@ def test_source_date_epoch_at_the_default_date_gives_the_same_bytes_as_unset(
 
 
 def test_jobs_is_capped(tmp_path: Path) -> None:
-    from cfsi_reports.build import DEFAULT_EPOCH
+    from cfsi_reports.plan import DEFAULT_EPOCH
     from cfsi_reports.renderers import Settings
     from cfsi_reports.theme import DEFAULT_THEME, load_theme
     from cfsi_reports.workers import MAX_WORKERS, Renderer
