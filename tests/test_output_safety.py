@@ -273,3 +273,24 @@ def test_jobs_is_capped(tmp_path: Path) -> None:
     finally:
         renderer.close(failed=True)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_folder_where_the_manifest_goes_is_named_before_anything_renders(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / ".cfsi-manifest.json").mkdir(parents=True)
+    code, text = build("--output", str(out), "--only", "banane")
+    assert code == 2, text
+    assert ".cfsi-manifest.json: is a folder where the document goes" in text
+    assert not (out / "fact-sheets").exists()
+
+
+def test_a_fifo_in_the_content_folder_never_hangs_a_build(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    os.mkfifo(content_copy / "notes.txt")
+    os.mkfifo(content_copy / "photos-fifo.jpg")
+    out = tmp_path / "out"
+    args = ("--content", str(content_copy), "--output", str(out), "--only", "banane")
+    assert build(*args)[0] == 0
+    code, text = build(*args)
+    assert code == 0 and "1 unchanged" in text

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import __version__
 from .errors import ContentError, Problem, UsageError
+from .manifest import FILE as MANIFEST
 from .manifest import Entry, Manifest
 from .messages import _
 from .output import Batch, OutputFolder
@@ -145,7 +146,9 @@ def _build(
     ]
     skipped = [j.name for j in jobs if j not in todo]
     summary = Summary(skipped=skipped, notes=manifest.notes, warnings=warned)
-    folder.prepare([j.name for j in todo])  # a file where a folder goes: said before rendering
+    folder.prepare(
+        [j.name for j in todo] + [MANIFEST]
+    )  # a file where a folder goes: said before rendering
     fingerprints = {j.name: j.fingerprint for j in todo}
     progress.planned(len(todo), len(jobs))
     batch = Batch(folder)

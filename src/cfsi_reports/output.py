@@ -191,8 +191,14 @@ class OutputFolder:
 
     def prepare(self, names: list[str]) -> None:
         """Make sure the documents can be written, before anything is rendered."""
-        if any(n.startswith(SHEETS + "/") for n in names):
+        top = [n for n in names if "/" not in n]
+        inside = [n for n in names if "/" in n]
+        self._no_folders(top)
+        if inside:
             self._sheets_fd(create=True)
+            self._no_folders(inside)
+
+    def _no_folders(self, names: list[str]) -> None:
         for name in names:
             fd, base = self._place(name)
             assert fd is not None

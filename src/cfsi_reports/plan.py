@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -152,11 +153,20 @@ def quick_digest(options: BuildOptions) -> str:
 
 
 def _file_hash(path: Path) -> str:
+    """Return a regular file's hash, read in chunks; "" for anything else."""
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        with os.fdopen(os.dup(fd), "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return ""
+    finally:
+        os.close(fd)
 
 
 def _environment() -> str:
@@ -197,12 +207,22 @@ def _digest(*parts: bytes | str) -> str:
 
 
 def _file_bytes(path: Path | None) -> bytes:
+    """Return a regular file's bytes; b"" for anything else (a FIFO never hangs the build)."""
     if path is None:
         return b""
     try:
-        return Path(path).read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def _version(dist: str) -> str:
