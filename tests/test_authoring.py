@@ -457,3 +457,54 @@ def test_a_copied_action_file_validates_and_is_pointed_out(tmp_path: Path) -> No
     code, out = run("validate", "--content", str(root))
     assert code == 0, out
     assert "title: warning: the same title as actions/01-action-1.yaml" in out
+
+
+def test_a_french_writer_reads_the_messages_in_french(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    action = ACTION.replace(
+        'title: "Ateliers d\'échanges"', "title: Ateliers d'échanges : pratiques"
+    ).replace("granted: 40000", "granted: 54.000")
+    root = content_set(
+        tmp_path,
+        action,
+        ACTION.replace("countries: [ML, FR]\n", "").replace("Ateliers d'échanges", "Forêts"),
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    env.update(LANG="fr_FR.UTF-8", PYTHONIOENCODING="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "cfsi_reports", "validate", "--content", str(root)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    said = done.stderr.replace("\u00a0", " ").replace("\u202f", " ")  # French spacing
+    assert "un texte qui contient « : » se met entre guillemets" in said
+    assert "`cfsi-reports fix` ajoute les guillemets" in said
+    assert "« 54.000 » n'est pas un montant" in said
+    subprocess.run(
+        [sys.executable, "-m", "cfsi_reports", "fix", "--content", str(root)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    path = root / "actions/01-action-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("54.000", "54000"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "cfsi_reports", "validate", "--content", str(root)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    said = done.stderr.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "countries: avertissement : aucun pays" in said
