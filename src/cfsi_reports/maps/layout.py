@@ -208,6 +208,9 @@ class _View:
                 kept.append((x, y))
                 lx, ly = x, y
         kept.append((xs[-1], ys[-1]))
+        bx0, by0, bx1, by1 = self.box
+        if min(xs) >= bx0 and max(xs) <= bx1 and min(ys) >= by0 and max(ys) <= by1:
+            return tuple(kept)  # wholly inside the frame: nothing to compact
         return _compact(kept, self.box)
 
     def point(self, lon: float, lat: float) -> Point:

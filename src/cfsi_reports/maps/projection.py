@@ -32,17 +32,29 @@ def project(lon: float, lat: float, lon0: float = 0.0) -> Point:
     return x, y
 
 
+_KNOWN: dict[float, tuple[float, float]] = {}  # outlines are in hundredths of a degree
+
+
 def factors(lats: Iterable[float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Return y and the factor of x (per degree of longitude) for each latitude."""
-    asin, sin, cos = math.asin, math.sin, math.cos
-    ys, gs = [], []
-    for lat in lats:
-        t = asin(M * sin(lat * RAD))
-        t2 = t * t
-        t6 = t2 * t2 * t2
-        ys.append(t * (A1 + A2 * t2 + t6 * (A3 + A4 * t2)))
-        gs.append(RAD * cos(t) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2))))
-    return tuple(ys), tuple(gs)
+    """Return y and the factor of x (per degree of longitude) for each latitude.
+
+    Latitudes repeat (hundredths of a degree, shared borders): each is computed once.
+    """
+    known = _KNOWN
+    pairs = [known.get(lat) or _factor(lat) for lat in lats]
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+
+
+def _factor(lat: float) -> tuple[float, float]:
+    t = math.asin(M * math.sin(lat * RAD))
+    t2 = t * t
+    t6 = t2 * t2 * t2
+    pair = (
+        t * (A1 + A2 * t2 + t6 * (A3 + A4 * t2)),
+        RAD * math.cos(t) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2))),
+    )
+    _KNOWN[lat] = pair
+    return pair
 
 
 @cache
