@@ -145,9 +145,7 @@ def test_new_writes_a_file_validate_accepts_once_filled(content_copy: Path) -> N
         .replace("À compléter : partenaire", "Un partenaire")
         .replace("À compléter : lieu", "Cotonou")
         .replace("À compléter : bénéficiaires directs", "40 familles")
-        .replace("duration_months: 12", "duration_months: 24")
-        .replace("budget: 10000", "budget: 50000")
-        .replace("granted: 5000", "granted: 30000")
+        # The example figures stay: a real action may last 12 months for 10 000 €.
         .replace("À compléter : présentation du projet.", "Un projet de maraîchage.")
         .replace("À compléter : résultat attendu", "des légumes")
         .replace("À compléter : activité", "planter")

@@ -128,14 +128,21 @@ def _unmapped(action: Action, theme: Theme) -> list[Problem]:
 
 
 def _unfilled(action: Action, language: str) -> list[Problem]:
-    """Warn about the example values `cfsi-reports new` wrote and nobody replaced."""
+    """Warn about the example texts `cfsi-reports new` wrote and nobody replaced.
+
+    Only texts: an example figure (12 months, 10 000 €) is also a plausible real one.
+    """
     from .content.model import Action as Model
     from .content.yamlsafe import parse
     from .scaffold import action_template
 
     example = Model.model_validate(parse(action_template(action.key, language)).data)
     mine = dict(_values(action))
-    same = [path for path, value in _values(example) if mine.get(path) == value]
+    same = [
+        path
+        for path, value in _values(example)
+        if isinstance(value, str) and mine.get(path) == value
+    ]
     if not same:
         return []
     return [
