@@ -517,5 +517,8 @@ def test_a_short_chart_fills_its_page(
     h0 = natural.wrap(480, 500)[1]
     h = few.wrap(480, 500)[1]
     assert 1.5 * h0 < h <= min(500, theme.chart.grow_max * h0)  # grown, within the page
+    from reportlab.platypus.flowables import _listWrapOn
+
+    assert _listWrapOn([few], 480, None)[1] == h0  # measured unbounded: its natural size
     every = chart.BarChart(rows, ("B", "G"), styles, theme.chart)
     assert every.wrap(480, 200)[1] > 200 and len(every.split(480, 200)) == 2  # never shrunk

@@ -19,6 +19,7 @@ from .flowables import pdf_text
 from .styles import Styles
 
 ELLIPSIS = "\u2026"
+UNBOUNDED = 1e5  # points: an available height no page has (about 35 m)
 
 
 @dataclass(frozen=True)
@@ -136,11 +137,14 @@ class BarChart(Flowable):
         if self.grows and self.data:
             # A few actions leave the page half empty: their bars grow (at most `grow_max`
             # times) to fill what is left of it, all in proportion; under a map they may
-            # shrink (to `shrink_min`) rather than start a page of their own.
+            # shrink (to `shrink_min`) rather than start a page of their own. Measured without
+            # a bound (platypus' _listWrapOn, a KeepTogether), the chart gives its natural size.
             bar, bar_gap, group_gap = self._base
-            natural = len(self.data) * (2 * bar + bar_gap + group_gap) - group_gap
-            room = (availHeight - self.legend_height) * 0.98
-            k = min(self.spec.grow_max, max(self.spec.shrink_min, room / natural))
+            k = 1.0
+            if availHeight < UNBOUNDED:
+                natural = len(self.data) * (2 * bar + bar_gap + group_gap) - group_gap
+                room = (availHeight - self.legend_height) * 0.98
+                k = min(self.spec.grow_max, max(self.spec.shrink_min, room / natural))
             self.bar, self.bar_gap, self.group_gap = bar * k, bar_gap * k, group_gap * k
         self.height = self.legend_height + len(self.data) * self._row - self.group_gap
         return self.width, self.height
