@@ -522,3 +522,21 @@ def test_a_short_chart_fills_its_page(
     assert _listWrapOn([few], 480, None)[1] == h0  # measured unbounded: its natural size
     every = chart.BarChart(rows, ("B", "G"), styles, theme.chart)
     assert every.wrap(480, 200)[1] > 200 and len(every.split(480, 200)) == 2  # never shrunk
+
+
+def test_fact_sheets_share_the_typography(seed_content: Content, theme: Theme) -> None:
+    import io
+    import zipfile
+
+    from cfsi_reports.docx.sheet import FactSheetRenderer
+
+    renderer = FactSheetRenderer(seed_content, theme)
+    data = renderer.render(seed_content.actions[0])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = z.read("word/document.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+        core = z.read("docProps/core.xml").decode()
+    assert "’" in body and "'" not in re.sub(r"<[^>]+>", "", body)
+    assert f"pour{NBSP}l’insertion" in body  # the title never ends a line on « pour »
+    assert "<w:doNotHyphenateCaps/>" in settings and 'consecutiveHyphenLimit w:val="2"' in settings
+    assert "solidarité internationale" in core and "CFSI" in core  # the seed's own keywords

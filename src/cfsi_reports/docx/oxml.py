@@ -412,6 +412,11 @@ def set_settings(settings_root: etree._Element, tag: str, hyphenate: bool) -> No
     replace_child(settings_root, val("w:themeFontLang", tag), _SETTINGS_AFTER_COMPAT[5:])
     hyphenation = el("w:autoHyphenation", None if hyphenate else {"val": 0})
     replace_child(settings_root, hyphenation, _SETTINGS_AFTER_HYPHENATION)
+    if hyphenate:
+        # As in the brochure: at most two hyphenated lines in a row, never a word in capitals.
+        limit = el("w:consecutiveHyphenLimit", {"val": 2})
+        replace_child(settings_root, limit, _SETTINGS_AFTER_HYPHENATION[1:])
+        replace_child(settings_root, el("w:doNotHyphenateCaps"), _SETTINGS_AFTER_HYPHENATION[3:])
 
 
 # Drawings ----------------------------------------------------------------------------------
