@@ -732,7 +732,7 @@ class Brochure:
         for group in v.partners:
             head = [
                 make.para(loc.label("action_number").format(n=group.number), "annex_number"),
-                make.para(group.title, "annex_title"),
+                make.para(self._tie(group.title), "annex_title"),
             ]
             lead = fill(
                 self._pattern("label_value"),
