@@ -12,6 +12,11 @@ import yaml
 from .errors import ConfigError
 from .messages import _
 
+try:  # LibYAML: the locale file is read by every process, about 5 times faster in C
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
 
 @dataclass(frozen=True)
 class Typography:
@@ -102,7 +107,7 @@ def find(locale_dir: Path, language: str) -> Path | None:
 def load(path: Path) -> Locale:
     """Load a locale file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
         typo = raw.get("typography", {})
         quotes = typo.get("quotes", {})
         return Locale(

@@ -69,9 +69,27 @@ class Located:
         return line_of(self.lines, tuple(path))
 
 
+def _bad_pattern() -> re.Pattern[str]:
+    # Cc (less tab and newline), Cs, Co, the noncharacters and the two Unicode separators.
+    ranges = [
+        "\x00-\x08\x0b-\x1f\x7f-\x9f",
+        "\ud800-\udfff",
+        "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd",
+        "\ufdd0-\ufdef\u2028\u2029",
+    ]
+    ranges += [chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)]
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+_BAD = _bad_pattern()  # one regular-expression scan instead of a Python loop per character
+
+
 def bad_character(text: str) -> str | None:
     """Return a description of the first character XML and PDF text cannot hold."""
-    for ch in text:
+    found = _BAD.search(text)
+    if found is None:
+        return None
+    for ch in text[found.start() :]:
         if ch in "\t\n":
             continue
         cat = unicodedata.category(ch)
