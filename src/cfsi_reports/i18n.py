@@ -107,7 +107,7 @@ def find(locale_dir: Path, language: str) -> Path | None:
 def load(path: Path) -> Locale:
     """Load a locale file."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
         typo = raw.get("typography", {})
         quotes = typo.get("quotes", {})
         return Locale(

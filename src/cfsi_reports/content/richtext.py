@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _SPACES = re.compile(r"[ \t\r\n]+")
+# Text with none of these is plain paragraphs for the list and emphasis rules: it is split
+# here, and markdown-it (about 40 ms to import) is loaded only for text that may need it.
+_MARKUP = re.compile(r"[*_\r\x00\x0b\x0c]|^[ \t]*(?:[-+]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
 
 
 @dataclass(frozen=True)
@@ -82,11 +87,33 @@ class RichText:
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("zero").enable(["list", "emphasis"])
+
+
+def _plain(source: str) -> RichText | None:
+    """Parse text without markup as markdown-it does: paragraphs between blank lines.
+
+    Return None when a paragraph starts or ends with a character whose trimming depends on
+    markdown-it's version (no-break and other Unicode spaces, U+0085, U+FEFF: none printable).
+    """
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n(?:[ \t]*\n)+", source):
+        text = _SPACES.sub(" ", chunk).strip(" ")
+        if not text:
+            continue
+        if not (text[0].isprintable() and text[-1].isprintable()):
+            return None
+        blocks.append(Para((Span(text),)))
+    return RichText(source, tuple(blocks))
 
 
 def parse(source: str) -> RichText:
     """Parse `source` into blocks; never drops text."""
+    plain = None if _MARKUP.search(source) else _plain(source)
+    if plain is not None:
+        return plain
     tokens = _parser().parse(source)
     blocks: list[Block] = []
     lists: list[tuple[list[Para], bool, int]] = []
