@@ -25,8 +25,12 @@ class MapFlowable(Flowable):
         spec: maps.MapSpec,
         heights: tuple[float, float],
         name: Any,
+        layouts: dict[Any, maps.MapLayout] | None = None,
     ) -> None:
         super().__init__()
+        # Layouts already made in this document, by countries, width, heights and settings
+        # (`name` is the document's one locale): actions on the same countries share one.
+        self.layouts = {} if layouts is None else layouts
         self.codes, self.styles, self.spec, self.heights, self.name = (
             codes,
             styles,
@@ -39,7 +43,12 @@ class MapFlowable(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         width = availWidth / MM
         if self.layout is None or abs(self.layout.width - width) > 0.01:
-            self.layout = maps.layout(self.codes, width, *self.heights, self.spec, self.name)
+            key = (self.codes, width, self.heights, self.spec)
+            if key not in self.layouts:
+                self.layouts[key] = maps.layout(
+                    self.codes, width, *self.heights, self.spec, self.name
+                )
+            self.layout = self.layouts[key]
         self.width, self.height = availWidth, self.layout.height * MM
         return self.width, self.height
 

@@ -54,6 +54,7 @@ class Brochure:
     ) -> None:
         self.view, self.theme, self.loc = view, theme, locale
         self.screen = screen
+        self.map_layouts: dict[Any, Any] = {}  # the same countries at the same size: laid out once
         self.g = Geometry.from_theme(theme, screen=screen)
         self.styles = Styles(
             theme,
@@ -460,7 +461,12 @@ class Brochure:
         box = getattr(self.theme.maps, kind)
         name = lambda code: typography.country_name(code, self.loc)  # noqa: E731
         flowable = MapFlowable(
-            codes, self.styles, spec, (box.max_height_mm, box.min_height_mm), name
+            codes,
+            self.styles,
+            spec,
+            (box.max_height_mm, box.min_height_mm),
+            name,
+            self.map_layouts,
         )
         alt = maps.alt_text(codes, self.loc)
         flowable.spaceAfter = self.styles["overview_countries"].spaceAfter
