@@ -12,9 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .content.model import Content
+if TYPE_CHECKING:  # the content model (pydantic) is not needed to check a no-op build
+    from .content.model import Content
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Settings:
 
 
 # (content, settings, slug or None, a per-process cache) -> (bytes, page count or None)
-Render = Callable[[Content, Settings, "str | None", dict[str, Any]], tuple[bytes, "int | None"]]
+Render = Callable[["Content", Settings, "str | None", dict[str, Any]], tuple[bytes, "int | None"]]
 
 
 @dataclass(frozen=True)
