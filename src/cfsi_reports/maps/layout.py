@@ -341,8 +341,13 @@ def layout(
     min_height: float,
     spec: MapSpec,
     name: Callable[[str], str] = str,
+    measure: Callable[[str], float] = lambda label: 0.0,
 ) -> MapLayout:
-    """Lay out a map of `width` mm highlighting `codes`, fitted to them (or the world)."""
+    """Lay out a map of `width` mm highlighting `codes`, fitted to them (or the world).
+
+    `measure` gives the width in mm an inset's label needs: the inset widens to it (up to
+    the theme's maximum) so that the label keeps its size.
+    """
     known = [c for c in dict.fromkeys(codes) if c in index().points]
     # Overseas parts go to insets when the view is about something else.
     parts = [c for c in known if geo.sovereign(c) != c]
@@ -376,8 +381,8 @@ def layout(
     markers = list(panel.markers)
     x = spec.inset_gap
     for code in parts:
-        iw = ih = spec.inset_height
-        iw = min(spec.inset_max_width, iw)
+        ih = spec.inset_height
+        iw = min(spec.inset_max_width, max(ih, measure(name(code))))
         if x + iw > width - spec.inset_gap:
             break  # no room left: the ring on the main map still points at it
         cw, cs, ce, cn = extent(code)

@@ -39,6 +39,16 @@ class MapFlowable(Flowable):
             name,
         )
         self.layout: maps.MapLayout | None = None
+        self.legend: str | None = None  # what a ring means, in a corner, when there are rings
+
+    def measure(self, label: str) -> float:
+        """Return the width in mm an inset needs for `label` at its full size."""
+        raw = self.styles.theme.maps
+        style = self.styles.text(raw.label)
+        font = self.styles.font(style.family, style.bold, style.italic)
+        return (stringWidth(label, font, style.size_pt) + 2 * raw.frame_width_pt) / MM + (
+            style.size_pt * 0.4 / MM
+        )
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         width = availWidth / MM
@@ -46,7 +56,7 @@ class MapFlowable(Flowable):
             key = (self.codes, width, self.heights, self.spec)
             if key not in self.layouts:
                 self.layouts[key] = maps.layout(
-                    self.codes, width, *self.heights, self.spec, self.name
+                    self.codes, width, *self.heights, self.spec, self.name, self.measure
                 )
             self.layout = self.layouts[key]
         self.width, self.height = availWidth, self.layout.height * MM
@@ -54,17 +64,25 @@ class MapFlowable(Flowable):
 
     def draw(self) -> None:
         assert self.layout is not None
-        draw(self.canv, self.layout, self.styles, self.styles.theme.maps)
+        draw(self.canv, self.layout, self.styles, self.styles.theme.maps, self.legend)
 
 
-def draw(canv: Any, layout: maps.MapLayout, styles: Styles, raw: Maps) -> None:
-    """Draw a map layout at the origin of the canvas (mm to points)."""
+def draw(
+    canv: Any, layout: maps.MapLayout, styles: Styles, raw: Maps, legend: str | None = None
+) -> None:
+    """Draw a map layout at the origin of the canvas (mm to points).
+
+    A `legend` is set in the corner opposite the insets, after a ring like the map's,
+    when the main map rings a small country.
+    """
     colours = {k: styles.colour(v) for k, v in raw.colours.model_dump().items()}
     ring = (styles.colour(raw.marker.colour), raw.marker.width_pt)
     _panel(canv, layout.main, colours, raw.border_width_pt)
     _markers(canv, layout.main.markers, *ring)
     label = styles.text(raw.label)
     font = styles.font(label.family, label.bold, label.italic)
+    if legend and layout.main.markers:
+        _legend(canv, layout, raw, legend, font, label.size_pt, styles.colour(label.colour), ring)
     for inset in layout.insets:
         _panel(canv, inset, colours, raw.border_width_pt, frame=raw.frame_width_pt)
         _markers(canv, inset.markers, *ring)
@@ -81,6 +99,26 @@ def draw(canv: Any, layout: maps.MapLayout, styles: Styles, raw: Maps) -> None:
                 (inset.y + inset.height) * MM - label.size_pt * 1.1,
                 inset.label,
             )
+
+
+def _legend(
+    canv: Any,
+    layout: maps.MapLayout,
+    raw: Maps,
+    text: str,
+    font: str,
+    size: float,
+    colour: Any,
+    ring: tuple[Any, float],
+) -> None:
+    """Set `text` after a ring at the bottom of the map, on the side away from the insets."""
+    gap, r = raw.inset.gap_mm, raw.marker.radius_mm
+    needed = 2.5 * r + stringWidth(text, font, size) / MM  # the ring, a space, the text
+    left = gap if raw.inset.corner.endswith("right") else layout.width - gap - needed
+    _markers(canv, (maps.Marker("", left + r, gap + r, r),), *ring)
+    canv.setFillColor(colour)
+    canv.setFont(font, size)
+    canv.drawString((left + 2.5 * r) * MM, (gap + r) * MM - size * 0.35, text)
 
 
 def _markers(canv: Any, markers: tuple[maps.Marker, ...], colour: Any, width: float) -> None:

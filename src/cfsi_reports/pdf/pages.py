@@ -468,6 +468,8 @@ class Brochure:
             name,
             self.map_layouts,
         )
+        if kind == "overview":  # the rings of the small countries say what they are
+            flowable.legend = self.loc.label("map_ring_legend")
         alt = maps.alt_text(codes, self.loc)
         flowable.spaceAfter = self.styles["overview_countries"].spaceAfter
         return [self.make.figure(flowable, alt)]
