@@ -134,11 +134,12 @@ def _panel(
     canv.saveState()
     box = canv.beginPath()
     box.rect(panel.x * MM, panel.y * MM, panel.width * MM, panel.height * MM)
-    if frame:
-        canv.setFillColor(colours["water"])
-        canv.setStrokeColor(colours["frame"])
-        canv.setLineWidth(frame)
-        canv.drawPath(box, stroke=1, fill=1)
+    # The water filled, so that the map shows its box (on a tinted sidebar, the box lines
+    # up with the text around it instead of the land alone seeming to float).
+    canv.setFillColor(colours["water"])
+    canv.setStrokeColor(colours["frame"])
+    canv.setLineWidth(frame)
+    canv.drawPath(box, stroke=1 if frame else 0, fill=1)
     canv.clipPath(box, stroke=0, fill=0)
     # Outlines in whole units of GRID mm: short integers keep the file small.
     canv.scale(GRID * MM, GRID * MM)

@@ -471,7 +471,9 @@ class Brochure:
         if kind == "overview":  # the rings of the small countries say what they are
             flowable.legend = self.loc.label("map_ring_legend")
         alt = maps.alt_text(codes, self.loc)
-        flowable.spaceAfter = self.styles["overview_countries"].spaceAfter
+        # In a sidebar, the space of its text: the next heading's own space keeps it apart.
+        after = "overview_countries" if kind == "overview" else "sidebar_text"
+        flowable.spaceAfter = self.styles[after].spaceAfter
         return [self.make.figure(flowable, alt)]
 
     def _figures(self) -> Table:
