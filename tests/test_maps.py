@@ -407,3 +407,64 @@ def test_sheet_header_shows_the_publishers_logo(content_copy: Path, theme: Theme
     height_mm = int(inline.find(f"{WP}extent").get("cy")) / 36000
     assert abs(height_mm - theme.docx.header_logo_height_mm) < 0.01
     assert header.paragraphs[-1].text.strip() == content.programme.publisher
+
+
+def _map_figures(path: Path) -> list[tuple[int, list[float]]]:
+    """Return (page number, BBox) of each map Figure of the structure tree."""
+    out: list[tuple[int, list[float]]] = []
+    with pikepdf.open(path) as pdf:
+        pages = {p.objgen: n for n, p in enumerate(pdf.pages, 1)}
+
+        def walk(node: Any) -> None:
+            if isinstance(node, pikepdf.Array):
+                for kid in node:
+                    walk(kid)
+                return
+            if not isinstance(node, pikepdf.Dictionary):
+                return
+            if node.get("/S") == "/Figure" and str(node.get("/Alt", "")).startswith("Carte"):
+                box = [float(v) for v in node.A.BBox]
+                out.append((pages[node.Pg.objgen], box))
+            if "/K" in node:
+                walk(node.K)
+
+        walk(pdf.Root.StructTreeRoot)
+    return out
+
+
+def _words(path: Path, page: int) -> list[tuple[str, float, float]]:
+    """Return (word, xMin, height) of each word of a page, from pdftotext."""
+    import re
+
+    xml = run_tool("pdftotext", "-f", str(page), "-l", str(page), "-bbox", path, "-")
+    pattern = r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<'
+    return [(w, float(x), float(y1) - float(y0)) for x, y0, y1, w in re.findall(pattern, xml)]
+
+
+def test_sidebar_maps_line_up_with_the_sidebar_text(seed_pdf: Path, theme: Theme) -> None:
+    figures = [(n, box) for n, box in _map_figures(seed_pdf) if n > 4]
+    assert len(figures) >= 5
+    side = theme.page.sidebar
+    width = (side.width_mm - 2 * side.padding_mm) * 72 / 25.4
+    for page, (x0, _y0, x1, _y1) in figures:
+        left = min(x for w, x, _ in _words(seed_pdf, page) if w == "Porteur")
+        assert abs(x0 - left) < 0.5, f"p{page}: map at {x0}, sidebar text at {left}"
+        assert abs((x1 - x0) - width) < 0.5, f"p{page}: the map overruns the sidebar padding"
+
+
+def test_inset_labels_are_legible_and_rings_explained(seed_pdf: Path, theme: Theme) -> None:
+    size = theme.style(theme.maps.label).size_pt
+    assert size >= 6
+    labels = [
+        h
+        for page in (4, 7)
+        for w, _x, h in _words(seed_pdf, page)
+        if w in ("Guadeloupe", "Martinique") and h < 8
+    ]
+    assert len(labels) == 4  # two insets on the overview, two beside action 3
+    assert all(abs(h - size) < 0.1 for h in labels), labels
+    locale = yaml.safe_load(
+        (Path(maps.__file__).parents[1] / "defaults/locale/fr.yaml").read_text(encoding="utf-8")
+    )
+    legend = squash(run_tool("pdftotext", "-f", "4", "-l", "4", seed_pdf, "-"))
+    assert squash(locale["labels"]["map_ring_legend"]) in legend
