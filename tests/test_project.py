@@ -128,6 +128,43 @@ def test_init_in_an_empty_folder(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
 
 
+@pytest.mark.parametrize("name", [None, ".", "../here", "absolute"])
+def test_init_fills_the_current_folder_in_place(tmp_path: Path, name: str | None) -> None:
+    """`init`, `init .`, `init ../here`, `init /abs/here` from inside an empty folder fill it:
+    the same folder (same inode), never removed nor replaced under the user's shell."""
+    here = tmp_path / "here"
+    here.mkdir()
+    inode = here.stat().st_ino
+    args = [] if name is None else [str(here) if name == "absolute" else name]
+    made = cli("init", *args, cwd=here)
+    assert made.returncode == 0, made.stderr
+    assert here.stat().st_ino == inode
+    assert (here / "cfsi.yaml").is_file() and (here / "content/programme.yaml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]  # no staging left beside
+    assert not [p for p in here.iterdir() if p.name.startswith(".") and p.name != ".gitignore"]
+    assert "cd " not in made.stdout  # already there
+    checked = cli("validate", cwd=here)
+    assert "Traceback" not in checked.stderr and "internal error" not in checked.stderr
+
+
+def test_init_refuses_the_current_folder_when_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    made = cli("init", cwd=tmp_path)
+    assert made.returncode == 2 and "Traceback" not in made.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_init_files_point_editors_to_their_schema(tmp_path: Path) -> None:
+    from cfsi_reports.scaffold import modeline
+
+    assert cli("init", "p", cwd=tmp_path).returncode == 0
+    content = tmp_path / "p/content"
+    for path, kind in (("programme.yaml", "programme"), ("actions/01-exemple.yaml", "action")):
+        assert (content / path).read_text(encoding="utf-8").splitlines()[0] == modeline(kind)
+    for kind in ("programme", "action"):
+        assert (content / f"schema/{kind}.schema.json").is_file()
+
+
 # -- the project file ---------------------------------------------------------------------
 
 

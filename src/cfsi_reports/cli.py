@@ -142,10 +142,12 @@ def validate(content_dir: Path | None, theme_file: Path | None, strict: bool) ->
     n = len(content.actions)
     if warned:
         text = ngettext(
-            "{folder}: programme and {n} action are valid, with {w} warning(s).",
-            "{folder}: programme and {n} actions are valid, with {w} warning(s).",
+            "{folder}: programme and {n} action are valid, with {warnings}.",
+            "{folder}: programme and {n} actions are valid, with {warnings}.",
             n,
         )
+        w = len(warned)
+        text = text.replace("{warnings}", ngettext("{w} warning", "{w} warnings", w))
     else:
         text = ngettext(
             "{folder}: programme and {n} action are valid.",
@@ -181,16 +183,30 @@ def fix(
         done = []
         if f.quoted:
             done.append(
-                _("put in quotes the text on line(s) {lines}").format(lines=spans(f.quoted))
+                ngettext(
+                    "put in quotes the text on line {lines}",
+                    "put in quotes the texts on lines {lines}",
+                    len(f.quoted),
+                ).format(lines=spans(f.quoted))
             )
         if f.spaced:
             done.append(
-                _("added the space after the field name on line(s) {lines}").format(
+                ngettext(
+                    "added the space after the field name on line {lines}",
+                    "added the space after the field names on lines {lines}",
+                    len(f.spaced),
+                ).format(
                     lines=spans(f.spaced)
                 )
             )
         if f.tabs:
-            done.append(_("indented line(s) {lines} with spaces").format(lines=spans(f.tabs)))
+            done.append(
+                ngettext(
+                    "indented line {lines} with spaces",
+                    "indented lines {lines} with spaces",
+                    len(f.tabs),
+                ).format(lines=spans(f.tabs))
+            )
         click.echo(f"{f.file}: {'; '.join(done)}")
     if not changed:
         click.echo(_("{folder}: nothing to fix").format(folder=folder))
@@ -667,8 +683,13 @@ def new(slug: str, content_dir: Path | None, explicit: bool) -> None:
     click.echo(_("wrote {path}; fill it in, then run: cfsi-reports validate").format(path=path))
 
 
-@main.command(help=_("Start a new programme project in DIR: a project file, content to fill in."))
-@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@main.command(
+    help=_(
+        "Start a new programme project in DIR (default: the current folder, if empty):"
+        " a project file, content to fill in."
+    )
+)
+@click.argument("directory", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
     from .scaffold import init_project
 
@@ -676,19 +697,21 @@ def init(directory: Path) -> None:
         written = init_project(directory)
     except CfsiError as exc:
         _fail(exc)
-    click.echo(_("Created the project {folder}:").format(folder=directory))
+    here = directory.resolve() == Path.cwd().resolve()
+    shown = Path.cwd() if here else directory
+    click.echo(_("Created the project {folder}:").format(folder=shown))
     for path in written:
         click.echo(f"  {path.relative_to(directory)}")
-    click.echo(
-        _(
-            "Next steps:\n"
-            "  cd {folder}\n"
-            "  cfsi-reports validate      check the content\n"
-            "  cfsi-reports build         write output/brochure.pdf and output/fact-sheets/\n"
-            "  cfsi-reports new SLUG      add an action, then fill it in\n"
-            "  cfsi-reports watch         rebuild each time a file is saved"
-        ).format(folder=directory)
+    steps = _(
+        "Next steps:\n"
+        "  cfsi-reports validate      check the content\n"
+        "  cfsi-reports build         write output/brochure.pdf and output/fact-sheets/\n"
+        "  cfsi-reports new SLUG      add an action, then fill it in\n"
+        "  cfsi-reports watch         rebuild each time a file is saved"
     )
+    if not here:
+        steps = steps.replace("\n", f"\n  cd {directory}\n", 1)  # a command: not translated
+    click.echo(steps)
 
 
 @main.command(
@@ -780,9 +803,12 @@ def import_(
             click.echo(_("  tracked changes accepted in {n} paragraphs").format(n=result.accepted))
         if result.conflicts:
             click.echo(
-                _(
+                ngettext(
+                    "  {file} not written: {n} conflict (decide with --take sheet or --take"
+                    " content)",
                     "  {file} not written: {n} conflicts (decide with --take sheet or --take"
-                    " content)"
+                    " content)",
+                    len(result.conflicts),
                 ).format(file=result.file, n=len(result.conflicts))
             )
         elif result.problems:

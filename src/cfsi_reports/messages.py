@@ -50,6 +50,19 @@ def decimal(value: float, digits: int = 2) -> str:
     return text.replace(".", ",") if language() == "fr" else text
 
 
+class _Number(float):
+    """A number that formats (`{x:.1f}`, `{x:g}`) with the user's decimal mark."""
+
+    def __format__(self, spec: str) -> str:
+        text = super().__format__(spec)
+        return text.replace(".", ",") if language() == "fr" else text
+
+
+def number(value: float) -> float:
+    """Return `value` to pass to a message: `_("{x:.1f} mm").format(x=number(x))` -> 3,0 mm."""
+    return _Number(value)
+
+
 def language() -> str:
     """Return the language of the messages: set, from the project file, or the environment."""
     global _chosen

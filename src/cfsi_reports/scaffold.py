@@ -153,12 +153,12 @@ SKELETON = (
 def init_project(folder: Path) -> list[Path]:
     """Write a new project in `folder` (new or empty); return the files written.
 
-    The files are written in a temporary folder beside it, then renamed into place:
-    an interrupted `init` leaves nothing half-written.
+    The files are written in a temporary folder, then renamed into place: an interrupted
+    `init` leaves nothing half-written. An existing empty folder (`.`, the current one by any
+    name) is filled in place, never removed nor replaced: a shell may be standing in it.
     """
     import shutil
     import tempfile
-    from importlib import resources
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -169,32 +169,51 @@ def init_project(folder: Path) -> list[Path]:
                 "{folder} already exists and is not empty (name a new folder, or an empty one)"
             ).format(folder=folder)
         )
-    parent = folder.absolute().parent
-    if not parent.is_dir():
-        raise UsageError(_("{parent}: folder not found").format(parent=parent))
-    skeleton = resources.files(__package__).joinpath("init")
+    existing = folder.is_dir()
+    where = folder if existing else folder.absolute().parent
+    if not where.is_dir():
+        raise UsageError(_("{parent}: folder not found").format(parent=where))
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=".cfsi-init.tmp-", dir=where))
     except OSError as exc:
         raise UsageError(
-            _("cannot write in {parent} ({reason})").format(parent=parent, reason=exc.strerror)
+            _("cannot write in {parent} ({reason})").format(parent=where, reason=exc.strerror)
         ) from None
     try:
-        for source, target in SKELETON:
-            path = staging / target
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(skeleton.joinpath(source).read_bytes())
-        (staging / "content" / "photos").mkdir()
-        staging.chmod(0o777 & ~_umask())
-        if folder.is_dir():
-            folder.rmdir()  # empty, checked above
-        staging.rename(folder)
+        _write_skeleton(staging)
+        if existing:
+            for entry in sorted(staging.iterdir()):
+                entry.rename(folder / entry.name)
+            staging.rmdir()
+        else:
+            staging.chmod(0o777 & ~_umask())
+            staging.rename(folder)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise UsageError(
             _("cannot create {folder} ({reason})").format(folder=folder, reason=exc.strerror)
         ) from None
-    return [folder / target for _source, target in SKELETON]
+    schemas = [f"content/{SCHEMA_DIR}/{kind}.schema.json" for kind in ("programme", "action")]
+    return [folder / target for _source, target in SKELETON] + [folder / s for s in schemas]
+
+
+def _write_skeleton(staging: Path) -> None:
+    """Write the example project in `staging`; its content files start with their modeline."""
+    from importlib import resources
+
+    skeleton = resources.files(__package__).joinpath("init")
+    for source, target in SKELETON:
+        path = staging / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = skeleton.joinpath(source).read_bytes()
+        kind = {"content/programme.yaml": "programme"}.get(target)
+        if kind is None and target.startswith("content/actions/"):
+            kind = "action"
+        if kind is not None:
+            data = modeline(kind).encode("utf-8") + b"\n" + data
+        path.write_bytes(data)
+    (staging / "content" / "photos").mkdir()
+    write_schemas(staging / "content")
 
 
 def _umask() -> int:

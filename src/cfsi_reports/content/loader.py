@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ContentError, Problem, field_name
-from ..messages import _
+from ..messages import _, number
 from . import yamlsafe
 from .model import FIELD_NAMES, SLUG, Action, Content, Programme
 from .repair import repair
@@ -70,7 +70,7 @@ def load_content(root: Path) -> Content:
                 "",
                 _(
                     "the action files add up to {size:.1f} MB (at most {most:.0f} MB together)"
-                ).format(size=total / 1e6, most=MAX_TOTAL_BYTES / 1e6),
+                ).format(size=number(total / 1e6), most=MAX_TOTAL_BYTES / 1e6),
             )
         )
         files = []
@@ -132,7 +132,7 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
                 rel,
                 0,
                 "",
-                _("is {size:.1f} MB (content files are at most 1 MB)").format(size=size / 1e6),
+                _("is {size:.1f} MB (content files are at most 1 MB)").format(size=number(size / 1e6)),
             )
         )
         return None

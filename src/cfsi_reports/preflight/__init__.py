@@ -17,7 +17,7 @@ import pikepdf
 from pikepdf import Dictionary, Name
 
 from ..errors import UsageError
-from ..messages import _
+from ..messages import _, number
 from .scan import Box, PageScan, Scanner, TextUse
 
 MM = 72 / 25.4
@@ -175,7 +175,7 @@ def _check_boxes(pdf: pikepdf.Pdf, profile: Profile) -> list[Check]:
                     name,
                     status,
                     _("{least:.1f} mm at least (needs {need:g} mm)").format(
-                        least=least, need=profile.bleed_mm
+                        least=number(least), need=number(profile.bleed_mm)
                     ),
                 )
             )
@@ -309,7 +309,7 @@ def _check_images(scans: list[PageScan], profile: Profile) -> Check:
             name,
             status,
             _("{listed} (needs {need:g} ppi at the placed size)").format(
-                listed=listed, need=profile.good_ppi
+                listed=listed, need=number(profile.good_ppi)
             ),
         )
     return Check(
@@ -389,9 +389,9 @@ def _check_tac(pdf: pikepdf.Pdf, scans: list[PageScan], profile: Profile, explic
             _("{what} at {total:.0f} % on page {page}").format(what=w, total=t, page=p)
             for t, p, w in sorted(over, key=lambda o: (o[1], -o[0]))[:6]
         )
-        return Check(name, FAIL, _("over {limit:g} %: {listed}").format(limit=limit, listed=listed))
+        return Check(name, FAIL, _("over {limit:g} %: {listed}").format(limit=number(limit), listed=listed))
     return Check(
-        name, OK, _("at most {high:.0f} % (limit {limit:g} %)").format(high=highest, limit=limit)
+        name, OK, _("at most {high:.0f} % (limit {limit:g} %)").format(high=highest, limit=number(limit))
     )
 
 
@@ -434,7 +434,7 @@ def _check_reversed(scans: list[PageScan], profile: Profile) -> Check:
     if small:
         listed = "; ".join(
             _("{size:.1f} pt knocked out of {inks} inks on page {page}").format(
-                size=s, inks=k, page=p
+                size=number(s), inks=k, page=p
             )
             for p, s, k in small[:6]
         )
@@ -442,14 +442,14 @@ def _check_reversed(scans: list[PageScan], profile: Profile) -> Check:
             name,
             FAIL,
             _("{listed} (at least {need:g} pt: misregistration shows)").format(
-                listed=listed, need=profile.reversed_min_pt
+                listed=listed, need=number(profile.reversed_min_pt)
             ),
         )
     return Check(
         name,
         OK,
         _("{n} runs of reversed type, none under {need:g} pt").format(
-            n=count, need=profile.reversed_min_pt
+            n=count, need=number(profile.reversed_min_pt)
         ),
     )
 
