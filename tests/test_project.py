@@ -309,6 +309,29 @@ def test_the_project_file_can_ask_for_french(project: Path) -> None:
         (project / "cfsi.yaml").write_text(settings, encoding="utf-8")
 
 
+def test_french_counts_agree_with_their_number(tmp_path: Path) -> None:
+    """« ligne 17 indentée », « 2 avertissements »: no « (s) » left for the reader to sort out."""
+    assert cli("init", cwd=tmp_path).returncode == 0
+    assert cli("new", "maraichage", cwd=tmp_path).returncode == 0  # to be filled: a warning
+    action = tmp_path / "content/actions/01-exemple.yaml"
+    text = action.read_text(encoding="utf-8")
+    action.write_text(text.replace("\n  - Une mairie", "\n\t- Une mairie", 1), encoding="utf-8")
+    line = text.splitlines().index("  - Une mairie en France") + 1
+    fixed = cli("fix", cwd=tmp_path, lang="fr_FR.UTF-8")
+    assert f"ligne {line} indentée avec des espaces" in fixed.stdout, fixed.stdout
+    warned = re.search(r"sont valides, avec (\d+) (avertissements?)\.", fixed.stdout)
+    assert warned, fixed.stdout
+    assert warned[2] == ("avertissement" if warned[1] == "1" else "avertissements")
+    assert "(s)" not in fixed.stdout
+
+
+def test_french_numbers_have_a_decimal_comma(project: Path) -> None:
+    checked = cli("preflight", "output/brochure.pdf", cwd=project, lang="fr_FR.UTF-8")
+    bleed = [line for line in checked.stdout.splitlines() if "fond perdu" in line]
+    assert bleed and re.search(r"\d,\d mm", bleed[0]), checked.stdout
+    assert not re.search(r"\d\.\d mm", checked.stdout)
+
+
 def test_french_catalogue_is_complete_and_well_formed() -> None:
     """Every message of the code has a French translation with the same placeholders."""
     from babel.messages.extract import extract_from_dir

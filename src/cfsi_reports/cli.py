@@ -195,9 +195,7 @@ def fix(
                     "added the space after the field name on line {lines}",
                     "added the space after the field names on lines {lines}",
                     len(f.spaced),
-                ).format(
-                    lines=spans(f.spaced)
-                )
+                ).format(lines=spans(f.spaced))
             )
         if f.tabs:
             done.append(

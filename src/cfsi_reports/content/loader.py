@@ -132,7 +132,9 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
                 rel,
                 0,
                 "",
-                _("is {size:.1f} MB (content files are at most 1 MB)").format(size=number(size / 1e6)),
+                _("is {size:.1f} MB (content files are at most 1 MB)").format(
+                    size=number(size / 1e6)
+                ),
             )
         )
         return None

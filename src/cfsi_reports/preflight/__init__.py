@@ -389,9 +389,13 @@ def _check_tac(pdf: pikepdf.Pdf, scans: list[PageScan], profile: Profile, explic
             _("{what} at {total:.0f} % on page {page}").format(what=w, total=t, page=p)
             for t, p, w in sorted(over, key=lambda o: (o[1], -o[0]))[:6]
         )
-        return Check(name, FAIL, _("over {limit:g} %: {listed}").format(limit=number(limit), listed=listed))
+        return Check(
+            name, FAIL, _("over {limit:g} %: {listed}").format(limit=number(limit), listed=listed)
+        )
     return Check(
-        name, OK, _("at most {high:.0f} % (limit {limit:g} %)").format(high=highest, limit=number(limit))
+        name,
+        OK,
+        _("at most {high:.0f} % (limit {limit:g} %)").format(high=highest, limit=number(limit)),
     )
 
 
