@@ -125,7 +125,7 @@ def test_unreadable_colons_are_all_reported_then_fixed_in_place(tmp_path: Path) 
 
     code, out = run("fix", "--content", str(root))
     assert code == 0, out
-    assert f"actions/01-action-1.yaml: put in quotes the text on line(s) {title}, {bilan}" in out
+    assert f"actions/01-action-1.yaml: put in quotes the texts on lines {title}, {bilan}" in out
     assert "programme and 1 action are valid" in out
     after = path.read_text(encoding="utf-8").splitlines()
     assert len(after) == len(before)
