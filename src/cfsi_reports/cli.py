@@ -691,13 +691,14 @@ def new(slug: str, content_dir: Path | None, explicit: bool) -> None:
 def init(directory: Path) -> None:
     from .scaffold import init_project
 
+    here = directory.resolve() == Path.cwd().resolve()
+    if here:  # `init`, `init .`, `init ../this`: named plainly in every message
+        directory = Path.cwd()
     try:
         written = init_project(directory)
     except CfsiError as exc:
         _fail(exc)
-    here = directory.resolve() == Path.cwd().resolve()
-    shown = Path.cwd() if here else directory
-    click.echo(_("Created the project {folder}:").format(folder=shown))
+    click.echo(_("Created the project {folder}:").format(folder=directory))
     for path in written:
         click.echo(f"  {path.relative_to(directory)}")
     steps = _(
