@@ -57,7 +57,12 @@ SMALL = frozenset(
         "del",
     ]
 )
-ELIDED = re.compile(r"^(?:[lLdD]|[lL]es|[lL]a|[lL]e|[dD]es|[dD]u)(?:['’]|\s+)(?=\w)")
+# Function words before an expansion, or before each member of a coordination:
+# « acteurs de la Formation et de l'Insertion Professionnelle (FIP) » gives
+# « Formation et Insertion Professionnelle ».
+LEADING = r"(?:(?:[dD]e\s+(?:la|l['’])|[dD]['’]|[lL]['’]|[dD]es|[dD]u|[dD]e|[lL]es|[lL]a|[lL]e)(?:\s+|(?<=['’])))+"
+ELIDED = re.compile(rf"^{LEADING}(?=\w)")
+COORDINATED = re.compile(rf"(?<=\set\s){LEADING}(?=[A-ZÀ-Ý])")
 ROMAN = re.compile(r"^[IVXLCDM]+$")
 
 
@@ -101,6 +106,16 @@ def _spells(acronym: str, words: list[str]) -> bool:
     return bool(words) and folded[0][:1] == letters[:1] and match(0, 0)
 
 
+def _trim(meaning: str) -> str:
+    """Return `meaning` without the function words of the running text before its members."""
+    return COORDINATED.sub("", ELIDED.sub("", meaning))
+
+
+def display(meaning: str) -> str:
+    """Return a meaning as the glossary shows it: the source's words, the initial capitalised."""
+    return meaning[:1].upper() + meaning[1:]
+
+
 def _forward(text: str) -> Iterable[tuple[str, str]]:
     for m in FORWARD.finditer(text):
         acronym = m.group(1)
@@ -111,7 +126,7 @@ def _forward(text: str) -> Iterable[tuple[str, str]]:
             run = before[spans[start].start() :]
             if _spells(acronym, _words(run)):
                 # « l'économie sociale et solidaire (ESS) »: the entry is « économie … ».
-                yield acronym, ELIDED.sub("", run.strip(" ,;:"))
+                yield acronym, _trim(run.strip(" ,;:"))
                 break
 
 

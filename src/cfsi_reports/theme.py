@@ -154,7 +154,8 @@ class IntroFigures(_Section):
 class Annex(_Section):
     """The back matter: partners and glossary grids, notes pages."""
 
-    row_space_mm: Length
+    row_space_mm: Length  # between glossary rows
+    group_space_mm: Length  # between partner groups, below the taller of their two columns
     term_width_mm: Length  # the glossary's acronym column
     notes_pitch_mm: Positive  # between the ruled lines of a notes page
     notes_colour: ColourName

@@ -24,7 +24,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import _listWrapOn
 from reportlab.platypus.frames import Frame
 
-from .. import maps, typography
+from .. import glossary, maps, typography
 from ..i18n import Locale
 from ..present import ActionView, Fact, ProgrammeView, collation_key
 from ..theme import MM, Theme
@@ -752,23 +752,26 @@ class Brochure:
             body = [make.para(lead, "annex_text", raw=True)]
             body += [make.para(p, "annex_text") for p in group.partners]
             rows.append([head, "", body])
-        return out + self._grid(rows)
+        return out + self._grid(rows, space=self.theme.page.annex.group_space_mm * MM)
 
     def _glossary(self) -> list[Any]:
         make = self.make
         rows = [
-            [[make.para(term, "annex_term")], "", [make.para(meaning, "annex_text")]]
+            [[make.para(term, "annex_term")], "", [make.para(glossary.display(meaning), "annex_text")]]
             for term, meaning in self.view.glossary
         ]
         return self._grid(rows, left=self.theme.page.annex.term_width_mm * MM)
 
-    def _grid(self, rows: list[list[Any]], *, left: float = 0) -> list[Any]:
+    def _grid(
+        self, rows: list[list[Any]], *, left: float = 0, space: float | None = None
+    ) -> list[Any]:
         """Return two-column rows: a heading on the left, its text at the main column.
 
         Each row is a Spread, so a row longer than a page continues on the next one.
         """
         g = self.g
-        space = self.theme.page.annex.row_space_mm * MM
+        if space is None:
+            space = self.theme.page.annex.row_space_mm * MM
         out: list[Any] = []
         for head, _, body in rows:
             out.append(
