@@ -163,14 +163,21 @@ class Brochure:
         if ident is None or not ident.publisher:
             return []
         out: list[Any] = []
+        name = ident.publisher_name or ident.publisher
         left = [
             make.para(ident.published_by or "", "cover_label"),
-            make.para(ident.publisher_name or ident.publisher, "cover_publisher"),
+            make.para(name, "cover_publisher"),
         ]
         if ident.date:
             left.append(make.para(ident.date, "cover_date"))
         mark_w = width * self.theme.page.identity.logo_width_fraction
-        mark = self._mark(mark_w, self.theme.page.identity.logo_height_mm * MM, "wordmark")
+        # Without a logo, a wordmark that only repeats the name beside it is left out.
+        repeats = ident.logo is None and (ident.wordmark or "").casefold() == name.casefold()
+        mark = (
+            ""
+            if repeats
+            else self._mark(mark_w, self.theme.page.identity.logo_height_mm * MM, "wordmark")
+        )
         grid = Table(
             [[left, mark]],
             colWidths=[width - mark_w, mark_w],
