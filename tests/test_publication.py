@@ -234,13 +234,83 @@ def test_partners_page_lists_every_partner_with_the_count(
 def test_glossary_collects_what_the_text_defines(seed_docs: dict[str, Doc]) -> None:
     page = seed_docs["print"].page_texts()[-2]
     for term, meaning in (
-        ("OSC", "organisations de la société civile"),
+        ("OSC", "Organisations de la société civile"),  # the source's words, initial capitalised
+        ("ESS", "Économie sociale et solidaire"),
+        ("FIP", "Formation et Insertion Professionnelle"),  # not « et de l’Insertion »
         ("ZAE", "Zone d’Activités Electrifiée"),
         ("COLSIBA", "Coordinadora Latinoamericana de Sindicatos Bananeros"),
         ("AMEDD", "Association Maliennne d’Eveil au Développement Durable"),
         ("INDECOSA", "Association des Consommateurs de la CGT"),  # from programme.yaml
     ):
         assert re.search(rf"{term}\s+{re.escape(meaning)}", page), term
+
+
+def test_glossary_trims_the_running_texts_function_words() -> None:
+    from cfsi_reports.glossary import defined
+
+    found = defined(
+        [
+            "les acteurs de la Formation et de l'Insertion Professionnelle (FIP) au Tchad",
+            "de l'économie sociale et solidaire (ESS)",
+            "des Maisons Familiales Rurales (MFR)",
+        ]
+    )
+    assert found == {
+        "FIP": "Formation et Insertion Professionnelle",
+        "ESS": "économie sociale et solidaire",  # the case is the source's; the page capitalises
+        "MFR": "Maisons Familiales Rurales",
+    }
+
+
+def test_seed_glossary_meanings_start_with_a_capital(seed_docs: dict[str, Doc]) -> None:
+    page = seed_docs["print"].page_texts()[-2]
+    meanings = re.findall(r"^[A-Z][A-Z0-9]+\n+(\S)", page, re.M)
+    assert len(meanings) >= 10 and all(m.isupper() for m in meanings), meanings
+
+
+def test_partner_groups_are_spaced_below_their_taller_column(
+    seed_docs: dict[str, Doc], theme: Theme
+) -> None:
+    """Each « Action N » starts a clear space below everything of the group above it."""
+    path = seed_docs["print"].path
+    index = [i for i, t in enumerate(seed_docs["print"].page_texts()) if "Action 9" in t][-1]
+    html = run_tool(require_tool("pdftotext"), "-bbox", "-f", index + 1, "-l", index + 1, path, "-")
+    words = [
+        (float(a), float(b), w)
+        for a, b, w in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', html)
+    ]
+    tops = [top for top, _, w in words if w == "Action"]
+    assert len(tops) == 9
+    need = theme.style("annex_text").leading_pt  # a blank line's worth, whichever column is taller
+    for top in tops[1:]:
+        above = max(bottom for t, bottom, _ in words if bottom <= top + 0.5 and t < top - 1)
+        assert top - above >= need, (top, above)
+
+
+def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    def lum(c: tuple[float, ...]) -> float:
+        lin = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_back_cover_contacts_are_legible(theme: Theme) -> None:
+    style = theme.style("back_contact")
+    field = theme.colour("primary").rgb_floats  # the back cover's colour field
+    assert _contrast(theme.colour(style.colour).rgb_floats, field) >= 4.5
+    assert style.size_pt >= 9.5
+
+
+def test_cover_without_logo_names_the_publisher_once(tmp_path: Path, theme: Theme) -> None:
+    done = _cli("init", tmp_path / "proj", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    content = load_content(tmp_path / "proj" / "content")
+    publisher = content.programme.publisher
+    assert publisher and content.programme.logo is None
+    cover = _render(content, theme, tmp_path, screen=False).page_texts()[0]
+    assert cover.count(publisher) == 1, cover
 
 
 def test_glossary_in_programme_corrects_and_completes(full_doc: Doc) -> None:

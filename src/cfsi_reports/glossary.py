@@ -60,7 +60,10 @@ SMALL = frozenset(
 # Function words before an expansion, or before each member of a coordination:
 # « acteurs de la Formation et de l'Insertion Professionnelle (FIP) » gives
 # « Formation et Insertion Professionnelle ».
-LEADING = r"(?:(?:[dD]e\s+(?:la|l['’])|[dD]['’]|[lL]['’]|[dD]es|[dD]u|[dD]e|[lL]es|[lL]a|[lL]e)(?:\s+|(?<=['’])))+"
+LEADING = (
+    r"(?:(?:[dD]e\s+(?:la|l['’])|[dD]['’]|[lL]['’]|[dD]es|[dD]u|[dD]e|[lL]es|[lL]a|[lL]e)"
+    r"(?:\s+|(?<=['’])))+"
+)
 ELIDED = re.compile(rf"^{LEADING}(?=\w)")
 COORDINATED = re.compile(rf"(?<=\set\s){LEADING}(?=[A-ZÀ-Ý])")
 ROMAN = re.compile(r"^[IVXLCDM]+$")

@@ -764,8 +764,8 @@ class Brochure:
     def _glossary(self) -> list[Any]:
         make = self.make
         rows = [
-            [[make.para(term, "annex_term")], "", [make.para(glossary.display(meaning), "annex_text")]]
-            for term, meaning in self.view.glossary
+            [[make.para(term, "annex_term")], "", [make.para(glossary.display(text), "annex_text")]]
+            for term, text in self.view.glossary
         ]
         return self._grid(rows, left=self.theme.page.annex.term_width_mm * MM)
 
