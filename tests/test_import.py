@@ -537,3 +537,34 @@ def test_the_edited_sheet_of_a_removed_action_is_kept(content: Path, tmp_path: P
     result = cli("build", *args)
     assert result.exit_code == 0, result.output
     assert "Banana Link Europe" in sheet_partners(sheets / "banane.edited-1.docx")
+
+
+# --- where import finds the content ----------------------------------------------------
+
+
+@pytest.mark.parametrize("project_file", [True, False], ids=["cfsi.yaml", "./content"])
+def test_import_without_content_uses_the_project_file_or_content(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project_file: bool
+) -> None:
+    folder = tmp_path / ("texts" if project_file else "content")
+    shutil.copytree(CONTENT, folder)
+    if project_file:
+        (tmp_path / "cfsi.yaml").write_text("content: texts\n", encoding="utf-8")
+    (tmp_path / "deep").mkdir()
+    monkeypatch.chdir(tmp_path if not project_file else tmp_path / "deep")
+    sheet = edit(built / "banane.docx", tmp_path / "banane.docx", rename_partner)
+    result = cli("import", sheet, "--write")
+    assert result.exit_code == 0, result.output
+    assert "Banana Link Europe" in (folder / "actions/03-banane.yaml").read_text("utf-8")
+
+
+def test_import_warns_only_about_the_actions_it_imports(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    made = cli("new", "maraichage", "--content", content)
+    assert made.exit_code == 0, made.output
+    assert "still the example" in cli("validate", "--content", content).output
+    result = cli("import", "--content", content, built / "banane.docx")
+    assert result.exit_code == 0, result.output
+    assert "no changes" in result.output
+    assert "still the example" not in result.output and "maraichage" not in result.output

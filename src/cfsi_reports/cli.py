@@ -762,15 +762,24 @@ def import_(
     accept_changes: bool,
 ) -> None:
     """Read edited fact sheets back and show (or --write) their edits into the content."""
+    from .checks import check
+    from .content import load_content
     from .roundtrip.importer import ImportOptions, describe, import_sheets
+    from .theme import DEFAULT_THEME, load_theme
 
+    project = _project()
+    content_dir = _content(project, content_dir)
     try:
-        content, theme, _warned = _load(content_dir, theme_file)
+        content = load_content(content_dir)
+        theme = load_theme(_theme(project, theme_file) or DEFAULT_THEME)
+        warned = check(content, theme)
         options = ImportOptions(write=write, take=take, accept_changes=accept_changes)
         results = import_sheets(list(sheets), content, theme, options)
     except CfsiError as exc:
         _fail(exc)
         return
+    # Only the warnings of the actions these sheets touch: the others are build's business.
+    _warn([p for p in warned if p.file in {r.file for r in results if r.file}])
     locale = theme.locale(content.programme.language)
     pending = 0
     for result in results:
