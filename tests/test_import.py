@@ -568,3 +568,33 @@ def test_import_warns_only_about_the_actions_it_imports(
     assert result.exit_code == 0, result.output
     assert "no changes" in result.output
     assert "still the example" not in result.output and "maraichage" not in result.output
+
+
+def test_a_key_fact_line_retyped_in_the_label_style_keeps_its_field(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    def retype(document) -> None:  # Word carries the label's style over the whole line
+        budget = next(p for p in paragraphs(document) if p.text.startswith("Budget"))
+        set_text(budget, "Budget : 99 000 €")
+
+    sheet = edit(built / "banane.docx", tmp_path / "banane.docx", retype)
+    assert next(p for p in paragraphs(docx.Document(str(sheet))) if p.text.startswith("Budget"))
+    result = cli("import", "--content", content, sheet)
+    assert result.exit_code == 0, result.output
+    assert "Financement › Budget : 108 548 € → 99 000 €" in result.output
+    assert "Financement accordé" not in result.output
+
+
+def test_a_key_fact_value_erased_is_named_by_its_own_label(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    def erase(document) -> None:
+        budget = next(p for p in paragraphs(document) if p.text.startswith("Budget"))
+        set_text(budget, "Budget :")
+
+    result = cli(
+        "import", "--content", content, edit(built / "banane.docx", tmp_path / "b.docx", erase)
+    )
+    assert result.exit_code == 1, result.output
+    assert "Financement › Budget: expected one line, found 0" in result.output
+    assert "Financement accordé" not in result.output

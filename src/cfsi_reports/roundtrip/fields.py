@@ -320,6 +320,10 @@ class FieldReader:
             label = tx.fold(line.term)
             if self._separator and label.endswith(self._separator):
                 label = label[: -len(self._separator)].strip()
+            elif self._separator and self._separator in line.term:
+                # The whole line retyped in the label's style: the value follows its separator.
+                head, _sep, tail = line.term.partition(self._separator)
+                return tx.fold(head).strip(), (tail + line.text).strip()
             return label, line.text
         # The label's character style was lost: split at the locale's separator.
         text = tx.fold(line.text)

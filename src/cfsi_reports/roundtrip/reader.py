@@ -96,8 +96,8 @@ def read(package: SheetPackage, labels: dict[str, str]) -> SheetText:
                 where = line.text
         elif name in _IGNORED:
             pass
-        elif not line.text.strip():
-            pass  # empty paragraphs: spacing someone added
+        elif not line.text.strip() and not (line.term or "").strip():
+            pass  # empty paragraphs: spacing someone added (a label alone is an entry)
         elif sheet.sections:
             kind = _RICH.get(name)
             if kind is None:
