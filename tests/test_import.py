@@ -598,3 +598,25 @@ def test_a_key_fact_value_erased_is_named_by_its_own_label(
     assert result.exit_code == 1, result.output
     assert "Financement › Budget: expected one line, found 0" in result.output
     assert "Financement accordé" not in result.output
+
+
+def test_a_sheet_whose_edits_were_imported_is_rebuilt_without_a_copy(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ("--content", content, "--output", out, "--format", "docx", "-j", "1")
+    assert cli("build", *args).exit_code == 0
+    sheets = out / "fact-sheets"
+    edit(sheets / "banane.docx", sheets / "banane.docx", rename_partner)
+    written = cli("import", "--content", content, "--write", sheets / "banane.docx")
+    assert written.exit_code == 0 and "updated" in written.output, written.output
+    result = cli("build", *args)
+    assert result.exit_code == 0, result.output
+    assert not list(sheets.glob("*.edited-*")), result.output
+    assert "kept" not in result.output and "cfsi-reports import" not in result.output
+    assert "Banana Link Europe" in sheet_partners(sheets / "banane.docx")  # rebuilt, with it
+    # The next edit, not imported, is kept aside as ever.
+    edit(sheets / "banane.docx", sheets / "banane.docx",
+         lambda d: set_text(find(d, "Banana Link Europe"), "Banana Link France"))  # fmt: skip
+    result = cli("build", *args)
+    assert "banane.edited-1.docx" in result.output, result.output

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
-from .errors import ContentError, Problem, UsageError
+from .errors import CfsiError, ContentError, Problem, UsageError
 from .manifest import FILE as MANIFEST
 from .manifest import Entry, Manifest
 from .messages import _
@@ -161,6 +161,7 @@ def _build(
         summary.kept += [
             (name, folder.keep_aside(name), False)
             for name in _edited(folder, manifest, [d.name for d in summary.written])
+            if not _imported(folder, name, content, renderer.settings.theme)
         ]
         batch.commit()  # every document rendered: all of them replace the old ones now
     finally:
@@ -205,6 +206,24 @@ def _edited(folder: OutputFolder, manifest: Manifest, names: list[str]) -> list[
         for name in names
         if _editable(name) and folder.sha256(name) not in (None, manifest.written(name))
     ]
+
+
+def _imported(folder: OutputFolder, name: str, content: Any, theme: Any) -> bool:
+    """True when an edited sheet holds nothing the content lacks (`import --write` took it).
+
+    Such a sheet is no longer anyone's only copy of their work: the build may replace it.
+    Anything the import would still show (a change, a conflict, an error, a note, a
+    comment, tracked changes) keeps it aside.
+    """
+    from .roundtrip.importer import ImportOptions, import_sheets
+
+    try:
+        [result] = import_sheets([folder.path / name], content, theme, ImportOptions())
+    except (CfsiError, OSError, ValueError):  # unreadable: keep it aside, as any edit
+        return False
+    return not (
+        result.failed or result.changes or result.notes or result.comments or result.accepted
+    )
 
 
 def _editable(name: str) -> bool:
