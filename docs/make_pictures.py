@@ -53,7 +53,11 @@ def main() -> None:
         cli = Path(sys.executable).with_name("cfsi-reports")
         run(cli, "build", "--content", ROOT / "content", "--output", out, "--quiet")
         screen, print_pdf = out / "brochure-screen.pdf", out / "brochure.pdf"
-        montage(pages(screen, 36, work, "all"), 8).save(IMAGES / "brochure-pages.png")
+        # A 256-colour palette keeps the overview picture small in the repository (~200 KB).
+        overview = montage(pages(screen, 36, work, "all"), 8)
+        overview.quantize(256, dither=Image.Dither.NONE).save(
+            IMAGES / "brochure-pages.png", optimize=True
+        )
         named = {1: "cover", 2: "intro", 4: "overview", 5: "action", 14: "partners"}
         for number, name in named.items():
             (png,) = pages(screen, 70, work, f"p{number:02d}", number, number)
