@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+import zlib
 from dataclasses import dataclass
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -163,6 +165,16 @@ def _add_extension(xmp: bytes, extension: str) -> bytes:
     return (text[:close] + extension + text[close:]).encode("utf-8")
 
 
+@cache
+def _deflated(profile: bytes) -> bytes:
+    """Compress an output profile once per process, at zlib's fastest level.
+
+    A press profile is large and compresses little (ISO Coated v2: 1.05 MB to 0.80 MB
+    at level 1, 0.78 MB at the default level 6, which takes twice as long).
+    """
+    return zlib.compress(profile, 1)
+
+
 def apply(
     pdf_bytes: bytes,
     wanted: Variant,
@@ -202,7 +214,8 @@ def apply(
                 xmp = _add_extension(xmp, _PDFX_EXTENSION)
             pdf.trailer.Info.Trapped = Name("/False")
         # One profile object for every output intent (PDF/A-2, 6.2.3).
-        profile = pdf.make_stream(icc, N=components)
+        profile = pdf.make_stream(b"", N=components)
+        profile.write(_deflated(icc), filter=Name.FlateDecode)
         pdf.Root.OutputIntents = Array(
             [
                 pdf.make_indirect(
