@@ -191,11 +191,10 @@ def _file_hash(path: Path) -> str:
 def _environment() -> str:
     """Identify Python and every installed requirement: an upgrade rebuilds everything."""
     names = ["cfsi-reports"]
-    try:
-        requirements = metadata.requires("cfsi-reports") or []
-    except metadata.PackageNotFoundError:
-        requirements = []
-    names += [re.split(r"[ ;<>=!~\[]", r, maxsplit=1)[0] for r in requirements]
+    names += [
+        re.split(r"[ ;<>=!~\[]", r, maxsplit=1)[0]
+        for r in re.findall(r"^Requires-Dist:\s*(.+)$", _metadata("cfsi-reports"), re.M)
+    ]
     return _digest(sys.version, *(f"{n}={_version(n)}" for n in sorted(set(names))))
 
 
@@ -245,7 +244,18 @@ def _file_bytes(path: Path | None) -> bytes:
 
 
 def _version(dist: str) -> str:
+    found = re.search(r"^Version:\s*(\S+)", _metadata(dist), re.M)
+    return found.group(1) if found else "?"
+
+
+def _metadata(dist: str) -> str:
+    """Return the headers of a distribution's METADATA ("" when not installed).
+
+    Read as text with a regular expression: `importlib.metadata.version()` parses the
+    whole file as an e-mail message, 1.5 ms per distribution, in every no-op build.
+    """
     try:
-        return metadata.version(dist)
+        text = metadata.distribution(dist).read_text("METADATA") or ""
     except metadata.PackageNotFoundError:
-        return "?"
+        return ""
+    return text.split("\n\n", 1)[0]  # the description follows the first blank line
