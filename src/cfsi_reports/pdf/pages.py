@@ -12,7 +12,6 @@ from typing import Any
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
-    DocIf,
     FrameBreak,
     KeepInFrame,
     NextPageTemplate,
@@ -32,7 +31,7 @@ from . import chart, images
 from .columns import LazySpread, Spread
 from .document import MirroredTemplate
 from .factory import Factory
-from .flowables import OutlineEntry, TocEntry, fill, markup, pdf_text
+from .flowables import OutlineEntry, PageIf, TocEntry, fill, markup, pdf_text
 from .furniture import Furniture, Motif
 from .geometry import Geometry
 from .maps import MapFlowable
@@ -733,7 +732,7 @@ class Brochure:
         multiple = self.theme.page.page_multiple
         for _ in range(multiple - 1):
             page = [NextPageTemplate("notes"), PageBreak(), Spacer(1, 1)]
-            self.story.append(DocIf(f"(doc.page + 1) % {multiple} != 0", page))
+            self.story.append(PageIf(lambda n: (n + 1) % multiple != 0, page))
 
     def _partners(self) -> list[Any]:
         make, loc, v = self.make, self.loc, self.view
