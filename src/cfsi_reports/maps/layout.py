@@ -294,14 +294,14 @@ def _panel(view: _View, highlight: set[str], spec: MapSpec, label: str | None = 
             continue  # nothing of it in the view: its outlines are not even looked at
         lit = code in highlight
         # A country too small for the chosen level comes from a finer one.
-        source = next((lv for lv in orders[lit] if code in lv.boxes), None)
+        source = next((lv for lv in orders[lit] if code in lv), None)
         if source is None:
             continue
         # Antarctica and the southern ocean's islands stay off a map about elsewhere.
         # An islet of a country around, too small to show, is not even decoded.
         seen = [
             i
-            for i, b in enumerate(source.boxes[code])
+            for i, b in enumerate(source.boxes(code))
             if view.sees(b)
             and (lit or (b[3] >= spec.world_south and max(b[2] - b[0], b[3] - b[1]) >= least))
         ]

@@ -50,11 +50,21 @@ class Level:
         self.bodies = {c: tuple(row[2:6]) for c, row in index.items()}
         self.extents = {c: tuple(row[6:10]) for c, row in index.items()}
         self._raw: dict[str, list[list[int]]] = raw["countries"]
-        self.boxes = {
-            code: [tuple(v / scale for v in flat[:4]) for flat in rings]
-            for code, rings in self._raw.items()
-        }
+        self._boxes: dict[str, list[BBox]] = {}
         self._rings: dict[tuple[str, int], Ring] = {}
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._raw
+
+    def boxes(self, code: str) -> list[BBox]:
+        """Return the boxes of a country's rings (decoded when first asked: most never are)."""
+        found = self._boxes.get(code)
+        if found is None:
+            k = 1 / self.scale
+            found = self._boxes[code] = [
+                (flat[0] * k, flat[1] * k, flat[2] * k, flat[3] * k) for flat in self._raw[code]
+            ]
+        return found
 
     def ring(self, code: str, index: int) -> Ring:
         key = (code, index)
@@ -63,7 +73,7 @@ class Level:
             flat, k = self._raw[code][index], 1 / self.scale
             lons = tuple(v * k for v in accumulate(flat[4::2]))
             lats = tuple(v * k for v in accumulate(flat[5::2]))
-            found = self._rings[key] = Ring.of(lons, lats, self.boxes[code][index])  # type: ignore[arg-type]
+            found = self._rings[key] = Ring.of(lons, lats, self.boxes(code)[index])
         return found
 
 
@@ -87,8 +97,8 @@ def index() -> Level:
 def warm_up() -> None:
     """Read the outlines most maps need (a worker does it while the content is validated)."""
     coarse = index()
-    for code, boxes in coarse.boxes.items():
-        for i in range(len(boxes)):
+    for code in coarse._raw:
+        for i in range(len(coarse.boxes(code))):
             coarse.ring(code, i)
     for path in levels()[1:-1]:
         level(path)
