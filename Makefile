@@ -32,6 +32,7 @@ lint: $(TSTAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m compileall -q src   # measure the code as installed, not its compilation
 	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }
 	$(BIN)/python benchmarks/limits.py
 	$(BIN)/python benchmarks/run.py

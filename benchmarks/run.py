@@ -180,6 +180,7 @@ def main() -> None:
 
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    load_before = os.getloadavg()[0]
     prepare_peers()
     seed_out = WORK / "seed-out"
 
@@ -203,6 +204,12 @@ def main() -> None:
                 ["@peer", "all", str(seed), str(peer_seed)],
                 fresh_peer,
             ),
+        ),
+        case(
+            "seed: full build, cold, one process (--jobs 1)",
+            ["--content", "content", "--output", str(seed_out), "--jobs", "1"],
+            fresh_seed,
+            args.repeat,
         ),
         case(
             "seed: no-op rebuild",
@@ -262,11 +269,13 @@ def main() -> None:
                 n,
             )
         )
+    load = f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+    print(load)
     if not args.no_write:
-        write_table(results)
+        write_table(results, load)
 
 
-def write_table(results: list[Result]) -> None:
+def write_table(results: list[Result], load: str) -> None:
     rows = [
         "| case | wall time | peak memory | per document | peer, same run | peer time | "
         "peer memory | ratio |",
@@ -282,7 +291,7 @@ def write_table(results: list[Result]) -> None:
         )
         rows.append(f"| {r.case} | {r.seconds:.2f} s | {r.peak_mb:.0f} MB | {per} | {peer} |")
     stamp = time.strftime("%Y-%m-%d", time.gmtime())
-    block = "\n".join([BEGIN, f"Measured on {stamp}: {machine()}.", "", *rows, END])
+    block = "\n".join([BEGIN, f"Measured on {stamp}: {machine()}; {load}.", "", *rows, END])
     text = (
         README.read_text(encoding="utf-8")
         if README.exists()
