@@ -24,6 +24,7 @@ from cfsi_reports.cli import main
 from cfsi_reports.pdf.tagging import pdfa
 from cfsi_reports.pdf.tagging.standards import VARIANTS, variant
 from cfsi_reports.preflight import OK, PROFILES, WARN, preflight
+from cfsi_reports.preflight.scan import Scanner
 from cfsi_reports.theme import DEFAULT_THEME, Theme
 
 MM = 72 / 25.4
@@ -383,3 +384,60 @@ def test_auto_without_a_profile_writes_a_plain_print_file(
     assert code == 0 and any(line.startswith("warn") and "no PDF/X" in line for line in lines)
     result = _pdf_build(tmp_path / "out2", "--pdf-standard", "x-4")
     assert result.exit_code == 2 and "--icc FILE" in result.output
+
+
+def _scan_of(content: bytes, form: bytes | None = None, form_matrix: list[float] | None = None):
+    """Scan a one-page PDF whose page paints `content` (and holds `form` as /Fm)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0]
+    page.Contents = pdf.make_stream(content)
+    if form is not None:
+        xobj = pdf.make_stream(form, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form)
+        xobj.BBox = [-100, -100, 100, 100]
+        if form_matrix is not None:
+            xobj.Matrix = form_matrix
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm=xobj))
+    buf = io.BytesIO()
+    pdf.save(buf)
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as again:
+        return Scanner().page(again.pages[0])
+
+
+def test_path_extents_follow_scaled_flipped_rotated_and_skewed_ctms() -> None:
+    triangle = b"0 0 m 10 0 l 4 5 l h f\n"
+    scan = _scan_of(
+        b"q 2 0 0 3 10 20 cm " + triangle + b"Q "  # scale: (10, 20)-(30, 35)
+        b"q -1 0 0 1 100 0 cm " + triangle + b"Q "  # mirrored: x from 90 to 100
+        b"q 0 1 -1 0 50 50 cm " + triangle + b"Q "  # quarter turn: (45, 50)-(50, 60)
+        b"q 1 0 1 1 0 0 cm " + triangle + b"Q "  # skew x += y: the apex moves to 9
+        b"0 0 m 10 10 l 2 0 0 2 0 0 cm 20 5 l S"  # cm inside a path: its last point doubles
+    )
+    assert [p.box for p in scan.paints] == [
+        (10.0, 20.0, 30.0, 35.0),
+        (90.0, 0.0, 100.0, 5.0),
+        (45.0, 50.0, 50.0, 60.0),
+        (0.0, 0.0, 10.0, 5.0),
+        (0.0, 0.0, 40.0, 10.0),
+    ]
+    assert [p.fill for p in scan.paints] == [True, True, True, True, False]
+
+
+def test_a_rotated_form_painted_twice_lands_twice() -> None:
+    scan = _scan_of(
+        b"q 1 0 0 1 100 100 cm /Fm Do Q q 0 0 1 0 k 2 0 0 2 0 0 cm /Fm Do Q",
+        form=b"0 0 10 20 re f",
+        form_matrix=[0, 1, -1, 0, 0, 0],  # a quarter turn: the 10 x 20 box stands 20 x 10
+    )
+    assert [(p.box, p.colour.space, p.colour.values) for p in scan.paints] == [
+        ((80.0, 100.0, 100.0, 110.0), "DeviceGray", (0.0,)),
+        ((-40.0, 0.0, 0.0, 20.0), "DeviceCMYK", (0.0, 0.0, 1.0, 0.0)),
+    ]
+
+
+def test_an_inline_image_is_read_at_its_placed_size() -> None:
+    scan = _scan_of(b"q 72 0 0 36 10 10 cm BI /W 4 /H 2 /CS /G /BPC 8 ID 12345678 EI Q")
+    (image,) = scan.images
+    assert (image.width, image.height, image.colour.space) == (4, 2, "DeviceGray")
+    assert image.box == (10.0, 10.0, 82.0, 46.0)
+    assert image.ppi == 4.0

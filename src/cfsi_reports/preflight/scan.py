@@ -8,7 +8,7 @@ lands on the page, in default user space.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
@@ -112,6 +112,10 @@ class _State:
     render: int = 0
     leading: float = 0.0
 
+    def copy(self) -> _State:
+        """Return a copy, as q saves it (half the time of dataclasses.replace)."""
+        return _State(**self.__dict__)
+
 
 def _num(value: Any) -> float:
     try:
@@ -163,6 +167,13 @@ def describe_space(space: Any, resources: Any) -> Colour:
     return Colour("unknown", "Unknown")
 
 
+def _nums(values: Any) -> tuple[float, ...]:
+    try:
+        return tuple(map(float, values))
+    except (TypeError, ValueError):
+        return tuple(_num(v) for v in values)
+
+
 def _extent(points: list[tuple[float, float]]) -> Box | None:
     if not points:
         return None
@@ -171,9 +182,42 @@ def _extent(points: list[tuple[float, float]]) -> Box | None:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-_FILL = {"f", "F", "f*", "B", "B*", "b", "b*"}
-_STROKE = {"S", "s", "B", "B*", "b", "b*"}
+def _placed_points(coords: list[Any], ctm: Matrix) -> list[tuple[float, float]]:
+    """Return path coordinates (x, y, x, y, ...) placed by `ctm`, enough of them for the extent.
+
+    Without rotation or skew each page coordinate grows or shrinks with its user-space one,
+    so the four corners of the user-space extent give the same page extent as every point.
+    """
+    try:
+        nums = list(map(float, coords))
+    except (TypeError, ValueError):
+        nums = [_num(v) for v in coords]
+    xs, ys = nums[0::2], nums[1::2]
+    if ctm[1] == 0 and ctm[2] == 0:
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        if all(map(math.isfinite, (x0, x1, y0, y1, ctm[0], ctm[3], ctm[4], ctm[5]))):
+            return [apply(ctm, x, y) for x in (x0, x1) for y in (y0, y1)]
+    return [apply(ctm, x, y) for x, y in zip(xs, ys, strict=True)]
+
+
+# Painting operators: (fills, strokes); "n" ends the path unpainted.
+_PAINT = {
+    "f": (True, False), "F": (True, False), "f*": (True, False),
+    "S": (False, True), "s": (False, True),
+    "B": (True, True), "B*": (True, True), "b": (True, True), "b*": (True, True),
+    "n": (False, False),
+}  # fmt: skip
 _SHOW = {"Tj", "TJ", "'", '"'}
+_DEVICE = {
+    "g": ("DeviceGray", "Gray"), "rg": ("DeviceRGB", "RGB"), "k": ("DeviceCMYK", "CMYK"),
+    "G": ("DeviceGray", "Gray"), "RG": ("DeviceRGB", "RGB"), "K": ("DeviceCMYK", "CMYK"),
+}  # fmt: skip
+# The operators the scan reads; every other one (marked content, spacing, ...) is skipped.
+_USED = {
+    "l", "m", "c", "v", "y", "re", *_PAINT, "q", "Q", "cm", *_SHOW, "T*", *_DEVICE,
+    "BT", "Tf", "TL", "Tm", "Td", "TD", "Tr", "cs", "CS", "sc", "scn", "SC", "SCN",
+    "Do", "sh", "INLINE IMAGE",
+}  # fmt: skip
 
 
 class Scanner:
@@ -181,7 +225,6 @@ class Scanner:
 
     def __init__(self) -> None:
         self.scan = PageScan()
-        self.seen_forms: set[tuple[int, int]] = set()
 
     def page(self, page: pikepdf.Page) -> PageScan:
         """Return what `page` paints."""
@@ -192,51 +235,88 @@ class Scanner:
         self.scan.colours[colour.space] = self.scan.colours.get(colour.space, 0) + 1
 
     def run(self, holder: Any, resources: Any, state: _State, depth: int) -> None:
-        """Interpret one content stream (a page or a form XObject)."""
+        """Interpret one content stream (a page or a form XObject).
+
+        The loop is the preflight's hot spot (vector maps bring thousands of path operators):
+        it reads each instruction's attributes (unpacking one is several times slower), tests
+        the commonest operators first and keeps a path's coordinates as read, placing them on
+        the page only when the path is painted or the CTM changes.
+        """
         resources = resources if isinstance(resources, Dictionary) else Dictionary()
         try:
             instructions = pikepdf.parse_content_stream(holder)
         except pikepdf.PdfError:
             return
         stack: list[_State] = []
-        path: list[tuple[float, float]] = []
+        coords: list[Any] = []  # the path being built, in user space under state.ctm
+        placed: list[tuple[float, float]] = []  # its points placed before a CTM change
         tm = tlm = IDENTITY
-        for operands, operator in instructions:
-            op = str(operator)
-            if op == "q":
-                stack.append(replace(state))
-            elif op == "Q":
-                if stack:
+        for instruction in instructions:
+            op = str(instruction.operator)
+            if op not in _USED:
+                continue
+            operands = instruction.operands
+            if op == "l" or op == "m":
+                if len(operands) == 2:
+                    coords.append(operands[0])
+                    coords.append(operands[1])
+            elif op in _PAINT:
+                if coords:
+                    placed += _placed_points(coords, state.ctm)
+                    coords = []
+                box = _extent(placed)
+                placed = []
+                fills, strokes = _PAINT[op]
+                if box is not None and fills:
+                    self.scan.paints.append(Paint(box, True, state.fill))
+                    self._count(state.fill)
+                if box is not None and strokes:
+                    self.scan.paints.append(Paint(box, False, state.stroke))
+                    self._count(state.stroke)
+            elif op == "q":
+                stack.append(state.copy())
+            elif op == "Q" or op == "cm":
+                if coords:
+                    placed += _placed_points(coords, state.ctm)
+                    coords = []
+                if op == "Q" and stack:
                     state = stack.pop()
-            elif op == "cm" and len(operands) == 6:
-                state.ctm = mul(tuple(_num(v) for v in operands), state.ctm)  # type: ignore[arg-type]
-            elif op in ("m", "l") and len(operands) == 2:
-                path.append(apply(state.ctm, _num(operands[0]), _num(operands[1])))
-            elif op in ("c", "v", "y"):
-                nums = [_num(v) for v in operands]
-                path += [apply(state.ctm, nums[i], nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
-            elif op == "re" and len(operands) == 4:
-                x, y, w, h = (_num(v) for v in operands)
-                path += [apply(state.ctm, px, py) for px in (x, x + w) for py in (y, y + h)]
-            elif op in _FILL or op in _STROKE or op == "n":
-                box = _extent(path)
-                path = []
-                if box is not None and op != "n":
-                    if op in _FILL:
-                        self.scan.paints.append(Paint(box, True, state.fill))
-                        self._count(state.fill)
-                    if op in _STROKE:
-                        self.scan.paints.append(Paint(box, False, state.stroke))
-                        self._count(state.stroke)
-            elif op in ("g", "G", "rg", "RG", "k", "K"):
-                values = tuple(_num(v) for v in operands)
-                space = {"g": "DeviceGray", "rg": "DeviceRGB", "k": "DeviceCMYK"}[op.lower()]
-                family = {"DeviceGray": "Gray", "DeviceRGB": "RGB", "DeviceCMYK": "CMYK"}[space]
-                colour = Colour(space, family, values)
+                elif op == "cm" and len(operands) == 6:
+                    state.ctm = mul(_nums(operands), state.ctm)  # type: ignore[arg-type]
+            elif op in _SHOW:
+                if op != "Tj" and op != "TJ":  # ' and " move to the next line first
+                    tm = tlm = mul((1, 0, 0, 1, 0, -state.leading), tlm)
+                self._text(state, tm)
+            elif op == "T*":
+                tm = tlm = mul((1, 0, 0, 1, 0, -state.leading), tlm)
+            elif op in _DEVICE:
+                colour = Colour(*_DEVICE[op], _nums(operands))
                 if op.islower():
                     state.fill, state.fill_space = colour, None
                 else:
                     state.stroke, state.stroke_space = colour, None
+            elif op == "BT":
+                tm = tlm = IDENTITY
+            elif op == "Tf" and len(operands) == 2:
+                state.font_size = _num(operands[1])
+            elif op == "TL" and operands:
+                state.leading = _num(operands[0])
+            elif op == "Tm" and len(operands) == 6:
+                tm = tlm = _nums(operands)  # type: ignore[assignment]
+            elif op in ("Td", "TD") and len(operands) == 2:
+                tx, ty = _num(operands[0]), _num(operands[1])
+                if op == "TD":
+                    state.leading = -ty
+                tm = tlm = mul((1, 0, 0, 1, tx, ty), tlm)
+            elif op == "Tr" and operands:
+                state.render = int(_num(operands[0]))
+            elif op in ("c", "v", "y"):
+                nums = _nums(operands)
+                coords += nums[: len(nums) // 2 * 2]
+            elif op == "re" and len(operands) == 4:
+                x, y, w, h = _nums(operands)
+                for px in (x, x + w):
+                    coords += (px, y, px, y + h)
             elif op in ("cs", "CS") and operands:
                 colour = describe_space(operands[0], resources)
                 if op == "cs":
@@ -251,25 +331,6 @@ class Scanner:
                 else:
                     base = state.stroke_space or state.stroke
                     state.stroke = Colour(base.space, base.family, values)
-            elif op == "BT":
-                tm = tlm = IDENTITY
-            elif op == "Tf" and len(operands) == 2:
-                state.font_size = _num(operands[1])
-            elif op == "Tr" and operands:
-                state.render = int(_num(operands[0]))
-            elif op == "TL" and operands:
-                state.leading = _num(operands[0])
-            elif op == "Tm" and len(operands) == 6:
-                tm = tlm = tuple(_num(v) for v in operands)  # type: ignore[assignment]
-            elif op in ("Td", "TD") and len(operands) == 2:
-                tx, ty = _num(operands[0]), _num(operands[1])
-                if op == "TD":
-                    state.leading = -ty
-                tm = tlm = mul((1, 0, 0, 1, tx, ty), tlm)
-            elif op in ("T*", "'", '"'):
-                tm = tlm = mul((1, 0, 0, 1, 0, -state.leading), tlm)
-            if op in _SHOW:
-                self._text(state, tm)
             elif op == "Do" and operands:
                 self._do(str(operands[0]), resources, state, depth)
             elif op == "sh" and operands:
@@ -306,7 +367,7 @@ class Scanner:
         if subtype == Name.Form:
             if depth >= MAX_DEPTH:
                 return
-            inner = replace(state)
+            inner = state.copy()
             matrix = xobj.get("/Matrix")
             if isinstance(matrix, Array) and len(matrix) == 6:
                 inner.ctm = mul(tuple(_num(v) for v in matrix), state.ctm)  # type: ignore[arg-type]
