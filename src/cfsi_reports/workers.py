@@ -32,6 +32,7 @@ from .errors import CfsiError, RenderError
 from .renderers import WRITERS, Settings
 
 MAX_WORKERS = 16  # past this, workers only add memory (each one loads the engines)
+CHUNK = 8  # sheets rendered by one task at most
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,9 @@ class Renderer:
         digest = hashlib.sha256(blob).hexdigest()
         pdfs = [[j] for j in todo if j.kind != "sheet"]
         sheets = [j for j in todo if j.kind == "sheet"]
-        # A few chunks per worker: little pickling, yet the load stays balanced.
-        size = max(1, math.ceil(len(sheets) / (self.workers * 4)))
+        # A few chunks per worker: little pickling, yet the load stays balanced; and never
+        # more than CHUNK sheets, whose bytes travel back together (half a megabyte each).
+        size = max(1, min(CHUNK, math.ceil(len(sheets) / (self.workers * 4))))
         chunks = pdfs + [sheets[i : i + size] for i in range(0, len(sheets), size)]
         pending: set[Future[tuple[list[Done], BaseException | None]]] = {
             self.pool.submit(_chunk, chunk, digest, blob) for chunk in chunks
