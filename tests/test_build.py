@@ -94,6 +94,28 @@ def test_noop_rebuild_skips_everything(content_copy: Path, tmp_path: Path) -> No
     assert "11 written, 0 unchanged" in text
 
 
+def test_an_upgraded_requirement_rebuilds_everything(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The installed versions come from the .dist-info folders' names, as pip names them."""
+    from importlib import metadata
+
+    from cfsi_reports import plan
+
+    found = plan._distributions()
+    for dist in ("reportlab", "python-docx", "PyYAML", "pydantic"):
+        assert found[plan._normal(dist)][0] == metadata.version(dist)
+    out = tmp_path / "out"
+    assert build("--content", str(content_copy), "--output", str(out))[0] == 0
+    # A newer ReportLab earlier on the path (what an upgrade amounts to): nothing is current.
+    newer = tmp_path / "site"
+    (newer / f"reportlab-{found['reportlab'][0]}.post1.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(newer))
+    code, text = build("--content", str(content_copy), "--output", str(out))
+    assert code == 0, text
+    assert "11 written, 0 unchanged" in text
+
+
 def test_only_builds_those_sheets(tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, text = build("--output", str(out), "--only", "banane", "--only", "echangeons")

@@ -15,7 +15,6 @@ import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +77,6 @@ def plan(options: BuildOptions, content: Any, settings: Settings) -> list[Job]:
     common = _digest(
         _environment(),
         _code_stamp(),
-        _version("reportlab"),
-        _version("python-docx"),
-        _version("font-source-sans-pro"),
         settings.theme.raw_hash,
         *(_file_bytes(p) for p in sorted(settings.theme.locale_dir.glob("*.yaml"))),
         str(settings.epoch),
@@ -190,12 +186,13 @@ def _file_hash(path: Path) -> str:
 
 def _environment() -> str:
     """Identify Python and every installed requirement: an upgrade rebuilds everything."""
-    names = ["cfsi-reports"]
+    found = _distributions()
+    names = ["cfsi_reports"]
     names += [
-        re.split(r"[ ;<>=!~\[]", r, maxsplit=1)[0]
-        for r in re.findall(r"^Requires-Dist:\s*(.+)$", _metadata("cfsi-reports"), re.M)
+        _normal(re.split(r"[ ;<>=!~\[]", r, maxsplit=1)[0])
+        for r in re.findall(r"^Requires-Dist:\s*(.+)$", _metadata(found, "cfsi_reports"), re.M)
     ]
-    return _digest(sys.version, *(f"{n}={_version(n)}" for n in sorted(set(names))))
+    return _digest(sys.version, *(f"{n}={_version(found, n)}" for n in sorted(set(names))))
 
 
 def pdf_standard(options: BuildOptions) -> tuple[str, Path | None]:
@@ -243,19 +240,41 @@ def _file_bytes(path: Path | None) -> bytes:
         os.close(fd)
 
 
-def _version(dist: str) -> str:
-    found = re.search(r"^Version:\s*(\S+)", _metadata(dist), re.M)
-    return found.group(1) if found else "?"
+def _normal(name: str) -> str:
+    """Return a distribution's name as its .dist-info folder spells it (PEP 503, then `_`)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
-def _metadata(dist: str) -> str:
-    """Return the headers of a distribution's METADATA ("" when not installed).
+def _distributions() -> dict[str, tuple[str, Path]]:
+    """Map the distributions installed on sys.path to their version and .dist-info folder.
 
-    Read as text with a regular expression: `importlib.metadata.version()` parses the
-    whole file as an e-mail message, 1.5 ms per distribution, in every no-op build.
+    Read from the folders' names (`pydantic-2.14.4.dist-info`), the first on the path
+    winning as for imports: importlib.metadata takes 30 ms to import, and then parses each
+    METADATA file as an e-mail message, in every no-op build.
     """
+    found: dict[str, tuple[str, Path]] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in sorted(names):
+            if name.endswith(".dist-info") and "-" in name:
+                dist, version = name[: -len(".dist-info")].rsplit("-", 1)
+                found.setdefault(_normal(dist), (version, Path(entry or ".", name)))
+    return found
+
+
+def _version(found: dict[str, tuple[str, Path]], dist: str) -> str:
+    return found[dist][0] if dist in found else "?"
+
+
+def _metadata(found: dict[str, tuple[str, Path]], dist: str) -> str:
+    """Return the headers of a distribution's METADATA ("" when not installed)."""
+    if dist not in found:
+        return ""
     try:
-        text = metadata.distribution(dist).read_text("METADATA") or ""
-    except metadata.PackageNotFoundError:
+        text = (found[dist][1] / "METADATA").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return ""
     return text.split("\n\n", 1)[0]  # the description follows the first blank line
