@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import multiprocessing
 import os
 import pickle
 import signal
@@ -24,12 +23,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import CfsiError, RenderError
 from .renderers import WRITERS, Settings
+
+if TYPE_CHECKING:  # a no-op build imports this module for Job, not the process pool
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MAX_WORKERS = 16  # past this, workers only add memory (each one loads the engines)
 CHUNK = 8  # sheets rendered by one task at most
@@ -166,6 +167,9 @@ class Renderer:
         self.preview = preview
         self.pool: ProcessPoolExecutor | None = None
         if jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
             self.pool = ProcessPoolExecutor(
                 jobs,
@@ -198,6 +202,8 @@ class Renderer:
             for job in todo:
                 yield render(job, state)
             return
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         blob = pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL)
         digest = hashlib.sha256(blob).hexdigest()
         pdfs = [[j] for j in todo if j.kind != "sheet"]
