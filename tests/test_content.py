@@ -110,3 +110,15 @@ def test_plural_labels_follow_the_language_rule(presenter: Presenter) -> None:
     assert loc.label("expected_results", 0) == "Résultat attendu"  # French: 0 is singular
     assert loc.label("expected_results", 1) == "Résultat attendu"
     assert loc.label("expected_results", 2) == "Résultats attendus"
+
+
+def test_country_codes_are_every_two_letter_territory_of_cldr() -> None:
+    """Read from CLDR's global table (quick), they are the territories a locale names."""
+    from babel import Locale
+
+    from cfsi_reports.content.model import _country_codes
+
+    groupings = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+    named = {c for c in Locale.parse("en").territories if len(c) == 2 and c.isalpha()}
+    assert _country_codes() == named - groupings
+    assert {"GP", "MQ", "GF", "RE", "YT", "NC", "PF", "ML", "FR"} <= _country_codes()

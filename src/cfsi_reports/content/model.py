@@ -115,13 +115,14 @@ def _slug(value: Any) -> str:
 
 @cache
 def _country_codes() -> frozenset[str]:
-    from babel import Locale as BabelLocale
+    from babel.core import get_global
 
-    # CLDR also lists regions (001, 419) and groupings (EU, UN, ZZ): keep two-letter countries.
+    # CLDR's territories with languages are the countries and territories, and ZZ (unknown):
+    # its global table (6 ms) rather than a locale's names (17 ms, merged with the root's).
     not_countries = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
     return frozenset(
         code
-        for code in BabelLocale.parse("en").territories
+        for code in get_global("territory_languages")
         if len(code) == 2 and code.isalpha() and code not in not_countries
     )
 
