@@ -12,6 +12,7 @@ import pytest
 
 from cfsi_reports.errors import ConfigError
 from cfsi_reports.theme import DEFAULT_THEME, DEFAULTS_DIR, MM, load_theme
+from conftest import CONTENT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -154,3 +155,29 @@ def test_type_errors_and_undefined_names_come_together(tmp_path: Path) -> None:
     assert f"{path}:5: chart.scale_break.colour: 'silver' is not a colour" in text
     assert f"{path}:7: page.annex.notes_colour: 'gold' is not a colour" in text
     assert len(text.splitlines()) == 5
+
+
+def test_a_damaged_font_file_is_named_without_a_traceback(tmp_path: Path) -> None:
+    """Not a font at all: the theme says so; cut short: the first reader of its tables does."""
+    import font_source_sans_pro
+
+    files = Path(font_source_sans_pro.__file__).parent / "files"
+    good = (files / "SourceSansPro-Regular.ttf").read_bytes()
+    cases = {"noise.ttf": bytes(range(256)) * 8, "cut.ttf": good[:3000]}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        faces = "".join(f"      {face}: {tmp_path / name}\n" for face in _FACES)
+        theme = tmp_path / f"{name}.yaml"
+        theme.write_text(f"fonts:\n  families:\n    body:\n      name: X\n{faces}", "utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "cfsi_reports.cli", "build", "--jobs", "2", "--theme",
+             str(theme), "--content", str(CONTENT),
+             "--output", str(tmp_path / "out")],
+            capture_output=True, text=True, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert name in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert not (tmp_path / "out").exists()
+
+
+_FACES = ("regular", "bold", "italic", "bold_italic")

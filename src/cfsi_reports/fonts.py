@@ -6,6 +6,8 @@ import struct
 from functools import cache
 from pathlib import Path
 
+from .errors import ConfigError
+from .messages import _
 from .theme import Theme
 
 
@@ -17,16 +19,23 @@ def _cmap(path: Path) -> frozenset[int]:
     ReportLab does when it registers the font for drawing).
     """
     data = path.read_bytes()
-    (tables,) = struct.unpack_from(">H", data, 4)
-    for i in range(tables):
-        tag, _, offset, _ = struct.unpack_from(">4sIII", data, 12 + 16 * i)
-        if tag == b"cmap":
-            return frozenset(_unicode_cmap(data, offset))
+    try:
+        (tables,) = struct.unpack_from(">H", data, 4)
+        for i in range(tables):
+            tag, _checksum, offset, _length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+            if tag == b"cmap":
+                return frozenset(_unicode_cmap(data, offset))
+    except struct.error:
+        raise ConfigError(
+            _("{file}: the font file is damaged (its tables end early): use another copy of it").format(
+                file=path
+            )
+        ) from None
     return frozenset()
 
 
 def _unicode_cmap(data: bytes, base: int) -> set[int]:
-    _, count = struct.unpack_from(">HH", data, base)
+    _version, count = struct.unpack_from(">HH", data, base)
     subtables = {}
     for i in range(count):
         platform, encoding, offset = struct.unpack_from(">HHI", data, base + 4 + 8 * i)

@@ -786,6 +786,15 @@ def _styles(
     return out
 
 
+def _truetype(path: Path) -> bool:
+    """Tell whether a file starts as a TrueType font does (not CFF outlines, not anything else)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) in (b"\x00\x01\x00\x00", b"true")
+    except OSError:
+        return False
+
+
 def _families(fonts: Fonts, source: _Source, problems: list[Problem]) -> dict[str, FontFamily]:
     spec = importlib.util.find_spec(fonts.package)
     if spec is None or not spec.submodule_search_locations:
@@ -807,7 +816,7 @@ def _families(fonts: Fonts, source: _Source, problems: list[Problem]) -> dict[st
             file = folder / getattr(family, face)
             if not file.is_file():
                 message = _("{file} not found in the font package").format(file=file.name)
-            elif file.suffix.lower() != ".ttf":
+            elif file.suffix.lower() != ".ttf" or not _truetype(file):
                 message = _("{file}: a TrueType (.ttf) file is needed").format(file=file.name)
             else:
                 files[face] = file

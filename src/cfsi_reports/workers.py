@@ -99,13 +99,16 @@ def _warm(settings: Settings, language: str, parent: int) -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     _STATE = State(settings)
-    for w in WRITERS.values():
-        if w.format in settings.formats and w.warm_up is not None:
-            w.warm_up(settings.theme, language)
-    if settings.theme.maps.enabled:
-        from . import maps
+    try:
+        for w in WRITERS.values():
+            if w.format in settings.formats and w.warm_up is not None:
+                w.warm_up(settings.theme, language)
+        if settings.theme.maps.enabled:
+            from . import maps
 
-        maps.warm_up()
+            maps.warm_up()
+    except Exception:  # an unreadable font, say
+        pass  # the render that needs it does it again and fails with a message naming it
 
 
 def _with_content(digest: str, blob: bytes) -> State:
