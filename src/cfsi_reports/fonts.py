@@ -26,11 +26,10 @@ def _cmap(path: Path) -> frozenset[int]:
             if tag == b"cmap":
                 return frozenset(_unicode_cmap(data, offset))
     except struct.error:
-        raise ConfigError(
-            _("{file}: the font file is damaged (its tables end early): use another copy of it").format(
-                file=path
-            )
-        ) from None
+        message = _(
+            "{file}: the font file is damaged (its tables end early): use another copy of it"
+        )
+        raise ConfigError(message.format(file=path)) from None
     return frozenset()
 
 
