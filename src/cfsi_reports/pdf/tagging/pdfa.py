@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pikepdf
 
+from .xmp import Schema, extension
+
 # Best first: ISO Coated v2 300% (FOGRA39-based, European offset printing), then the
 # generic CMYK profile every ghostscript installation has.
 CMYK_ICC_CANDIDATES: tuple[Path, ...] = (
@@ -120,31 +122,14 @@ def find_cmyk_icc(explicit: Path | None = None) -> Path:
 
 # PDF/A requires properties outside the predefined schemas, such as pdfuaid:part, to be
 # described by an extension schema in the packet itself (ISO 19005-2, 6.6.2.3.3).
-_PDFUA_EXTENSION = """  <rdf:Description rdf:about=""
-    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
-    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
-    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
-   <pdfaExtension:schemas>
-    <rdf:Bag>
-     <rdf:li rdf:parseType="Resource">
-      <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
-      <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
-      <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
-      <pdfaSchema:property>
-       <rdf:Seq>
-        <rdf:li rdf:parseType="Resource">
-         <pdfaProperty:name>part</pdfaProperty:name>
-         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
-         <pdfaProperty:category>internal</pdfaProperty:category>
-         <pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
-        </rdf:li>
-       </rdf:Seq>
-      </pdfaSchema:property>
-     </rdf:li>
-    </rdf:Bag>
-   </pdfaExtension:schemas>
-  </rdf:Description>
-"""
+_PDFUA_EXTENSION = extension(
+    Schema(
+        "PDF/UA Universal Accessibility Schema",
+        "http://www.aiim.org/pdfua/ns/id/",
+        "pdfuaid",
+        (("part", "Integer", "Part of ISO 14289 the file conforms to"),),
+    )
+)
 
 
 def declare_pdfa(xmp: bytes, part: int, *, pdfua: bool = True) -> bytes:

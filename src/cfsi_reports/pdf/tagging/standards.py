@@ -23,7 +23,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from .finish import drop_empty_transitions, save_deterministic, write_metadata
 from .pdfa import _make_annotations_printable, declare_pdfa, icc_info
-from .xmp import meta_from_docinfo
+from .xmp import Schema, extension, meta_from_docinfo
 
 _XMPMM = "http://ns.adobe.com/xap/1.0/mm/"
 _PDFXID = "http://www.npes.org/pdfx/ns/id/"
@@ -78,46 +78,20 @@ def variant(name: str | None) -> Variant:
 
 # PDF/A-2 requires properties outside its predefined schemas to be described (6.6.2.3.3):
 # pdfxid:GTS_PDFXVersion is one of them when PDF/X-4 and PDF/A-2b share a file.
-_PDFX_EXTENSION = """  <rdf:Description rdf:about=""
-    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
-    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
-    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
-   <pdfaExtension:schemas>
-    <rdf:Bag>
-     <rdf:li rdf:parseType="Resource">
-      <pdfaSchema:schema>PDF/X ID Schema</pdfaSchema:schema>
-      <pdfaSchema:namespaceURI>http://www.npes.org/pdfx/ns/id/</pdfaSchema:namespaceURI>
-      <pdfaSchema:prefix>pdfxid</pdfaSchema:prefix>
-      <pdfaSchema:property>
-       <rdf:Seq>
-        <rdf:li rdf:parseType="Resource">
-         <pdfaProperty:name>GTS_PDFXVersion</pdfaProperty:name>
-         <pdfaProperty:valueType>Text</pdfaProperty:valueType>
-         <pdfaProperty:category>internal</pdfaProperty:category>
-         <pdfaProperty:description>ID of PDF/X standard</pdfaProperty:description>
-        </rdf:li>
-       </rdf:Seq>
-      </pdfaSchema:property>
-     </rdf:li>
-     <rdf:li rdf:parseType="Resource">
-      <pdfaSchema:schema>Adobe PDF Schema</pdfaSchema:schema>
-      <pdfaSchema:namespaceURI>http://ns.adobe.com/pdf/1.3/</pdfaSchema:namespaceURI>
-      <pdfaSchema:prefix>pdf</pdfaSchema:prefix>
-      <pdfaSchema:property>
-       <rdf:Seq>
-        <rdf:li rdf:parseType="Resource">
-         <pdfaProperty:name>Trapped</pdfaProperty:name>
-         <pdfaProperty:valueType>Text</pdfaProperty:valueType>
-         <pdfaProperty:category>internal</pdfaProperty:category>
-         <pdfaProperty:description>Whether the document has been trapped</pdfaProperty:description>
-        </rdf:li>
-       </rdf:Seq>
-      </pdfaSchema:property>
-     </rdf:li>
-    </rdf:Bag>
-   </pdfaExtension:schemas>
-  </rdf:Description>
-"""
+_PDFX_EXTENSION = extension(
+    Schema(
+        "PDF/X ID Schema",
+        _PDFXID,
+        "pdfxid",
+        (("GTS_PDFXVersion", "Text", "ID of PDF/X standard"),),
+    ),
+    Schema(
+        "Adobe PDF Schema",
+        _PDF,
+        "pdf",
+        (("Trapped", "Text", "Whether the document has been trapped"),),
+    ),
+)
 
 
 def document_id(pdf_bytes: bytes) -> str:

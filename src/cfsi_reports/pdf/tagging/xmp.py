@@ -163,3 +163,50 @@ def meta_from_docinfo(info: Mapping[str, str], lang: str | None) -> DocMeta:
         creator=info.get("/Creator") or None,
         producer=info.get("/Producer") or None,
     )
+
+
+@dataclass(frozen=True)
+class Schema:
+    """An XMP schema PDF/A does not predefine, as an extension schema describes it."""
+
+    title: str
+    uri: str
+    prefix: str
+    properties: tuple[tuple[str, str, str], ...]  # name, value type, description
+
+
+def extension(*schemas: Schema) -> str:
+    """Return the rdf:Description declaring `schemas` (PDF/A-2, ISO 19005-2, 6.6.2.3.3)."""
+    items = "".join(
+        '     <rdf:li rdf:parseType="Resource">\n'
+        f"      <pdfaSchema:schema>{s.title}</pdfaSchema:schema>\n"
+        f"      <pdfaSchema:namespaceURI>{s.uri}</pdfaSchema:namespaceURI>\n"
+        f"      <pdfaSchema:prefix>{s.prefix}</pdfaSchema:prefix>\n"
+        "      <pdfaSchema:property>\n"
+        "       <rdf:Seq>\n"
+        + "".join(
+            '        <rdf:li rdf:parseType="Resource">\n'
+            f"         <pdfaProperty:name>{name}</pdfaProperty:name>\n"
+            f"         <pdfaProperty:valueType>{kind}</pdfaProperty:valueType>\n"
+            "         <pdfaProperty:category>internal</pdfaProperty:category>\n"
+            f"         <pdfaProperty:description>{about}</pdfaProperty:description>\n"
+            "        </rdf:li>\n"
+            for name, kind, about in s.properties
+        )
+        + "       </rdf:Seq>\n"
+        "      </pdfaSchema:property>\n"
+        "     </rdf:li>\n"
+        for s in schemas
+    )
+    return (
+        '  <rdf:Description rdf:about=""\n'
+        '    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"\n'
+        '    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"\n'
+        '    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\n'
+        "   <pdfaExtension:schemas>\n"
+        "    <rdf:Bag>\n"
+        f"{items}"
+        "    </rdf:Bag>\n"
+        "   </pdfaExtension:schemas>\n"
+        "  </rdf:Description>\n"
+    )
