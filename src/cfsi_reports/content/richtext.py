@@ -17,9 +17,12 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 _SPACES = re.compile(r"[ \t\r\n]+")
-# Text with none of these is plain paragraphs for the list and emphasis rules: it is split
-# here, and markdown-it (about 40 ms to import) is loaded only for text that may need it.
-_MARKUP = re.compile(r"[*_\r\x00\x0b\x0c]|^[ \t]*(?:[-+]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
+# Text without emphasis and with no list but simple bullet items is split here, as
+# markdown-it would split it; markdown-it (about 40 ms to import) is loaded only for text
+# that may need it (emphasis, numbered or nested lists, indented lines).
+_INLINE = re.compile(r"[*_\r\x00\x0b\x0c]")
+_MARKER = re.compile(r"^[ \t]*(?:[-+]|\d{1,9}[.)])(?:[ \t]|$)", re.M)
+_ITEM = re.compile(r"- (\S.*)")  # a whole line: one bullet item, its text on that line
 
 
 @dataclass(frozen=True)
@@ -93,27 +96,63 @@ def _parser() -> MarkdownIt:
 
 
 def _plain(source: str) -> RichText | None:
-    """Parse text without markup as markdown-it does: paragraphs between blank lines.
+    """Parse text as markdown-it does when it has paragraphs and simple bullet items only.
 
-    Return None when a paragraph starts or ends with a character whose trimming depends on
-    markdown-it's version (no-break and other Unicode spaces, U+0085, U+FEFF: none printable).
+    Paragraphs are separated by blank lines; a block whose every line is `- text` holds
+    bullet items, and items separated by blank lines stay one list. Return None for anything
+    else (emphasis, other list markers, indented lines under a list), and when a paragraph
+    starts or ends with a character whose trimming depends on markdown-it's version
+    (no-break and other Unicode spaces, U+0085, U+FEFF: none printable).
     """
+    if _INLINE.search(source):
+        return None
+    listed = _MARKER.search(source) is not None
+    if listed and re.search(r"^[ \t]", source, re.M):
+        return None  # an indented line may belong to the item above it
     blocks: list[Block] = []
+    items: list[Para] = []
     for chunk in re.split(r"\n(?:[ \t]*\n)+", source):
+        lines = chunk.strip("\n").split("\n")
+        found = [_ITEM.fullmatch(line) for line in lines] if listed else [None]
+        if all(found):
+            for match in found:
+                para = _para(match.group(1))  # type: ignore[union-attr]
+                if para is None or _MARKER.match(match.group(1)):  # type: ignore[union-attr]
+                    return None  # an item opening with a marker is a nested list
+                items.append(para)
+            continue
+        if listed and _MARKER.search(chunk):
+            return None  # items mixed with other lines
         text = _SPACES.sub(" ", chunk).strip(" ")
         if not text:
             continue
-        if not (text[0].isprintable() and text[-1].isprintable()):
+        para = _para(text)
+        if para is None:
             return None
-        blocks.append(Para((Span(text),)))
+        if items:
+            blocks.append(ListBlock(tuple(items)))
+            items = []
+        blocks.append(para)
+    if items:
+        blocks.append(ListBlock(tuple(items)))
     return RichText(source, tuple(blocks))
+
+
+def _para(text: str) -> Para | None:
+    text = _SPACES.sub(" ", text).strip(" ")
+    if not (text[0].isprintable() and text[-1].isprintable()):
+        return None
+    return Para((Span(text),))
 
 
 def parse(source: str) -> RichText:
     """Parse `source` into blocks; never drops text."""
-    plain = None if _MARKUP.search(source) else _plain(source)
-    if plain is not None:
-        return plain
+    plain = _plain(source)
+    return plain if plain is not None else _markdown(source)
+
+
+def _markdown(source: str) -> RichText:
+    """Parse `source` with markdown-it (the list and emphasis rules of CommonMark)."""
     tokens = _parser().parse(source)
     blocks: list[Block] = []
     lists: list[tuple[list[Para], bool, int]] = []
