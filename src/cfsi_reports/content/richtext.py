@@ -113,11 +113,11 @@ def _plain(source: str) -> RichText | None:
     items: list[Para] = []
     for chunk in re.split(r"\n(?:[ \t]*\n)+", source):
         lines = chunk.strip("\n").split("\n")
-        found = [_ITEM.fullmatch(line) for line in lines] if listed else [None]
-        if all(found):
-            for match in found:
-                para = _para(match.group(1))  # type: ignore[union-attr]
-                if para is None or _MARKER.match(match.group(1)):  # type: ignore[union-attr]
+        matches = [_ITEM.fullmatch(line) for line in lines] if listed else []
+        if matches and all(matches):
+            for text in (m.group(1) for m in matches if m):
+                para = _para(text)
+                if para is None or _MARKER.match(text):
                     return None  # an item opening with a marker is a nested list
                 items.append(para)
             continue

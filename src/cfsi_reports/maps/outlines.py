@@ -8,6 +8,7 @@ points and boxes. A level is read once per process, a ring decoded when first se
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -56,6 +57,9 @@ class Level:
     def __contains__(self, code: str) -> bool:
         return code in self._raw
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
     def boxes(self, code: str) -> list[BBox]:
         """Return the boxes of a country's rings (decoded when first asked: most never are)."""
         found = self._boxes.get(code)
@@ -97,7 +101,7 @@ def index() -> Level:
 def warm_up() -> None:
     """Read the outlines most maps need (a worker does it while the content is validated)."""
     coarse = index()
-    for code in coarse._raw:
+    for code in coarse:
         for i in range(len(coarse.boxes(code))):
             coarse.ring(code, i)
     for path in levels()[1:-1]:
