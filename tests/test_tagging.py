@@ -39,6 +39,7 @@ from cfsi_reports.pdf.tagging import (
 )
 from cfsi_reports.pdf.tagging.finish import save_deterministic
 from cfsi_reports.pdf.tagging.hyphen import _FRAG_HEADS, _WORD_HEADS
+from conftest import require_tool
 from helpers.pdf import Elem, elem_text, read_tree, scan_all
 from helpers.pdfa import check_pdfa2b, make_pdfa2b
 
@@ -573,3 +574,56 @@ def test_find_cmyk_icc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     bogus.write_bytes(b"not a profile")
     with pytest.raises(pdfa.IccProfileNotFound, match="is not an ICC profile"):
         pdfa.find_cmyk_icc(bogus)
+
+
+# -- object streams ending with a carriage return ------------------------------------------------
+
+
+def _objects(seed: int) -> pikepdf.Pdf:
+    """A file of 450 small dictionaries: qpdf packs them into five object streams."""
+    pdf = pikepdf.new()
+    items = [
+        pdf.make_indirect(pikepdf.Dictionary(K=i, T=pikepdf.String(f"élément {seed}-{i}")))
+        for i in range(450)
+    ]
+    pdf.Root.Items = pikepdf.Array(items)
+    return pdf
+
+
+def test_object_streams_ending_with_cr_are_mended_in_place(tmp_path: Path) -> None:
+    """The object stream gets a newline more, compressed again; the offsets follow it."""
+    from cfsi_reports.pdf.tagging.finish import _save
+    from cfsi_reports.pdf.tagging.streams import mend_object_streams
+
+    qpdf = require_tool("qpdf")
+    mended = 0
+    for seed in range(400):  # one object stream in 256 ends so: find a few
+        data = _save(_objects(seed))
+        if b"\r\nendstream" not in data:
+            continue
+        fixed = mend_object_streams(data)
+        assert fixed is not None and b"\r\nendstream" not in fixed
+        assert fixed.count(b"/Type /ObjStm") == data.count(b"/Type /ObjStm")
+        path = tmp_path / f"{seed}.pdf"
+        path.write_bytes(fixed)
+        subprocess.run([qpdf, "--check", str(path)], check=True, capture_output=True)
+        with pikepdf.open(io.BytesIO(data)) as before, pikepdf.open(path) as after:
+            assert [(int(o.K), str(o.T)) for o in after.Root.Items] == [
+                (int(o.K), str(o.T)) for o in before.Root.Items
+            ]
+        # The whole save gives the same, without numbering the objects again.
+        again = save_deterministic(_objects(seed))
+        assert b"\r\nendstream" not in again and again.count(b"/Type /ObjStm") == 5
+        mended += 1
+        if mended == 3:
+            break
+    assert mended == 3
+
+
+def test_a_file_not_laid_out_as_qpdf_writes_it_is_left_alone() -> None:
+    from cfsi_reports.pdf.tagging.streams import mend_object_streams
+
+    assert mend_object_streams(b"%PDF-1.7\nnot a file\n") is None
+    classic = io.BytesIO()
+    _objects(0).save(classic, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    assert mend_object_streams(classic.getvalue()) is None  # an xref table, no stream

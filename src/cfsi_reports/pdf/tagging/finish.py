@@ -13,6 +13,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from .streams import mend_object_streams
 from .tree import STANDARD_ROLES, AnnotMark, StructElement, StructTree, TaggingError
 from .xmp import DocMeta, build_xmp, docinfo_entries, keywords_tuple
 
@@ -128,16 +129,23 @@ def save_deterministic(pdf: pikepdf.Pdf, *, version: str | None = None) -> bytes
     # Stream data ending with CR before qpdf's LF looks like a CRLF end-of-line, so
     # validators (veraPDF, page) then count one byte less than /Length: avoid that shape.
     _fix_cr_streams(pdf)
-    data = _save(pdf, version=version)
-    # What is left is an object or xref stream qpdf generates (1 chance in 256 each):
-    # number the objects differently, and keep the compressed object streams.
+    # What is left is an object or xref stream qpdf generates (1 chance in 256 each): mend
+    # the object streams in the file (streams.py); failing that, number the objects
+    # differently and save again, which keeps the compressed object streams.
+    data = _mended(_save(pdf, version=version))
     for _ in range(MAX_RENUMBERING):
         if b"\r\nendstream" not in data or not _renumber(pdf):
             break
-        data = _save(pdf, version=version)
+        data = _mended(_save(pdf, version=version))
     if b"\r\nendstream" in data:
         data = _save(pdf, object_streams=False, version=version)
     return data
+
+
+def _mended(data: bytes) -> bytes:
+    if b"\r\nendstream" not in data:
+        return data
+    return mend_object_streams(data) or data
 
 
 def _text(value: str) -> String:
