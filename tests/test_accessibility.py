@@ -790,3 +790,22 @@ def test_an_object_stream_ending_with_cr_is_mended_not_uncompressed() -> None:
         # Mended in the file (tagging/streams.py): nothing numbered again, MarkInfo stays direct.
         assert back.Root.MarkInfo.Marked is True and not back.Root.MarkInfo.is_indirect
     assert save_deterministic(make(n)) == data
+
+
+def test_the_chart_of_many_actions_says_how_many_more_within_a_pdf_string(tmp_path: Path) -> None:
+    """500 sentences would pass PDF's 32 767-byte string (PDF/A-2 6.1.13): the rest counted."""
+    from cfsi_reports.content import load_content
+    from cfsi_reports.present import Presenter
+    from cfsi_reports.theme import load_theme
+    from helpers.content import action, write_content
+
+    titles = [f"Action pilote numéro {i} pour l’essai d’un long graphique" for i in range(450)]
+    root = write_content(tmp_path / "content", [action(t) for t in titles])
+    loc = load_theme().locale("fr")
+    view = Presenter(loc).programme(load_content(root))
+    text = alt_text(view.actions, loc)
+    assert len(text.encode("utf-16-be")) + 2 <= 32767
+    said = [t for t in titles if t.replace("’", "'") in text.replace("’", "'")]
+    assert said == titles[: len(said)] and 100 < len(said) < len(titles)
+    left = len(titles) - len(said)
+    assert text.endswith(f"Les chiffres des {left} autres actions figurent sur leurs pages.")

@@ -48,21 +48,38 @@ def rows(actions: tuple[ActionView, ...], locale: Locale) -> list[Row]:
     return out
 
 
+# The longest string a PDF may hold, in bytes (ISO 32000-1, annex C; PDF/A-2 6.1.13): an alt
+# text beyond ASCII is written in UTF-16, after a two-byte byte-order mark.
+ALT_BYTES = 32767 - 2
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-be"))
+
+
 def alt_text(actions: tuple[ActionView, ...], locale: Locale) -> str:
-    """Return the chart's alternative text, in words, from the same data."""
-    parts = [locale.format("chart_alt", count=len(actions), n=len(actions))]
-    for a in actions:
+    """Return the chart's alternative text, in words, from the same data.
+
+    One sentence per action; a chart of so many actions that the text would pass a PDF
+    string's limit says how many more there are instead (their figures are on their pages).
+    """
+    text = locale.format("chart_alt", count=len(actions), n=len(actions))
+    for i, a in enumerate(actions):
         share = ty.percent(a.granted / a.budget, locale) if a.budget else ""
-        parts.append(
-            locale.format(
-                "chart_alt_item",
-                title=a.title,
-                budget=ty.money(a.budget, locale),
-                granted=ty.money(a.granted, locale),
-                share=share,
-            )
+        item = locale.format(
+            "chart_alt_item",
+            title=a.title,
+            budget=ty.money(a.budget, locale),
+            granted=ty.money(a.granted, locale),
+            share=share,
         )
-    return pdf_text(" ".join(parts))
+        left = len(actions) - i
+        more = locale.format("chart_alt_more", count=left, n=left)
+        if _utf16(f"{text} {item} {more}") > ALT_BYTES:
+            text += " " + more
+            break
+        text += " " + item
+    return pdf_text(text)
 
 
 def scale_top(values: list[Decimal], ratio: float, headroom: float) -> Decimal:
