@@ -31,6 +31,7 @@ from cfsi_reports.pdf import render_brochure
 from cfsi_reports.present import Presenter
 from cfsi_reports.theme import Theme, load_theme
 from conftest import require_tool, run_tool, squash
+from helpers import content as made
 
 ACTIONS = [
     ("Antilles", ["FR", "GP", "MQ", "HT"]),
@@ -41,38 +42,17 @@ ACTIONS = [
 ]
 
 
+PROGRAMME = {"title": "Outre-mer et petits pays", "intro": "Texte."}
+
+
 def _action(title: str, countries: list[str] | None) -> dict[str, Any]:
-    action: dict[str, Any] = {
-        "title": f"Action {title}",
-        "lead": "Porteur",
-        "partners": ["Partenaire"],
-        "locations": ["Lieu"],
-        "beneficiaries": {"direct": "12 personnes"},
-        "duration_months": 12,
-        "funding": {"budget": 12000, "granted": 6000},
-        "project": "Un projet court.",
-        "expected_results": ["Un résultat."],
-        "activities": ["Une activité."],
-    }
-    if countries:
-        action["countries"] = countries
-    return action
-
-
-def _write(root: Path) -> Content:
-    (root / "actions").mkdir(parents=True)
-    dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)  # noqa: E731
-    programme = {"title": "Outre-mer et petits pays", "intro": "Texte."}
-    (root / "programme.yaml").write_text(dump(programme), encoding="utf-8")
-    for i, (title, countries) in enumerate(ACTIONS, 1):
-        path = root / "actions" / f"{i:02d}-action-{i}.yaml"
-        path.write_text(dump(_action(title, countries)), encoding="utf-8")
-    return load_content(root)
+    return made.action(f"Action {title}", **({"countries": countries} if countries else {}))
 
 
 @pytest.fixture(scope="module")
 def outremer(tmp_path_factory: Any) -> Content:
-    return _write(tmp_path_factory.mktemp("outremer") / "content")
+    root = tmp_path_factory.mktemp("outremer") / "content"
+    return load_content(made.write_content(root, [_action(t, c) for t, c in ACTIONS], PROGRAMME))
 
 
 @dataclasses.dataclass
@@ -246,11 +226,7 @@ def test_warnings_name_an_action_without_countries_and_an_unmapped_country(
 ) -> None:
     found = warnings(outremer, theme)
     assert any(w.field == "countries" and w.file.endswith("04-action-4.yaml") for w in found)
-    root = tmp_path / "content"
-    (root / "actions").mkdir(parents=True)
-    (root / "programme.yaml").write_text("title: T\nintro: Texte.\n", encoding="utf-8")
-    action = yaml.safe_dump(_action("Tuvalu", ["TV", "FJ"]), allow_unicode=True)
-    (root / "actions" / "01-tuvalu.yaml").write_text(action, encoding="utf-8")
+    root = made.write_content(tmp_path / "content", [_action("Tuvalu", ["TV", "FJ"])], PROGRAMME)
     found = [w for w in warnings(load_content(root), theme) if w.field == "countries"]
     assert len(found) == 1 and "TV: no outline in the map data" in found[0].message
 
