@@ -410,3 +410,20 @@ def test_progress_bar_on_a_terminal_has_counts_and_no_estimate(tmp_path: Path) -
 def test_python_dash_m_is_the_command_line(tmp_path: Path) -> None:
     result = cli("--version", cwd=tmp_path)
     assert result.returncode == 0 and "cfsi-reports, version" in result.stdout
+
+
+def test_every_command_and_option_help_is_french_in_french(tmp_path: Path) -> None:
+    """A help text written as a docstring or a bare string would stay English in French."""
+    from cfsi_reports.cli import main
+
+    env = {**os.environ, "LANGUAGE": "fr", "LANG": "fr_FR.UTF-8"}
+    english = []
+    for name, command in main.commands.items():
+        texts = [command.help] + [p.help for p in command.params if getattr(p, "help", None)]
+        shown = subprocess.run(
+            [sys.executable, "-m", "cfsi_reports.cli", name, "--help"],
+            capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
+        ).stdout  # fmt: skip
+        shown = " ".join(shown.split())
+        english += [f"{name}: {t}" for t in texts if t and " ".join(t.split())[:40] in shown]
+    assert english == []

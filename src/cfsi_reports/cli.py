@@ -737,21 +737,24 @@ def template(target: Path, theme_file: Path | None, language: str) -> None:
     )
 
 
-@main.command("import")
+@main.command(
+    "import",
+    help=_("Read edited fact sheets back and show (or --write) their edits into the content."),
+)
 @click.argument(
     "sheets", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True)
 )
 @CONTENT
 @THEME
-@click.option("--write", is_flag=True, help="Update the actions' YAML files (else: show only).")
+@click.option("--write", is_flag=True, help=_("Update the actions' YAML files (else: show only)."))
 @click.option(
     "--take",
     type=click.Choice(["sheet", "content"]),
     default=None,
-    help="Settle conflicts: keep the sheet's value or the content file's.",
+    help=_("Settle conflicts: keep the sheet's value or the content file's."),
 )
 @click.option(
-    "--accept-changes", is_flag=True, help="Import tracked changes as if all were accepted."
+    "--accept-changes", is_flag=True, help=_("Import tracked changes as if all were accepted.")
 )
 def import_(
     sheets: tuple[Path, ...],
@@ -761,7 +764,6 @@ def import_(
     take: str | None,
     accept_changes: bool,
 ) -> None:
-    """Read edited fact sheets back and show (or --write) their edits into the content."""
     from .checks import check
     from .content import load_content
     from .roundtrip.importer import ImportOptions, describe, import_sheets
