@@ -427,3 +427,20 @@ def test_every_command_and_option_help_is_french_in_french(tmp_path: Path) -> No
         shown = " ".join(shown.split())
         english += [f"{name}: {t}" for t in texts if t and " ".join(t.split())[:40] in shown]
     assert english == []
+
+
+def test_system_errors_are_said_in_french_too(tmp_path: Path) -> None:
+    """The system gives its reasons in English: the commonest come from the catalogue."""
+    from conftest import CONTENT
+
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    command = [sys.executable, "-m", "cfsi_reports.cli", "build", "--content", str(CONTENT)]
+    command += ["--output", "afile/out"]
+    said = {}
+    for language in ("fr", "en"):
+        env = {**os.environ, "LANGUAGE": language, "LANG": "C.UTF-8"}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert done.returncode != 0 and "Traceback" not in done.stderr
+        said[language] = done.stderr
+    assert "afile/out\u00a0: une partie du chemin n'est pas un dossier" in said["fr"]
+    assert "afile/out: Not a directory" in said["en"]  # the system's own words in English

@@ -16,7 +16,7 @@ import click
 
 from . import __version__, clickwords
 from .errors import CfsiError, ContentError, Problem
-from .messages import _, decimal, ngettext
+from .messages import _, decimal, ngettext, reason
 from .project import PDF_STANDARDS, Project, load_project
 
 clickwords.install()  # click's own words (Usage:, Options) in the user's language too
@@ -874,7 +874,7 @@ def preflight_command(pdf_file: Path, profile: str, tac: float | None) -> None:
             data = pdf_file.read_bytes()
         except OSError as exc:
             raise UsageError(
-                _("{file}: cannot be read: {reason}").format(file=pdf_file, reason=exc.strerror)
+                _("{file}: cannot be read: {reason}").format(file=pdf_file, reason=reason(exc))
             ) from None
         report = preflight(data, PROFILES[profile], tac=tac, name=str(pdf_file))
     except CfsiError as exc:

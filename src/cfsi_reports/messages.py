@@ -10,6 +10,7 @@ in gettext's order); English otherwise. `make messages` extracts and updates the
 
 from __future__ import annotations
 
+import errno
 import gettext
 import hashlib
 import io
@@ -32,6 +33,34 @@ def _(message: str) -> str:
     """Return `message` in the user's language."""
     table = _table(language())
     return table.get(message, message) if table else message
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalogue; `_()` translates it where it is used."""
+    return message
+
+
+# Why an OS call failed, for the commonest errors: the system says it in English only.
+_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("part of the path is not a folder"),
+    errno.ENOSPC: N_("no space left on the disk"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.EEXIST: N_("it exists already"),
+    errno.ELOOP: N_("it is a symbolic link, which is not followed"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+}
+
+
+def reason(exc: OSError) -> str:
+    """Return why an OS call failed, in the user's language (the system's words in English)."""
+    known = _REASONS.get(exc.errno or 0)
+    if known is None or language() == "en":
+        return exc.strerror or str(exc)
+    return _(known)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError, UsageError
-from .messages import _
+from .messages import _, reason
 
 TMP_MARK = ".tmp-"
 LOCK = ".cfsi-lock"
@@ -62,7 +62,7 @@ class OutputFolder:
         except OSError as exc:
             raise UsageError(
                 _("cannot use the output folder {folder}: {reason}").format(
-                    folder=path, reason=exc.strerror or exc
+                    folder=path, reason=reason(exc)
                 )
             ) from None
         self._sheets: int | None = None
@@ -121,7 +121,7 @@ class OutputFolder:
     def _error(self, name: str, exc: OSError) -> OutputError:
         return OutputError(
             _("{path}: cannot be written ({reason})").format(
-                path=self.path / name, reason=exc.strerror or exc
+                path=self.path / name, reason=reason(exc)
             )
         )
 
@@ -324,7 +324,7 @@ class OutputFolder:
         except OSError as exc:
             raise UsageError(
                 _("cannot write to the output folder {folder}: {reason}").format(
-                    folder=self.path, reason=exc.strerror or exc
+                    folder=self.path, reason=reason(exc)
                 )
             ) from None
         try:

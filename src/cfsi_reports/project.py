@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ProjectError
-from .messages import LANGUAGES, _, find_project_file
+from .messages import LANGUAGES, _, find_project_file, reason
 
 PDF_STANDARDS = ("auto", "none", "x-4", "a-2b", "x-4,a-2b")  # pdf/tagging/standards.py
 
@@ -64,11 +64,7 @@ def read_project(path: Path) -> Project:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ProjectError(
-            [
-                Problem(
-                    name, 0, "", _("cannot be read ({reason})").format(reason=exc.strerror or exc)
-                )
-            ]
+            [Problem(name, 0, "", _("cannot be read ({reason})").format(reason=reason(exc)))]
         ) from None
     except UnicodeDecodeError:
         raise ProjectError(

@@ -11,7 +11,7 @@ from .content.loader import file_slug
 from .content.model import FIELD_NAMES, MAX_SLUG, SLUG
 from .content.repair import repair
 from .errors import UsageError
-from .messages import _
+from .messages import _, reason
 from .output import write_atomic
 from .theme import DEFAULTS_DIR
 
@@ -177,7 +177,7 @@ def init_project(folder: Path) -> list[Path]:
         staging = Path(tempfile.mkdtemp(prefix=".cfsi-init.tmp-", dir=where))
     except OSError as exc:
         raise UsageError(
-            _("cannot write in {parent} ({reason})").format(parent=where, reason=exc.strerror)
+            _("cannot write in {parent} ({reason})").format(parent=where, reason=reason(exc))
         ) from None
     try:
         _write_skeleton(staging)
@@ -191,7 +191,7 @@ def init_project(folder: Path) -> list[Path]:
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise UsageError(
-            _("cannot create {folder} ({reason})").format(folder=folder, reason=exc.strerror)
+            _("cannot create {folder} ({reason})").format(folder=folder, reason=reason(exc))
         ) from None
     schemas = [f"content/{SCHEMA_DIR}/{kind}.schema.json" for kind in ("programme", "action")]
     return [folder / target for _source, target in SKELETON] + [folder / s for s in schemas]

@@ -26,7 +26,7 @@ from . import i18n
 from .content import yamlsafe
 from .content.loader import did_you_mean
 from .errors import ConfigError, Problem, field_name
-from .messages import _
+from .messages import _, reason
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -598,9 +598,7 @@ def _read_over(source: _Source, file: Path, problems: list[Problem]) -> None:
         located = yamlsafe.parse(text)
     except OSError as exc:
         problems.append(
-            Problem(
-                str(file), 0, "", _("cannot be read ({reason})").format(reason=exc.strerror or exc)
-            )
+            Problem(str(file), 0, "", _("cannot be read ({reason})").format(reason=reason(exc)))
         )
         return
     except UnicodeDecodeError:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ContentError, Problem, field_name
-from ..messages import _, number
+from ..messages import _, number, reason
 from . import yamlsafe
 from .model import FIELD_NAMES, SLUG, Action, Content, Programme
 from .repair import repair
@@ -142,7 +142,7 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
         raw = read_inside(base, real, MAX_FILE_BYTES)
     except OSError as exc:
         problems.append(
-            Problem(rel, 0, "", _("cannot be read ({reason})").format(reason=exc.strerror))
+            Problem(rel, 0, "", _("cannot be read ({reason})").format(reason=reason(exc)))
         )
         return None
     try:
@@ -570,7 +570,7 @@ def _read_photo(
             errno.EXDEV: _("{name!r} is outside the content folder"),
             errno.EFBIG: _("{name!r} is larger than 30 MB"),
         }.get(exc.errno or 0, _("{name!r} cannot be read ({reason})"))
-        problems.append(Problem(*where, message.format(name=name, reason=exc.strerror)))
+        problems.append(Problem(*where, message.format(name=name, reason=reason(exc))))
         return None
     problems.append(Problem(*where, message.format(name=name)))
     return None
