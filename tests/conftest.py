@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,23 @@ def require_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(f"SKIPPED LOUDLY: {message}")
     return path
+
+
+def cli(
+    *args: str, cwd: Path, lang: str | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m cfsi_reports` in `cwd`, in English unless `lang` names a locale."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    env["LANG"] = lang or "C.UTF-8"
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run(
+        [sys.executable, "-m", "cfsi_reports", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def run_tool(*args: str | Path, timeout: float = 120) -> str:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from cfsi_reports.cli import main
 from cfsi_reports.content import load_content
+from conftest import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -460,9 +461,6 @@ def test_a_copied_action_file_validates_and_is_pointed_out(tmp_path: Path) -> No
 
 
 def test_a_french_writer_reads_the_messages_in_french(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
 
     action = ACTION.replace(
         'title: "Ateliers d\'échanges"', "title: Ateliers d'échanges : pratiques"
@@ -472,39 +470,16 @@ def test_a_french_writer_reads_the_messages_in_french(tmp_path: Path) -> None:
         action,
         ACTION.replace("countries: [ML, FR]\n", "").replace("Ateliers d'échanges", "Forêts"),
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
-    env.update(LANG="fr_FR.UTF-8", PYTHONIOENCODING="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "cfsi_reports", "validate", "--content", str(root)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = cli("validate", "--content", str(root), cwd=tmp_path, lang="fr_FR.UTF-8")
     assert done.returncode == 1
     said = done.stderr.replace("\u00a0", " ").replace("\u202f", " ")  # French spacing
     assert "un texte qui contient « : » se met entre guillemets" in said
     assert "`cfsi-reports fix` ajoute les guillemets" in said
     assert "« 54.000 » n'est pas un montant" in said
-    subprocess.run(
-        [sys.executable, "-m", "cfsi_reports", "fix", "--content", str(root)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    cli("fix", "--content", str(root), cwd=tmp_path, lang="fr_FR.UTF-8")
     path = root / "actions/01-action-1.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("54.000", "54000"), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "cfsi_reports", "validate", "--content", str(root)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = cli("validate", "--content", str(root), cwd=tmp_path, lang="fr_FR.UTF-8")
     assert done.returncode == 0, done.stderr
     said = done.stderr.replace("\u00a0", " ").replace("\u202f", " ")
     assert "countries: avertissement : aucun pays" in said

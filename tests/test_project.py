@@ -18,26 +18,9 @@ import pytest
 from pypdf import PdfReader
 
 from cfsi_reports.messages import read_catalogue
-from conftest import squash
+from conftest import cli, squash
 
 NBSP = "\u00a0"
-
-
-def cli(
-    *args: str, cwd: Path, lang: str | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m cfsi_reports` in `cwd`, in English unless `lang` names a locale."""
-    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
-    env["LANG"] = lang or "C.UTF-8"
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "cfsi_reports", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def pdf_text(path: Path) -> str:
@@ -416,15 +399,10 @@ def test_every_command_and_option_help_is_french_in_french(tmp_path: Path) -> No
     """A help text written as a docstring or a bare string would stay English in French."""
     from cfsi_reports.cli import main
 
-    env = {**os.environ, "LANGUAGE": "fr", "LANG": "fr_FR.UTF-8"}
     english = []
     for name, command in main.commands.items():
         texts = [command.help] + [p.help for p in command.params if getattr(p, "help", None)]
-        shown = subprocess.run(
-            [sys.executable, "-m", "cfsi_reports.cli", name, "--help"],
-            capture_output=True, text=True, env=env, cwd=tmp_path, check=True,
-        ).stdout  # fmt: skip
-        shown = " ".join(shown.split())
+        shown = " ".join(cli(name, "--help", cwd=tmp_path, lang="fr_FR.UTF-8").stdout.split())
         english += [f"{name}: {t}" for t in texts if t and " ".join(t.split())[:40] in shown]
     assert english == []
 
@@ -434,13 +412,12 @@ def test_system_errors_are_said_in_french_too(tmp_path: Path) -> None:
     from conftest import CONTENT
 
     (tmp_path / "afile").write_text("x", encoding="utf-8")
-    command = [sys.executable, "-m", "cfsi_reports.cli", "build", "--content", str(CONTENT)]
-    command += ["--output", "afile/out"]
     said = {}
-    for language in ("fr", "en"):
-        env = {**os.environ, "LANGUAGE": language, "LANG": "C.UTF-8"}
-        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+    for lang in ("fr_FR.UTF-8", "C.UTF-8"):
+        done = cli(
+            "build", "--content", str(CONTENT), "--output", "afile/out", cwd=tmp_path, lang=lang
+        )
         assert done.returncode != 0 and "Traceback" not in done.stderr
-        said[language] = done.stderr
-    assert "afile/out\u00a0: une partie du chemin n'est pas un dossier" in said["fr"]
-    assert "afile/out: Not a directory" in said["en"]  # the system's own words in English
+        said[lang] = done.stderr
+    assert "afile/out\u00a0: une partie du chemin n'est pas un dossier" in said["fr_FR.UTF-8"]
+    assert "afile/out: Not a directory" in said["C.UTF-8"]  # the system's own words in English
