@@ -12,7 +12,7 @@ import pytest
 
 from cfsi_reports.errors import ConfigError
 from cfsi_reports.theme import DEFAULT_THEME, DEFAULTS_DIR, MM, load_theme
-from conftest import CONTENT
+from conftest import CONTENT, cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,12 +169,8 @@ def test_a_damaged_font_file_is_named_without_a_traceback(tmp_path: Path) -> Non
         faces = "".join(f"      {face}: {tmp_path / name}\n" for face in _FACES)
         theme = tmp_path / f"{name}.yaml"
         theme.write_text(f"fonts:\n  families:\n    body:\n      name: X\n{faces}", "utf-8")
-        done = subprocess.run(
-            [sys.executable, "-m", "cfsi_reports.cli", "build", "--jobs", "2", "--theme",
-             str(theme), "--content", str(CONTENT),
-             "--output", str(tmp_path / "out")],
-            capture_output=True, text=True, cwd=tmp_path,
-        )  # fmt: skip
+        args = ("build", "--jobs", "2", "--theme", str(theme), "--content", str(CONTENT))
+        done = cli(*args, "--output", str(tmp_path / "out"), cwd=tmp_path)
         assert done.returncode == 2, done.stderr
         assert name in done.stderr and "Traceback" not in done.stderr, done.stderr
         assert not (tmp_path / "out").exists()
