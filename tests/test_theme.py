@@ -177,3 +177,23 @@ def test_a_damaged_font_file_is_named_without_a_traceback(tmp_path: Path) -> Non
 
 
 _FACES = ("regular", "bold", "italic", "bold_italic")
+
+
+def test_glyph_coverage_agrees_with_reportlab_s_reading_of_each_font(theme) -> None:  # type: ignore[no-untyped-def]
+    """The cmap lookups `validate` makes, against the whole table ReportLab decodes to draw."""
+    import random
+
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    from cfsi_reports.fonts import _cmap
+
+    faces = {face for family in theme.families.values() for face in family.faces.values()}
+    formats = set()
+    rng = random.Random(18)
+    for face in sorted(faces):
+        drawn = {code for code, glyph in TTFontFile(str(face)).charToGlyph.items() if glyph}
+        cmap = _cmap(face)
+        formats.add(cmap.fmt)
+        others = set(range(0x3000)) | {rng.randrange(0x110000) for _ in range(20_000)}
+        assert {code for code in drawn | others if code in cmap} == drawn, face.name
+    assert formats == {4, 12}  # both kinds of table were read: the italics have only the BMP's

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -132,17 +133,8 @@ def _unfilled(action: Action, language: str) -> list[Problem]:
 
     Only texts: an example figure (12 months, 10 000 €) is also a plausible real one.
     """
-    from .content.model import Action as Model
-    from .content.yamlsafe import parse
-    from .scaffold import action_template
-
-    example = Model.model_validate(parse(action_template(action.key, language)).data)
-    mine = dict(_values(action))
-    same = [
-        path
-        for path, value in _values(example)
-        if isinstance(value, str) and mine.get(path) == value
-    ]
+    example = _example_texts(language)
+    same = [path for path, value in _values(action) if example.get(path) == value]
     if not same:
         return []
     return [
@@ -157,6 +149,17 @@ def _unfilled(action: Action, language: str) -> list[Problem]:
             warning=True,
         )
     ]
+
+
+@cache
+def _example_texts(language: str) -> dict[tuple[Any, ...], str]:
+    """Return the texts of the action file `cfsi-reports new` writes, by field."""
+    from .content.model import Action as Model
+    from .content.yamlsafe import parse
+    from .scaffold import action_template
+
+    example = Model.model_validate(parse(action_template("example", language)).data)
+    return {path: value for path, value in _values(example) if isinstance(value, str)}
 
 
 def _values(model: BaseModel, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
