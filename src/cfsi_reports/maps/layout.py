@@ -198,19 +198,21 @@ class _View:
             if len(ring.lons) < 3:
                 return ()
         lon0 = self.lon0 - turn
-        xs = [bx + ((lon - lon0) * g - x0) * k for lon, g in zip(ring.lons, ring.gs, strict=True)]
-        ys = [by + (y - y0) * k for y in ring.ys]
-        lx, ly = xs[0], ys[0]
+        lons, gs, ys = ring.lons, ring.gs, ring.ys
+        lx, ly = bx + ((lons[0] - lon0) * gs[0] - x0) * k, by + (ys[0] - y0) * k
         kept = [(lx, ly)]
         t2 = tolerance * tolerance
-        for x, y in zip(xs[1:-1], ys[1:-1], strict=True):
+        for lon, g, y in zip(lons[1:-1], gs[1:-1], ys[1:-1], strict=True):
+            x = bx + ((lon - lon0) * g - x0) * k
+            y = by + (y - y0) * k
             if (x - lx) * (x - lx) + (y - ly) * (y - ly) >= t2:
                 kept.append((x, y))
                 lx, ly = x, y
-        kept.append((xs[-1], ys[-1]))
+        kept.append((bx + ((lons[-1] - lon0) * gs[-1] - x0) * k, by + (ys[-1] - y0) * k))
         bx0, by0, bx1, by1 = self.box
+        xs, ys = [x for x, _ in kept], [y for _, y in kept]
         if min(xs) >= bx0 and max(xs) <= bx1 and min(ys) >= by0 and max(ys) <= by1:
-            return tuple(kept)  # wholly inside the frame: nothing to compact
+            return tuple(kept)  # wholly inside the frame (with every point dropped between)
         return _compact(kept, self.box)
 
     def point(self, lon: float, lat: float) -> Point:

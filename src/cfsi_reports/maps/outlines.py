@@ -75,8 +75,8 @@ class Level:
         found = self._rings.get(key)
         if found is None:
             flat, k = self._raw[code][index], 1 / self.scale
-            lons = tuple(v * k for v in accumulate(flat[4::2]))
-            lats = tuple(v * k for v in accumulate(flat[5::2]))
+            lons = tuple(map(k.__rmul__, accumulate(flat[4::2])))
+            lats = tuple(map(k.__rmul__, accumulate(flat[5::2])))
             found = self._rings[key] = Ring.of(lons, lats, self.boxes(code)[index])
         return found
 

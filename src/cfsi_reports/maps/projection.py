@@ -32,7 +32,9 @@ def project(lon: float, lat: float, lon0: float = 0.0) -> Point:
     return x, y
 
 
-_KNOWN: dict[float, tuple[float, float]] = {}  # outlines are in hundredths of a degree
+# y and the factor of x by latitude (outlines are in hundredths of a degree: they repeat).
+_Y: dict[float, float] = {}
+_G: dict[float, float] = {}
 
 
 def factors(lats: Iterable[float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -40,21 +42,14 @@ def factors(lats: Iterable[float]) -> tuple[tuple[float, ...], tuple[float, ...]
 
     Latitudes repeat (hundredths of a degree, shared borders): each is computed once.
     """
-    known = _KNOWN
-    pairs = [known.get(lat) or _factor(lat) for lat in lats]
-    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
-
-
-def _factor(lat: float) -> tuple[float, float]:
-    t = math.asin(M * math.sin(lat * RAD))
-    t2 = t * t
-    t6 = t2 * t2 * t2
-    pair = (
-        t * (A1 + A2 * t2 + t6 * (A3 + A4 * t2)),
-        RAD * math.cos(t) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2))),
-    )
-    _KNOWN[lat] = pair
-    return pair
+    lats = tuple(lats)
+    for lat in set(lats).difference(_Y):  # the latitudes not seen yet in this process
+        t = math.asin(M * math.sin(lat * RAD))
+        t2 = t * t
+        t6 = t2 * t2 * t2
+        _Y[lat] = t * (A1 + A2 * t2 + t6 * (A3 + A4 * t2))
+        _G[lat] = RAD * math.cos(t) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2)))
+    return tuple(map(_Y.__getitem__, lats)), tuple(map(_G.__getitem__, lats))
 
 
 @cache
