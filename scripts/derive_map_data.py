@@ -41,9 +41,10 @@ PACKAGE = "world-atlas@2.0.2"
 MEMBER = "package/countries-50m.json"
 OUT = Path(__file__).resolve().parents[1] / "src/cfsi_reports/data/countries-50m"
 # Douglas-Peucker tolerances in degrees, one level each: the map takes the coarsest level
-# whose error stays under a tenth of a millimetre at its scale (fine for insets of islands,
-# coarse for world views: fewer points to project, a faster build).
-LEVELS = (0.03, 0.1, 0.3)
+# whose error stays within the theme's allowance on paper at its scale (fine for insets of
+# islands, coarse for world views: fewer points to project, a faster build). 1° serves the
+# countries around on a world view (about 0.4 mm there, under their 0.8 mm allowance).
+LEVELS = (0.03, 0.1, 0.3, 1.0)
 SCALE = 100  # stored units per degree
 
 # Natural Earth draws these apart from their ISO country; ISO 3166 (and the UN) does not.

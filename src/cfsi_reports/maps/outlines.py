@@ -1,6 +1,6 @@
 """The country outlines: Natural Earth 1:50m, derived by scripts/derive_map_data.py.
 
-data/countries-50m/ holds three levels of simplification (0.03°, 0.1°, 0.3°) as JSON, in
+data/countries-50m/ holds four levels of simplification (0.03°, 0.1°, 0.3°, 1°) as JSON, in
 hundredths of a degree of longitude and latitude; each file also carries the index of label
 points and boxes. A level is read once per process, a ring decoded when first seen.
 """
