@@ -18,7 +18,8 @@ What it does, in this order:
    overseas departments GF, GP, MQ, RE, YT), by the box each lies in;
 5. writes, for each level of simplification, every country's rings as integers in
    hundredths of a degree (its box west, south, east, north, then the first point and the
-   deltas to the next), with an index of label points and boxes, all in
+   deltas to the next), each ring one comma-separated string so that reading a level
+   decodes none of them, with an index of label points and boxes, all in
    longitude/latitude: the projection is the tool's (cfsi_reports.maps), so one file
    serves every projection and view.
 """
@@ -213,7 +214,8 @@ def main(argv: list[str]) -> None:
             "tolerance": tolerance,
             "parts": {code: parent for code, (parent, _) in PARTS.items()},
             "index": index,  # code: point x, y, largest outline's box, whole box
-            "countries": {c: [encode(q) for q in r] for c, r in found.items()},
+            # A ring as one string of numbers: a map decodes only the few rings it draws.
+            "countries": {c: [",".join(map(str, encode(q))) for q in r] for c, r in found.items()},
         }
         out = OUT / f"level-{tolerance}.json"
         out.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -1,8 +1,9 @@
 """The country outlines: Natural Earth 1:50m, derived by scripts/derive_map_data.py.
 
 data/countries-50m/ holds four levels of simplification (0.03°, 0.1°, 0.3°, 1°) as JSON, in
-hundredths of a degree of longitude and latitude; each file also carries the index of label
-points and boxes. A level is read once per process, a ring decoded when first seen.
+hundredths of a degree of longitude and latitude, a ring as one string of numbers; each file
+also carries the index of label points and boxes. A level is read once per process, a ring
+decoded when first seen (a map draws a few hundred of a level's thousands).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Level:
         self.points = {c: (row[0], row[1]) for c, row in index.items()}
         self.bodies = {c: tuple(row[2:6]) for c, row in index.items()}
         self.extents = {c: tuple(row[6:10]) for c, row in index.items()}
-        self._raw: dict[str, list[list[int]]] = raw["countries"]
+        self._raw: dict[str, list[str]] = raw["countries"]  # a ring: "w,s,e,n,x,y,dx,dy,..."
         self._boxes: dict[str, list[BBox]] = {}
         self._rings: dict[tuple[str, int], Ring] = {}
 
@@ -66,7 +67,8 @@ class Level:
         if found is None:
             k = 1 / self.scale
             found = self._boxes[code] = [
-                (flat[0] * k, flat[1] * k, flat[2] * k, flat[3] * k) for flat in self._raw[code]
+                tuple(int(v) * k for v in ring.split(",", 4)[:4])  # type: ignore[misc]
+                for ring in self._raw[code]
             ]
         return found
 
@@ -74,7 +76,7 @@ class Level:
         key = (code, index)
         found = self._rings.get(key)
         if found is None:
-            flat, k = self._raw[code][index], 1 / self.scale
+            flat, k = list(map(int, self._raw[code][index].split(","))), 1 / self.scale
             lons = tuple(map(k.__rmul__, accumulate(flat[4::2])))
             lats = tuple(map(k.__rmul__, accumulate(flat[5::2])))
             found = self._rings[key] = Ring.of(lons, lats, self.boxes(code)[index])
