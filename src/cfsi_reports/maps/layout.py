@@ -14,12 +14,23 @@ from .projection import BBox, Point, latitude, project, projected_box, yg
 
 
 def _union(boxes: Sequence[BBox]) -> BBox:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    """Return the box around `boxes`, the short way round the globe.
+
+    New Caledonia and French Polynesia lie 60° apart across the antimeridian, not 300° apart
+    across Africa: the box then runs east past 180° (its east greater than 180).
+    """
+    south, north = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    spans = sorted((b[0], b[2]) for b in boxes)
+    west, east = spans[0][0], max(e for _, e in spans)
+    # The widest stretch of longitude no box covers: the box is the rest of the circle.
+    best = (west + 360 - east, west, east)  # the stretch from the east end round to the west
+    reach = spans[0][1]
+    for w, e in spans[1:]:
+        if w - reach > best[0]:
+            best = (w - reach, w, reach + 360)
+        reach = max(reach, e)
+    _, west, east = best
+    return (west, south, east, north)
 
 
 def _compact(points: list[Point], box: BBox, margin: float = 1.0) -> tuple[Point, ...]:
@@ -216,7 +227,7 @@ class _View:
         return _compact(kept, self.box)
 
     def point(self, lon: float, lat: float) -> Point:
-        x, y = project(lon, lat, self.lon0)
+        x, y = project(lon + self.shift((lon, lat, lon, lat)), lat, self.lon0)
         return (
             self.box[0] + (x - self.window[0]) * self.scale,
             self.box[1] + (y - self.window[1]) * self.scale,
@@ -321,11 +332,8 @@ def _panel(view: _View, highlight: set[str], spec: MapSpec, label: str | None = 
         shapes.append(Shape(code, rings, lit))
     for code in sorted(highlight):
         shape = next((s for s in shapes if s.code == code), None)
-        size = 0.0
-        if shape is not None:
-            xs = [x for ring in shape.rings for x, _ in ring]
-            ys = [y for ring in shape.rings for _, y in ring]
-            size = max(max(xs) - min(xs), max(ys) - min(ys))
+        # Its largest outline: an archipelago of specks (French Polynesia) is still specks.
+        size = max(map(_size, shape.rings)) if shape is not None else 0.0
         if size < spec.min_size and code in index().points:
             x, y = view.point(*index().points[code])
             if view.inside((x, y)) and not _near(x, y, spec.marker_radius, markers):
