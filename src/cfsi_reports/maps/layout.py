@@ -352,11 +352,14 @@ def layout(
     spec: MapSpec,
     name: Callable[[str], str] = str,
     measure: Callable[[str], float] = lambda label: 0.0,
+    world: bool | None = None,
 ) -> MapLayout:
     """Lay out a map of `width` mm highlighting `codes`, fitted to them (or the world).
 
     `measure` gives the width in mm an inset's label needs: the inset widens to it (up to
-    the theme's maximum) so that the label keeps its size.
+    the theme's maximum) so that the label keeps its size. `world` forces a world view or a
+    regional one; by default the countries' spread decides, and a regional view with no land
+    around to find them by (islands in an ocean) becomes a world view.
     """
     known = [c for c in dict.fromkeys(codes) if c in index().points]
     # Overseas parts go to insets when the view is about something else.
@@ -366,7 +369,13 @@ def layout(
         parts = []
     boxes = [body(c) for c in main] or [(-180.0, spec.world_south, 180.0, spec.world_north)]
     w, s, e, n = _union(boxes)
-    world = e - w > spec.world_span
+    if world is None:
+        world = e - w > spec.world_span
+        if not world:
+            regional = layout(codes, width, max_height, min_height, spec, name, measure, False)
+            if any(not shape.highlight for shape in regional.main.shapes):
+                return regional
+            world = True  # no land around to find them by: the world shows where they are
     if world:
         lon0 = spec.world_meridian
         window = projected_box((lon0 - 180, spec.world_south, lon0 + 180, spec.world_north), lon0)
