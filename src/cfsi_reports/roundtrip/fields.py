@@ -7,6 +7,7 @@ included. Only an edited field gets a new value, read from the sheet's text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from ..i18n import Locale
 from ..messages import _
 from ..present import Presenter
 from . import text as tx
-from .reader import Block, Line, SheetText
+from .reader import Block, Line, Picture, SheetText
 
 _FACTS = ("lead", "partners", "locations", "beneficiaries", "duration", "funding")
 _SECTIONS = ("project", "expected_results", "activities")
@@ -28,7 +29,7 @@ KINDS: dict[str, str] = {
     "beneficiaries.indirect": "list", "duration_months": "months", "funding.budget": "amount",
     "funding.budget_label": "text", "funding.granted": "amount",
     "funding.granted_label": "text", "project": "rich", "expected_results": "richlist",
-    "activities": "richlist",
+    "activities": "richlist", "photo.alt": "text", "photo.credit": "text",
 }  # fmt: skip
 
 
@@ -52,6 +53,7 @@ class FieldReader:
         self.facts = [tuple(f) for f in snapshot.get("facts") or []]
         self.sections = [tuple(s) for s in snapshot.get("sections") or []]
         self.place = snapshot.get("place")
+        self.file = snapshot.get("file")
         self.out = Reading()
         sep = locale.format("label_value", label="\x00", value="\x01")
         self._separator = tx.fold(sep.partition("\x01")[0].replace("\x00", ""))
@@ -65,6 +67,9 @@ class FieldReader:
         names = {
             "title": loc.get("title") or _("title"),
             "regions": loc.get("regions") or _("place line (regions)"),
+            "photo": _("photo"),
+            "photo.alt": _("photo › alternative text"),
+            "photo.credit": _("photo › credit"),
         }
         return names.get(path, path)
 
@@ -72,6 +77,7 @@ class FieldReader:
         out = self.out
         out.notes.extend(sheet.notes)
         self._title(sheet)
+        self._photo(sheet)
         facts = self._match(sheet.facts, self.facts, "key facts", "Fact Label")
         sections = self._match(sheet.sections, self.sections, "sections", "Heading 1")
         if facts is not None:
@@ -171,6 +177,86 @@ class FieldReader:
             self.out.values["regions"] = tx.plain(place, self.locale)
         else:
             self.out.values["regions"] = None
+
+    # --- photo -------------------------------------------------------------------------
+
+    def _photo(self, sheet: SheetText) -> None:
+        """Read the photo's alternative text and credit; the picture itself is never imported."""
+        if "photo.alt" not in self.base:
+            if sheet.pictures or sheet.captions:
+                self.out.notes.append(
+                    _(
+                        "{field}: the credit and alternative text are not read from this sheet:"
+                        " it was built by an earlier version (build it again to import them)"
+                    ).format(field=self.label("photo"))
+                )
+            return
+        if self.base["photo.alt"] is None:
+            if sheet.captions or any(p.alt for p in sheet.pictures):
+                self.out.notes.append(
+                    _(
+                        "{field}: the sheet shows a picture or a caption but the action has no"
+                        " photo; neither is imported (a photo is added in {file}, under 'photo:')"
+                    ).format(field=self.label("photo"), file=self.file)
+                )
+            return
+        if sheet.pictures:
+            self._alt(sheet.pictures)
+        else:
+            self.out.notes.append(
+                _(
+                    "{field}: the picture was deleted from the sheet, but import never changes"
+                    " photos: {file} keeps its photo and alternative text (remove 'photo:' there"
+                    " to drop it)"
+                ).format(field=self.label("photo"), file=self.file)
+            )
+        if sheet.pictures or sheet.captions:
+            self._credit(sheet.captions)
+
+    def _alt(self, pictures: list[Picture]) -> None:
+        where, built = self.label("photo.alt"), self.base["photo.alt"]
+        if len(pictures) > 1:
+            self.out.notes.append(
+                _(
+                    "{field}: the sheet has {n} pictures in the style 'Figure': the first one's"
+                    " alternative text is read, added pictures are not imported"
+                ).format(field=self.label("photo"), n=len(pictures))
+            )
+        shown = pictures[0].alt
+        if not shown.strip():
+            self.out.problems.append(
+                _(
+                    "{field}: is empty, but the photo needs it: screen readers read it in place"
+                    " of the picture, and the accessible PDF requires it (type it again: in"
+                    " Word, right-click the picture > Edit Alt Text; in LibreOffice, Properties"
+                    " > Options > Description); the content keeps « {old} »"
+                ).format(field=where, old=built)
+            )
+            return
+        self.out.values["photo.alt"] = self._text(shown, built)
+
+    def _credit(self, captions: list[Line]) -> None:
+        # Several Caption paragraphs (Enter pressed inside the credit) make one credit, as
+        # several Title paragraphs make one title: the brochure prints it on one line anyway.
+        shown = " ".join(" ".join(line.text.split()) for line in captions)
+        if len(captions) > 1:
+            self.out.notes.append(
+                _(
+                    "{field}: {n} paragraphs in the style 'Caption' are read as one credit:"
+                    " « {text} »"
+                ).format(field=self.label("photo.credit"), n=len(captions), text=shown)
+            )
+        built = self.base.get("photo.credit")
+        pattern = self.locale.format("photo_credit", credit="\x00")
+        if built is not None and tx.same(shown, pattern.replace("\x00", self.present.text(built))):
+            self.out.values["photo.credit"] = built
+            return
+        # The line shows « Photo : <credit> »: the words around it are the locale's, not read.
+        head, _sep, tail = (re.escape(tx.fold(part)) for part in pattern.partition("\x00"))
+        loose = [part.replace("\\ ", r"\s*") for part in (head, tail)]
+        match = re.fullmatch(rf"{loose[0]}\s*(.*?)\s*{loose[1]}", tx.fold(shown), re.IGNORECASE)
+        credit = tx.plain(match.group(1) if match else shown, self.locale)
+        self.out.values["photo.credit"] = credit or None
 
     # --- key facts -------------------------------------------------------------------
 

@@ -143,7 +143,7 @@ def _import_one(
     result.file = action.file
     fields = FieldReader(locale, snap)
     labels = {"before": _("before the title"), "place": fields.label("regions"),
-              "title": fields.label("title")}  # fmt: skip
+              "title": fields.label("title"), "photo": fields.label("photo")}  # fmt: skip
     pending = revisions.revised_paragraphs(package.body)
     if pending and not options.accept_changes:
         owners = read(package, labels).owner

@@ -20,10 +20,12 @@ from ..messages import _
 from .package import SheetPackage, on, w
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+# Word's « Mark as decorative »: an extension of the picture's properties.
+_DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
 _TEXT_BOX = w("txbxContent")
 _RICH = {"normal": "para", "list bullet": "bullet", "list number": "number"}
 _LISTISH = ("list", "list paragraph", "list bullet 2", "list number 2", "list continue")
-_IGNORED = {"figure", "caption"}  # the photo and its credit
 
 
 @dataclass
@@ -49,6 +51,19 @@ class Block:
     element: etree._Element | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A picture of the photo's paragraph: the alternative text Word or LibreOffice saved."""
+
+    descr: str  # Word's « Edit Alt Text », LibreOffice's Properties > Options > Description
+    title: str  # older Word's title; LibreOffice 7.4 drops it on saving a .docx
+    decorative: bool = False
+
+    @property
+    def alt(self) -> str:
+        return "" if self.decorative else (self.descr.strip() or self.title.strip())
+
+
 @dataclass
 class SheetText:
     """What a sheet shows, in order."""
@@ -57,6 +72,8 @@ class SheetText:
     title: Line | None = None
     facts: list[Block] = field(default_factory=list)
     sections: list[Block] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)  # in paragraphs of the style Figure
+    captions: list[Line] = field(default_factory=list)  # paragraphs of the style Caption
     notes: list[str] = field(default_factory=list)
     owner: dict[etree._Element, str] = field(default_factory=dict)  # paragraph -> its field
 
@@ -94,8 +111,15 @@ def read(package: SheetPackage, labels: dict[str, str]) -> SheetText:
             if line.text.strip():
                 sheet.sections.append(Block(line.text, element=p))
                 where = line.text
-        elif name in _IGNORED:
-            pass
+        elif name == "figure":
+            sheet.pictures.extend(_pictures(p))
+            sheet.owner[p] = labels.get("photo", where)
+            continue
+        elif name == "caption":
+            if line.text.strip():
+                sheet.captions.append(line)
+            sheet.owner[p] = labels.get("photo", where)
+            continue
         elif not line.text.strip() and not (line.term or "").strip():
             pass  # empty paragraphs: spacing someone added (a label alone is an entry)
         elif sheet.sections:
@@ -141,6 +165,16 @@ def _paragraphs(body: etree._Element):
         if any(a.tag == _MC_FALLBACK for a in p.iterancestors()):
             continue
         yield p
+
+
+def _pictures(p: etree._Element) -> list[Picture]:
+    out = []
+    for pr in p.iter(_DOC_PR):
+        if any(a.tag == _MC_FALLBACK for a in pr.iterancestors()):
+            continue
+        decorative = any(e.get("val", "0") in ("1", "true") for e in pr.iter(_DECORATIVE))
+        out.append(Picture(pr.get("descr") or "", pr.get("title") or "", decorative))
+    return out
 
 
 def _numbered(ppr: etree._Element | None) -> bool:

@@ -35,6 +35,7 @@ def base_values(action: Action) -> dict[str, Any]:
     """Return the field values of an action as the import compares them (JSON-ready)."""
     ben = action.beneficiaries
     money = action.funding
+    photo = action.photo
     return {
         "title": action.title,
         "regions": action.regions,
@@ -54,6 +55,9 @@ def base_values(action: Action) -> dict[str, Any]:
         "project": action.project.source,
         "expected_results": [r.source for r in action.expected_results],
         "activities": [r.source for r in action.activities],
+        # None when the action has no photo; absent from sheets built before they were read.
+        "photo.alt": photo.alt if photo is not None else None,
+        "photo.credit": photo.credit if photo is not None else None,
     }
 
 

@@ -32,6 +32,7 @@ _ORDER = {
     ),
     ("beneficiaries",): ("label", "direct_label", "direct", "indirect_label", "indirect"),
     ("funding",): ("budget", "granted", "budget_label", "granted_label"),
+    ("photo",): ("file", "alt", "credit"),
 }  # fmt: skip
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (3, 5, 3), (2, 3, 1))
 
