@@ -389,3 +389,28 @@ def test_a_sheet_without_photo_imports_nothing_of_a_typed_caption(tmp_path: Path
     assert "no changes" in result.output
     assert "the sheet shows a picture or a caption but the action has no photo" in result.output
     assert lines(content / "actions/03-banane.yaml") == before
+
+
+def test_a_sheet_built_before_photos_were_read_says_so(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "ancienne.docx"
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(old, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "customXml/item1.xml":  # the snapshot of the previous version
+                root = etree.fromstring(data)
+                snap = json.loads(root.text)
+                del snap["values"]["photo.alt"], snap["values"]["photo.credit"]
+                root.text = json.dumps(snap, ensure_ascii=False)
+                data = etree.tostring(root, encoding="UTF-8")
+            dst.writestr(info, data)
+    sheet = edit(old, tmp_path / "ancienne modifiée.docx", word_edit)
+    before = lines(content / "actions/03-banane.yaml")
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: photo: the credit and alternative text are not read from this sheet: it was built"
+        " by an earlier version (build it again to import them)" in result.output
+    )
+    assert lines(content / "actions/03-banane.yaml") == before
