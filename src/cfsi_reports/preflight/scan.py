@@ -218,6 +218,9 @@ _USED = {
     "BT", "Tf", "TL", "Tm", "Td", "TD", "Tr", "cs", "CS", "sc", "scn", "SC", "SCN",
     "Do", "sh", "INLINE IMAGE",
 }  # fmt: skip
+# The same for pikepdf, which then leaves the others out before making Python objects of them
+# (inline images are asked for by their three operators).
+_WANTED = " ".join(sorted(_USED - {"INLINE IMAGE"})) + " BI ID EI"
 
 
 class Scanner:
@@ -244,7 +247,7 @@ class Scanner:
         """
         resources = resources if isinstance(resources, Dictionary) else Dictionary()
         try:
-            instructions = pikepdf.parse_content_stream(holder)
+            instructions = pikepdf.parse_content_stream(holder, _WANTED)
         except pikepdf.PdfError:
             return
         stack: list[_State] = []
