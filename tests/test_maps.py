@@ -207,6 +207,20 @@ def test_views_across_the_antimeridian_and_islands_in_an_ocean() -> None:
     assert {m.code for m in islands.main.markers} == {"NC", "PF"}
 
 
+def test_insets_leave_the_legend_its_corner_and_the_rest_are_ringed() -> None:
+    """Six overseas parts on a world overview: the insets stop before the legend's corner."""
+    spec = maps.MapSpec.from_theme(load_theme().maps)
+    parts = ["GP", "MQ", "RE", "YT", "NC", "PF"]
+    codes = ["FR", *parts, "PE", "VN"]
+    free = maps.layout(codes, 170, 92, 50, spec, str, lambda label: 20.0)
+    kept = maps.layout(codes, 170, 92, 50, spec, str, lambda label: 20.0, reserve=90.0)
+    assert len(free.insets) > len(kept.insets) >= 1
+    assert max(i.x + i.width for i in kept.insets) <= 170 - spec.inset_gap - 90
+    shown = {i.label for i in kept.insets}
+    left_out = [code for code in parts if code not in shown]
+    assert left_out and set(left_out) <= {m.code for m in kept.main.markers}  # ringed instead
+
+
 def test_maps_are_vector_paths_in_cmyk_for_print(rendered: dict[str, Path]) -> None:
     with pikepdf.open(rendered["print"]) as pdf:
         ops: set[str] = set()

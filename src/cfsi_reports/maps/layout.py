@@ -352,12 +352,15 @@ def layout(
     spec: MapSpec,
     name: Callable[[str], str] = str,
     measure: Callable[[str], float] = lambda label: 0.0,
+    *,
+    reserve: float = 0.0,
     world: bool | None = None,
 ) -> MapLayout:
     """Lay out a map of `width` mm highlighting `codes`, fitted to them (or the world).
 
     `measure` gives the width in mm an inset's label needs: the inset widens to it (up to
-    the theme's maximum) so that the label keeps its size. `world` forces a world view or a
+    the theme's maximum) so that the label keeps its size; `reserve` mm stay free at the end
+    of the insets' row (for a legend). `world` forces a world view or a
     regional one; by default the countries' spread decides, and a regional view with no land
     around to find them by (islands in an ocean) becomes a world view.
     """
@@ -372,7 +375,17 @@ def layout(
     if world is None:
         world = e - w > spec.world_span
         if not world:
-            regional = layout(codes, width, max_height, min_height, spec, name, measure, False)
+            regional = layout(
+                codes,
+                width,
+                max_height,
+                min_height,
+                spec,
+                name,
+                measure,
+                reserve=reserve,
+                world=False,
+            )
             if any(not shape.highlight for shape in regional.main.shapes):
                 return regional
             world = True  # no land around to find them by: the world shows where they are
@@ -402,7 +415,7 @@ def layout(
     for code in parts:
         ih = spec.inset_height
         iw = min(spec.inset_max_width, max(ih, measure(name(code))))
-        if x + iw > width - spec.inset_gap:
+        if x + iw > width - spec.inset_gap - reserve:
             break  # no room left: the ring on the main map still points at it
         cw, cs, ce, cn = extent(code)
         span = max(max(ce - cw, cn - cs) * (1 + 2 * spec.margin), spec.inset_span)

@@ -53,10 +53,18 @@ class MapFlowable(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         width = availWidth / MM
         if self.layout is None or abs(self.layout.width - width) > 0.01:
-            key = (self.codes, width, self.heights, self.spec)
+            # The legend's corner is kept free of insets (the ones left out are ringed).
+            reserve = _legend_width(self.styles, self.legend) if self.legend else 0.0
+            key = (self.codes, width, self.heights, self.spec, reserve)
             if key not in self.layouts:
                 self.layouts[key] = maps.layout(
-                    self.codes, width, *self.heights, self.spec, self.name, self.measure
+                    self.codes,
+                    width,
+                    *self.heights,
+                    self.spec,
+                    self.name,
+                    self.measure,
+                    reserve=reserve,
                 )
             self.layout = self.layouts[key]
         self.width, self.height = availWidth, self.layout.height * MM
@@ -119,6 +127,16 @@ def _legend(
     canv.setFillColor(colour)
     canv.setFont(font, size)
     canv.drawString((left + 2.5 * r) * MM, (gap + r) * MM - size * 0.35, text)
+
+
+def _legend_width(styles: Styles, text: str) -> float:
+    """Return the width in mm of a legend: the ring, a space, the text, the gap before it."""
+    raw = styles.theme.maps
+    label = styles.text(raw.label)
+    font = styles.font(label.family, label.bold, label.italic)
+    return (
+        raw.inset.gap_mm + 2.5 * raw.marker.radius_mm + stringWidth(text, font, label.size_pt) / MM
+    )
 
 
 def _markers(canv: Any, markers: tuple[maps.Marker, ...], colour: Any, width: float) -> None:
