@@ -202,9 +202,13 @@ def test_views_across_the_antimeridian_and_islands_in_an_ocean() -> None:
     assert any(not s.highlight for s in pacific.main.shapes)  # land around to find it by
     for m in pacific.main.markers:
         assert 0 <= m.x <= pacific.width and 0 <= m.y <= pacific.height
-    islands = maps.layout(["NC", "PF"], 45, 40, 26, spec)
-    assert islands.world
-    assert {m.code for m in islands.main.markers} == {"NC", "PF"}
+    for width in (45, 50):  # the brochure's sidebar, the sheet's picture
+        islands = maps.layout(["NC", "PF"], width, 40, 26, spec)
+        assert islands.world
+        assert {m.code for m in islands.main.markers} == {"NC", "PF"}
+        for m in islands.main.markers:  # New Caledonia lies at the world's edge: whole rings
+            assert m.radius <= m.x <= islands.width - m.radius
+            assert m.radius <= m.y <= islands.height - m.radius
 
 
 def test_insets_leave_the_legend_its_corner_and_the_rest_are_ringed() -> None:

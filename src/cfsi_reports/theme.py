@@ -367,6 +367,7 @@ class Maps(_Section):
     max_error_mm: Positive  # simplification allowed on paper for highlighted countries
     context_error_mm: Positive  # and for the countries around
     min_ring_mm: Length  # smaller islands of the countries around are left out
+    min_context_mm: Length  # a regional view needs land this large around, or shows the world
     marker: MapMarker
     colours: MapColours
     border_width_pt: Length

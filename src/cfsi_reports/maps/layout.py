@@ -78,6 +78,7 @@ class MapSpec:
     inset_span: float
     max_error: float
     min_ring: float
+    min_context: float
     context_error: float
 
     @classmethod
@@ -100,6 +101,7 @@ class MapSpec:
             inset_span=inset.span_degrees,
             max_error=raw.max_error_mm,
             min_ring=raw.min_ring_mm,
+            min_context=raw.min_context_mm,
             context_error=raw.context_error_mm,
         )
 
@@ -237,6 +239,14 @@ class _View:
         bx0, by0, bx1, by1 = self.box
         return bx0 <= p[0] <= bx1 and by0 <= p[1] <= by1
 
+    def within(self, p: Point, radius: float) -> Point:
+        """Move a ring's centre just enough for the whole ring to show (a place at the edge)."""
+        bx0, by0, bx1, by1 = self.box
+        return (
+            min(max(p[0], bx0 + radius), bx1 - radius),
+            min(max(p[1], by0 + radius), by1 - radius),
+        )
+
 
 def _fit(window: BBox, width: float, height: float) -> BBox:
     """Grow a window about its centre to the aspect of a width x height box."""
@@ -336,8 +346,10 @@ def _panel(view: _View, highlight: set[str], spec: MapSpec, label: str | None = 
         size = max(map(_size, shape.rings)) if shape is not None else 0.0
         if size < spec.min_size and code in index().points:
             x, y = view.point(*index().points[code])
-            if view.inside((x, y)) and not _near(x, y, spec.marker_radius, markers):
-                markers.append(Marker(code, x, y, spec.marker_radius))
+            if view.inside((x, y)):
+                x, y = view.within((x, y), spec.marker_radius)
+                if not _near(x, y, spec.marker_radius, markers):
+                    markers.append(Marker(code, x, y, spec.marker_radius))
     # Highlighted countries last, so their borders sit above their neighbours'.
     shapes.sort(key=lambda s: s.highlight)
     x0, y0, x1, y1 = view.box
@@ -362,7 +374,8 @@ def layout(
     the theme's maximum) so that the label keeps its size; `reserve` mm stay free at the end
     of the insets' row (for a legend). `world` forces a world view or a
     regional one; by default the countries' spread decides, and a regional view with no land
-    around to find them by (islands in an ocean) becomes a world view.
+    around to find them by (islands in an ocean: no outline of `min_context` mm) becomes a
+    world view.
     """
     known = [c for c in dict.fromkeys(codes) if c in index().points]
     # Overseas parts go to insets when the view is about something else.
@@ -386,7 +399,10 @@ def layout(
                 reserve=reserve,
                 world=False,
             )
-            if any(not shape.highlight for shape in regional.main.shapes):
+            around = [
+                r for shape in regional.main.shapes if not shape.highlight for r in shape.rings
+            ]
+            if around and max(map(_size, around)) >= spec.min_context:
                 return regional
             world = True  # no land around to find them by: the world shows where they are
     if world:
@@ -434,8 +450,10 @@ def layout(
         x += iw + spec.inset_gap
         # The main map rings the territory's place when it shows there.
         px, py = view.point(*index().points[code])
-        if view.inside((px, py)) and not _near(px, py, spec.marker_radius, markers):
-            markers.append(Marker(code, px, py, spec.marker_radius))
+        if view.inside((px, py)):
+            px, py = view.within((px, py), spec.marker_radius)
+            if not _near(px, py, spec.marker_radius, markers):
+                markers.append(Marker(code, px, py, spec.marker_radius))
     # A ring under an inset would only be cut by its frame: the inset shows that place.
     markers = [m for m in markers if not any(_covers(i, m) for i in insets)]
     panel = Panel(panel.x, panel.y, panel.width, panel.height, panel.shapes, tuple(markers))
