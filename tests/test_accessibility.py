@@ -805,7 +805,8 @@ def test_the_chart_of_many_actions_says_how_many_more_within_a_pdf_string(tmp_pa
     view = Presenter(loc).programme(load_content(root))
     text = alt_text(view.actions, loc)
     assert len(text.encode("utf-16-be")) + 2 <= 32767
-    said = [t for t in titles if t.replace("’", "'") in text.replace("’", "'")]
+    plain = text.replace("’", "'").replace("\u00a0", " ")  # typeset: 12 pour is tied
+    said = [t for t in titles if t.replace("’", "'") in plain]
     assert said == titles[: len(said)] and 100 < len(said) < len(titles)
     left = len(titles) - len(said)
-    assert text.endswith(f"Les chiffres des {left} autres actions figurent sur leurs pages.")
+    assert plain.endswith(f"Les chiffres des {left} autres actions figurent sur leurs pages.")

@@ -396,7 +396,8 @@ def test_metadata_language_and_viewer(seed_print: Rendered, seed_screen: Rendere
             info = pdf.docinfo
             assert str(info.Title) == "Coopérer autrement en acteurs de changement"
             assert str(info.Author) == "Comité Français pour la Solidarité Internationale (CFSI)"
-            assert str(info.Subject) == "9 actions pilotes en France et dans 16 pays"
+            # The subtitle as typeset: a number keeps the word it counts (no-break spaces).
+            assert str(info.Subject) == "9\u00a0actions pilotes en France et dans 16\u00a0pays"
             assert "solidarité internationale" in str(info.Keywords)
             assert str(pdf.Root.Lang) == "fr-FR"
             assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle) is True

@@ -89,10 +89,12 @@ def test_rich_text_paragraphs_lists_and_emphasis() -> None:
 def test_typography_binds_numbers_units_and_punctuation(presenter: Presenter) -> None:
     text = presenter.text("Directs : 13 600 travailleurs «futurs jardiniers » 49,7 % ; 25 mois ?")
     assert text == (
-        "Directs\u00a0: 13\u202f600 travailleurs «\u00a0futurs jardiniers\u00a0» 49,7\u00a0%"
+        "Directs\u00a0: 13\u202f600\u00a0travailleurs «\u00a0futurs jardiniers\u00a0» 49,7\u00a0%"
         "\u202f; 25\u00a0mois\u202f?"
     )
     assert presenter.text("http://example.org 10:30") == "http://example.org 10:30"
+    # A number keeps the word it counts: no line ends on « 2 » before « organisations ».
+    assert presenter.text("9 OSC, 2 organisations") == "9\u00a0OSC, 2\u00a0organisations"
 
 
 def test_a_short_last_word_of_a_title_is_tied() -> None:

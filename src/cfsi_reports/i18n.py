@@ -29,6 +29,7 @@ class Typography:
     group_separator: str = ","
     unit_space: str = " "
     units: tuple[str, ...] = ()
+    tie_numbers: bool = False  # a number stays with the word it counts (2 organisations)
     apostrophe: str = ""  # replaces the typewriter ' (the typographic ’), when set
     ellipsis: str = ""  # replaces ... (…), when set
     dash: str = ""  # replaces a hyphen between two spaces used as a dash (–), when set
@@ -124,6 +125,7 @@ def load(path: Path) -> Locale:
                 group_separator=typo.get("group_separator", ","),
                 unit_space=typo.get("unit_space", " "),
                 units=tuple(typo.get("units", ())),
+                tie_numbers=bool(typo.get("tie_numbers", False)),
                 apostrophe=str(typo.get("apostrophe", "")),
                 ellipsis=str(typo.get("ellipsis", "")),
                 dash=str(typo.get("dash", "")),

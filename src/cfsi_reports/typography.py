@@ -41,6 +41,9 @@ def _rules(typo: Typography) -> tuple[tuple[re.Pattern[str], str], ...]:
     if typo.units:
         alternatives = "|".join(re.escape(u) for u in sorted(typo.units, key=len, reverse=True))
         rules.append((re.compile(rf"(\d) (?=(?:{alternatives})(?!\w))"), r"\1" + typo.unit_space))
+    if typo.tie_numbers:
+        # 9 OSC, 2 organisations: a line never ends on a number and starts with what it counts.
+        rules.append((re.compile(r"(\d) (?=[^\W\d_])"), r"\1" + typo.unit_space))
     return tuple(rules)
 
 
