@@ -219,10 +219,37 @@ def test_insets_leave_the_legend_its_corner_and_the_rest_are_ringed() -> None:
     free = maps.layout(codes, 170, 92, 50, spec, str, lambda label: 20.0)
     kept = maps.layout(codes, 170, 92, 50, spec, str, lambda label: 20.0, reserve=90.0)
     assert len(free.insets) > len(kept.insets) >= 1
-    assert max(i.x + i.width for i in kept.insets) <= 170 - spec.inset_gap - 90
+    # The legend takes the corner opposite the insets (which go where less land lies).
+    if kept.corner.endswith("left"):
+        assert max(i.x + i.width for i in kept.insets) <= 170 - spec.inset_gap - 90
+    else:
+        assert min(i.x for i in kept.insets) >= spec.inset_gap + 90
     shown = {i.label for i in kept.insets}
     left_out = [code for code in parts if code not in shown]
     assert left_out and set(left_out) <= {m.code for m in kept.main.markers}  # ringed instead
+
+
+def test_insets_go_to_the_corner_with_less_land_under_them() -> None:
+    """La Réunion and Mayotte beside the Comoros: bottom left would hide Mozambique."""
+    spec = maps.MapSpec.from_theme(load_theme().maps)
+    view = maps.layout(["KM", "RE", "YT"], 45, 40, 26, spec, str, lambda label: 18.0)
+    assert sorted(i.label for i in view.insets) == ["RE", "YT"]
+    assert view.corner == "bottom-right" != spec.inset_corner
+
+    def land(x0: float, x1: float) -> int:
+        return sum(
+            x0 <= x <= x1 and y <= spec.inset_gap + spec.inset_height
+            for shape in view.main.shapes
+            if not shape.highlight
+            for ring in shape.rings
+            for x, y in ring
+        )
+
+    left = min(i.x for i in view.insets)
+    right = max(i.x + i.width for i in view.insets)
+    assert land(left, right) < land(view.width - right, view.width - left)  # the mirror's
+    # The seed's Antilles keep the theme's corner: open Atlantic there.
+    assert maps.layout(["FR", "GP", "MQ"], 45, 40, 26, spec).corner == spec.inset_corner
 
 
 def test_maps_are_vector_paths_in_cmyk_for_print(rendered: dict[str, Path]) -> None:

@@ -151,6 +151,7 @@ class MapLayout:
     insets: tuple[Panel, ...]
     codes: tuple[str, ...]  # highlighted, in the order given
     world: bool
+    corner: str = "bottom-left"  # where the insets are (the theme's, or its mirror over sea)
 
 
 class _View:
@@ -427,24 +428,24 @@ def layout(
     panel = _panel(view, highlight, spec)
     insets = []
     markers = list(panel.markers)
-    x = spec.inset_gap
+    ih = spec.inset_height
+    widths: list[float] = []  # the insets that fit, left to right from their corner
     for code in parts:
-        ih = spec.inset_height
         iw = min(spec.inset_max_width, max(ih, measure(name(code))))
-        if x + iw > width - spec.inset_gap - reserve:
+        if spec.inset_gap * (len(widths) + 2) + sum(widths) + iw > width - reserve:
             break  # no room left: the ring on the main map still points at it
+        widths.append(iw)
+    corner = _corner(panel, spec, sum(widths) + spec.inset_gap * (len(widths) - 1))
+    x = spec.inset_gap
+    for code, iw in zip(parts, widths, strict=False):
         cw, cs, ce, cn = extent(code)
         span = max(max(ce - cw, cn - cs) * (1 + 2 * spec.margin), spec.inset_span)
         cx, cy = (cw + ce) / 2, (cs + cn) / 2
         inner = _fit(
             projected_box((cx - span / 2, cy - span / 2, cx + span / 2, cy + span / 2), cx), iw, ih
         )
-        left = x if spec.inset_corner.endswith("left") else width - x - iw
-        bottom = (
-            spec.inset_gap
-            if spec.inset_corner.startswith("bottom")
-            else height - spec.inset_gap - ih
-        )
+        left = x if corner.endswith("left") else width - x - iw
+        bottom = spec.inset_gap if corner.startswith("bottom") else height - spec.inset_gap - ih
         sub = _View(inner, cx, (left, bottom, left + iw, bottom + ih))
         insets.append(_panel(sub, {code}, spec, name(code)))
         x += iw + spec.inset_gap
@@ -457,7 +458,35 @@ def layout(
     # A ring under an inset would only be cut by its frame: the inset shows that place.
     markers = [m for m in markers if not any(_covers(i, m) for i in insets)]
     panel = Panel(panel.x, panel.y, panel.width, panel.height, panel.shapes, tuple(markers))
-    return MapLayout(width, height, panel, tuple(insets), tuple(known), world)
+    return MapLayout(width, height, panel, tuple(insets), tuple(known), world, corner)
+
+
+def _corner(panel: Panel, spec: MapSpec, across: float) -> str:
+    """Return the theme's corner for the insets, or its mirror when less land lies there.
+
+    La Réunion and Mayotte beside Madagascar: bottom left would cover Mozambique, bottom
+    right is open sea. Land is counted as the outline points of the countries around that
+    fall under the insets' row.
+    """
+    preferred = spec.inset_corner
+    side = "right" if preferred.endswith("left") else "left"
+    mirror = preferred.rsplit("-", 1)[0] + "-" + side
+    g, h = spec.inset_gap, spec.inset_height
+
+    def land(corner: str) -> int:
+        x0 = g if corner.endswith("left") else panel.width - g - across
+        y0 = g if corner.startswith("bottom") else panel.height - g - h
+        return sum(
+            x0 <= x <= x0 + across and y0 <= y <= y0 + h
+            for shape in panel.shapes
+            if not shape.highlight
+            for ring in shape.rings
+            for x, y in ring
+        )
+
+    if across <= 0:
+        return preferred
+    return mirror if land(mirror) < land(preferred) else preferred
 
 
 def alt_text(codes: Sequence[str], locale: Locale) -> str:

@@ -122,7 +122,7 @@ def _legend(
     """Set `text` after a ring at the bottom of the map, on the side away from the insets."""
     gap, r = raw.inset.gap_mm, raw.marker.radius_mm
     needed = 2.5 * r + stringWidth(text, font, size) / MM  # the ring, a space, the text
-    left = gap if raw.inset.corner.endswith("right") else layout.width - gap - needed
+    left = gap if layout.corner.endswith("right") else layout.width - gap - needed
     _markers(canv, (maps.Marker("", left + r, gap + r, r),), *ring)
     canv.setFillColor(colour)
     canv.setFont(font, size)
