@@ -151,7 +151,7 @@ class MapLayout:
     insets: tuple[Panel, ...]
     codes: tuple[str, ...]  # highlighted, in the order given
     world: bool
-    corner: str = "bottom-left"  # where the insets are (the theme's, or its mirror over sea)
+    corner: str  # where the insets are: the theme's corner, or its mirror over the sea
 
 
 class _View:
