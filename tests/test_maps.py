@@ -252,6 +252,15 @@ def test_insets_go_to_the_corner_with_less_land_under_them() -> None:
     assert maps.layout(["FR", "GP", "MQ"], 45, 40, 26, spec).corner == spec.inset_corner
 
 
+def test_a_part_without_room_for_an_inset_is_in_the_view_ringed() -> None:
+    """Vanuatu with New Caledonia and French Polynesia: one inset fits, Polynesia is ringed."""
+    spec = maps.MapSpec.from_theme(load_theme().maps)
+    view = maps.layout(["NC", "PF", "VU"], 45, 40, 26, spec, str, lambda label: 26.0)
+    assert [i.label for i in view.insets] == ["NC"]
+    ring = next(m for m in view.main.markers if m.code == "PF")
+    assert 0 < ring.x < view.width and 0 < ring.y < view.height
+
+
 def test_maps_are_vector_paths_in_cmyk_for_print(rendered: dict[str, Path]) -> None:
     with pikepdf.open(rendered["print"]) as pdf:
         ops: set[str] = set()

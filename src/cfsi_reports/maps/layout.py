@@ -384,7 +384,16 @@ def layout(
     main = [c for c in known if geo.sovereign(c) == c] or parts
     if main is parts:
         parts = []
-    boxes = [body(c) for c in main] or [(-180.0, spec.world_south, 180.0, spec.world_north)]
+    ih = spec.inset_height
+    widths: list[float] = []  # the insets that fit, left to right from their corner
+    for code in parts:
+        iw = min(spec.inset_max_width, max(ih, measure(name(code))))
+        if spec.inset_gap * (len(widths) + 2) + sum(widths) + iw > width - reserve:
+            break  # no room left: the main map shows it, ringed
+        widths.append(iw)
+    # The parts left without an inset are in the view, so that their rings can point at them.
+    shown = main + parts[len(widths) :]
+    boxes = [body(c) for c in shown] or [(-180.0, spec.world_south, 180.0, spec.world_north)]
     w, s, e, n = _union(boxes)
     if world is None:
         world = e - w > spec.world_span
@@ -428,13 +437,6 @@ def layout(
     panel = _panel(view, highlight, spec)
     insets = []
     markers = list(panel.markers)
-    ih = spec.inset_height
-    widths: list[float] = []  # the insets that fit, left to right from their corner
-    for code in parts:
-        iw = min(spec.inset_max_width, max(ih, measure(name(code))))
-        if spec.inset_gap * (len(widths) + 2) + sum(widths) + iw > width - reserve:
-            break  # no room left: the ring on the main map still points at it
-        widths.append(iw)
     corner = _corner(panel, spec, sum(widths) + spec.inset_gap * (len(widths) - 1))
     x = spec.inset_gap
     for code, iw in zip(parts, widths, strict=False):
