@@ -720,3 +720,8 @@ def test_hyphenation_spares_names_and_short_pieces() -> None:
     assert list(pairs("Genève")) == [] and list(pairs("d'Amérique")) == []
     breaks = list(pairs("internationale"))
     assert breaks and all(len(head) >= 3 and len(tail) >= 3 for head, tail in breaks)
+    # A foreign word of the locale: English breaks, or none at all without English patterns.
+    foreign = frozenset({"empowerment"})
+    assert list(hyphenator("fr", foreign)("(empowerment),")) == []
+    english = [head for head, _ in hyphenator("fr", foreign, "en_US")("empowerment")]
+    assert english and set(english) <= {"empow", "empower"}, english

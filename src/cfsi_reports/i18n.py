@@ -34,7 +34,10 @@ class Typography:
     ellipsis: str = ""  # replaces ... (…), when set
     dash: str = ""  # replaces a hyphen between two spaces used as a dash (–), when set
     tie_after: frozenset[str] = frozenset()  # short words a title line never ends with
-    no_hyphenation: frozenset[str] = frozenset()  # words never hyphenated (foreign, names)
+    no_hyphenation: frozenset[str] = (
+        frozenset()
+    )  # words the language's patterns would break wrongly
+    foreign_patterns: str = ""  # the patterns that hyphenate them instead (en_US), if any
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ def load(path: Path) -> Locale:
                 dash=str(typo.get("dash", "")),
                 tie_after=frozenset(str(w).lower() for w in typo.get("tie_after", ())),
                 no_hyphenation=frozenset(str(w).lower() for w in typo.get("no_hyphenation", ())),
+                foreign_patterns=str(typo.get("foreign_patterns", "")),
             ),
             path=path,
             grammar=dict(raw.get("grammar", {})),

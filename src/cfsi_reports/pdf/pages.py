@@ -60,6 +60,7 @@ class Brochure:
             screen=screen,
             language=locale.tag,
             exceptions=locale.typography.no_hyphenation,
+            foreign=locale.typography.foreign_patterns,
         )
         self.furniture = Furniture(
             self.g, self.styles, marks=not screen, cover_rule=theme.page.cover_rule_mm * MM

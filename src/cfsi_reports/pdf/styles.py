@@ -62,15 +62,16 @@ _EDGES = "«»“”‘’\"'()[]{}.,;:!?\u00a0"
 
 @cache
 def hyphenator(
-    language: str, exceptions: frozenset[str] = frozenset()
+    language: str, exceptions: frozenset[str] = frozenset(), foreign: str = ""
 ) -> Callable[[str], Iterator[tuple[str, str]]]:
     """Return the hyphenation points of a language, as a careful typesetter allows them.
 
     Never at a hyphen the text already has: a line that ends with a real hyphen reads
     back wrong (text extraction and screen readers take it for an added one and drop
     it, so `Ile-de-France` would come back as `Ile-deFrance`). Never in a word with a
-    capital (Genève, d'Amérique, ONAPE) nor in a word of `exceptions` (the locale's
-    foreign words). At least three letters on each side, an elision not counting:
+    capital (Genève, d'Amérique, ONAPE). A word of `exceptions` (the locale's foreign
+    words) is broken by the `foreign` patterns (em-power-ment, not French breaks), or
+    never without them. At least three letters on each side, an elision not counting:
     never « l'in-», « d'é- ».
     """
     dictionary = patterns(language)
@@ -78,9 +79,12 @@ def hyphenator(
     def pairs(word: str) -> Iterator[tuple[str, str]]:
         if any(c.isupper() for c in word):  # a name or an acronym
             return
+        rules = dictionary
         if exceptions and word.strip(_EDGES).lower() in exceptions:
-            return
-        for head, tail in dictionary.iterate(word):
+            if not foreign:
+                return
+            rules = patterns(foreign)
+        for head, tail in rules.iterate(word):
             if head.endswith("-") or tail.startswith("-"):
                 continue
             stem = _ELISION.split(head)[-1]
@@ -147,9 +151,11 @@ class Styles:
         screen: bool,
         language: str,
         exceptions: frozenset[str] = frozenset(),
+        foreign: str = "",
     ) -> None:
         self.theme = theme
-        self.exceptions = exceptions  # words never hyphenated (the locale's list)
+        self.exceptions = exceptions  # foreign words: not broken by the language's patterns
+        self.foreign = foreign  # the patterns that break them (none: never broken)
         self.colour = Palette(theme, screen)
         self.families = {key: register_family(fam) for key, fam in theme.families.items()}
         # pyphen knows `fr`; ReportLab hands the tag to pyphen, which falls back by itself.
@@ -209,7 +215,7 @@ class Styles:
             bulletFontName=font,
             bulletFontSize=ts.size_pt,
             # Justified text needs hyphenation to avoid rivers; a title must never be hyphenated.
-            hyphenationLang=hyphenator(self.hyphenation, self.exceptions)
+            hyphenationLang=hyphenator(self.hyphenation, self.exceptions, self.foreign)
             if alignment == TA_JUSTIFY
             else "",
             # Never break after a hyphen of the text (see hyphenator); a word longer than the
