@@ -259,6 +259,10 @@ def test_a_part_without_room_for_an_inset_is_in_the_view_ringed() -> None:
     assert [i.label for i in view.insets] == ["NC"]
     ring = next(m for m in view.main.markers if m.code == "PF")
     assert 0 < ring.x < view.width and 0 < ring.y < view.height
+    # With room for its inset, French Polynesia shows Tahiti there, not a ring around specks.
+    (inset,) = maps.layout(["VU", "PF"], 45, 40, 26, spec, str, lambda label: 26.0).insets
+    assert inset.label == "PF" and not inset.markers
+    assert any(s.highlight and s.code == "PF" for s in inset.shapes)
 
 
 def test_maps_are_vector_paths_in_cmyk_for_print(rendered: dict[str, Path]) -> None:

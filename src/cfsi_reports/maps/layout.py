@@ -442,6 +442,12 @@ def layout(
     for code, iw in zip(parts, widths, strict=False):
         cw, cs, ce, cn = extent(code)
         span = max(max(ce - cw, cn - cs) * (1 + 2 * spec.margin), spec.inset_span)
+        bw, bs, be, bn = body(code)
+        if max(be - bw, bn - bs) / span * min(iw, ih) < spec.min_size:
+            # Islands spread over an ocean (French Polynesia): the whole would be a ring in
+            # its frame; the inset shows the largest island instead (Tahiti).
+            cw, cs, ce, cn = bw, bs, be, bn
+            span = max(max(ce - cw, cn - cs) * (1 + 2 * spec.margin), spec.inset_span)
         cx, cy = (cw + ce) / 2, (cs + cn) / 2
         inner = _fit(
             projected_box((cx - span / 2, cy - span / 2, cx + span / 2, cy + span / 2), cx), iw, ih
