@@ -183,6 +183,27 @@ def test_comment_lines_of_the_yaml_survive_a_write(built: Path, content: Path, t
     assert after == text.replace("Centre Hubertine Auclert", "Centre Hubertine-Auclert")
 
 
+def test_list_items_typed_with_a_french_colon_stay_as_typed(content: Path, tmp_path: Path) -> None:
+    """`- Centre … : Paris` without quotes is text to the tool; a write keeps it so."""
+    target = content / "actions/01-echangeons.yaml"
+    typed = "  - Centre Hubertine Auclert : Paris  # vérifié"
+    text = target.read_text(encoding="utf-8").replace("  - Centre Hubertine Auclert", typed)
+    target.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli("build", "--content", content, "--output", out, "--format", "docx").exit_code == 0
+    lead = load_content(content).action("echangeons").lead
+    sheet = edit(
+        out / "fact-sheets/echangeons.docx", tmp_path / "e.docx",
+        lambda d: set_text(find(d, lead), "Un autre porteur"),
+    )  # fmt: skip
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 0, result.output
+    after = target.read_text(encoding="utf-8")
+    assert typed in after.splitlines()  # not rewritten as a mapping, `Centre …: Paris`
+    assert after == text.replace(f"lead: {lead}", "lead: Un autre porteur")
+    assert "Centre Hubertine Auclert : Paris" in load_content(content).action("echangeons").partners
+
+
 def test_the_next_build_shows_the_edits(built: Path, content: Path, tmp_path: Path) -> None:
     sheet = edit(built / "banane.docx", tmp_path / "b.docx", partner_budget_activity_project)
     assert cli("import", "--content", content, "--write", sheet).exit_code == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -64,8 +65,38 @@ def _setup(text: str) -> tuple[YAML, Any]:
     return first
 
 
+# A list item typed the French way without quotes, `- Atelier : échanges`: the content
+# loader reads it as that text (a ColonText), ruamel as a one-pair mapping it would write
+# back as `Atelier: échanges`. Such lines are quoted while ruamel edits the file, and put
+# back as typed wherever the import did not change them.
+_COLON_ITEM = re.compile(
+    r"^(?P<lead>[ \t]*-[ \t]+)(?P<text>[^\s\"'#&*!|>%@`{\[-][^#\n]*? : [^#\n]*?)"
+    r"(?P<comment>[ \t]+#[^\n]*|[ \t]*)$"
+)
+
+
+def _quote_colon_items(text: str) -> tuple[str, dict[str, str]]:
+    """Return `text` with such items double-quoted, and each quoted line's original."""
+    typed: dict[str, str] = {}
+    out = []
+    for line in text.split("\n"):
+        found = _COLON_ITEM.match(line)
+        if found:
+            quoted = found["text"].replace("\\", "\\\\").replace('"', '\\"')
+            safe = f'{found["lead"]}"{quoted}"{found["comment"]}'
+            typed[safe] = line
+            line = safe
+        out.append(line)
+    return "\n".join(out), typed
+
+
 def update(text: str, changes: dict[str, Any]) -> str:
     """Return `text` with the values at dotted paths replaced (None removes the key)."""
+    text, typed = _quote_colon_items(text)
+    return "\n".join(typed.get(line, line) for line in _update(text, changes).split("\n"))
+
+
+def _update(text: str, changes: dict[str, Any]) -> str:
     try:
         loader, data = _setup(text)
     except Exception as exc:  # ruamel raises many kinds; the content loader read it fine
