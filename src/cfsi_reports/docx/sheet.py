@@ -146,10 +146,8 @@ class FactSheetRenderer:
         name = package.next_partname("/word/media/image%d.emf")
         rel_id = document.part.relate_to(Part(name, CT.X_EMF, data, package), RT.IMAGE)
         cx, cy = int(Mm(size[0])), int(Mm(size[1]))
-        inline = CT_Inline.new_pic_inline(0, rel_id, name.filename, cx, cy)
         # The same alternative text as the brochure's map: « Carte : Mali et France ».
-        inline.docPr.set("descr", maps.alt_text(view.codes, self._locale))
-        picture = oxml.el("w:r", None, oxml.el("w:drawing", None, inline))
+        picture = _picture(rel_id, name.filename, cx, cy, maps.alt_text(view.codes, self._locale))
         return oxml.mm(width + pad), paragraph(self._ids["Fact Text"], [picture])
 
     def _entry(self, entry: Entry) -> list[etree._Element]:
@@ -200,10 +198,10 @@ class FactSheetRenderer:
         data = photos.prepare(photo.data, max_px, cmyk=False)
         rel_id, image = document.part.get_or_add_image(io.BytesIO(data))
         # Drawing ids are numbered once the whole document is built (renumber_drawings).
-        inline = CT_Inline.new_pic_inline(0, rel_id, image.filename, cx, cy)
-        inline.docPr.set("descr", photo.alt)  # the alternative text Word shows and reads out
-        picture = oxml.el("w:r", None, oxml.el("w:drawing", None, inline))
-        paras = [paragraph(self._ids["Figure"], [picture])]
+        # The alternative text Word shows and reads out.
+        paras = [
+            paragraph(self._ids["Figure"], [_picture(rel_id, image.filename, cx, cy, photo.alt)])
+        ]
         if photo.credit:
             paras.append(self._para("Caption", photo.credit))
         return paras
@@ -229,9 +227,8 @@ class FactSheetRenderer:
         rel_id, image = part.get_or_add_image(io.BytesIO(self._logo))
         w_px, h_px = photos.pixel_size(self._logo)
         cy = int(Mm(self._theme.docx.header_logo_height_mm))
-        inline = CT_Inline.new_pic_inline(0, rel_id, image.filename, int(cy * w_px / h_px), cy)
-        inline.docPr.set("descr", self._publisher or self._programme)
-        return oxml.el("w:r", None, oxml.el("w:drawing", None, inline))
+        cx = int(cy * w_px / h_px)
+        return _picture(rel_id, image.filename, cx, cy, self._publisher or self._programme)
 
     def _properties(self, document: Document, view: ActionView) -> None:
         properties = document.core_properties
@@ -271,6 +268,19 @@ def _map_picture(
         size = (layout.width, layout.height)
         _PICTURES[key] = size, mapemf.emf(layout, theme)
     return _PICTURES[key]
+
+
+def _picture(rel_id: str, filename: str, cx: int, cy: int, alt: str) -> etree._Element:
+    """Return a run holding an inline picture with its alternative text.
+
+    Its distances from the text are written as zero: LibreOffice reads absent ones as
+    Word's default for floating pictures (3.2 mm), which pushed the map past its cell.
+    """
+    inline = CT_Inline.new_pic_inline(0, rel_id, filename, cx, cy)
+    for side in ("distT", "distB", "distL", "distR"):
+        inline.set(side, "0")
+    inline.docPr.set("descr", alt)
+    return oxml.el("w:r", None, oxml.el("w:drawing", None, inline))
 
 
 def _property(text: str | None) -> str | None:
