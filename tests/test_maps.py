@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import re
 import struct
 import subprocess
 from pathlib import Path
@@ -443,6 +444,15 @@ def test_libreoffice_draws_the_sheet_map_as_vectors(
     assert ops.count("l") > 500  # the outlines, point by point
     text = run_tool("pdftotext", tmp_path / "sheet.pdf", "-")
     assert "Guadeloupe" in text and "Martinique" in text  # the insets' names
+    # The picture stays in its cell: LibreOffice moved an inline picture without written
+    # distances 3.2 mm right, past the table's edge, which cut the inset at that side.
+    bbox = run_tool("pdftotext", "-bbox", "-f", "1", "-l", "1", tmp_path / "sheet.pdf", "-")
+    words = re.findall(r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>(?:Guadeloupe|Martinique)<', bbox)
+    centres = [(float(a) + float(b)) / 2 * 25.4 / 72 for a, b in words][-2:]  # the insets' labels
+    page, inset = theme.docx.page, theme.maps.inset
+    # The last inset is one gap inside the picture, which is inside the table's right edge.
+    edge = page.width_mm - page.margins.right_mm - inset.gap_mm - inset.height_mm / 2
+    assert len(centres) == 2 and max(centres) <= edge + 0.5, (centres, edge)
 
 
 def test_sheet_header_shows_the_publishers_logo(content_copy: Path, theme: Theme) -> None:
