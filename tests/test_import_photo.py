@@ -66,10 +66,14 @@ def content(tmp_path: Path) -> Path:
     return content_copy(tmp_path / "content")
 
 
+def figure(document) -> Paragraph:
+    """Return the paragraph holding the photo."""
+    return next(p for p in paragraphs(document) if p.style.name == "Figure")
+
+
 def picture(document):
     """Return the photo's `wp:docPr`: what Word's « Edit Alt Text » writes to."""
-    figure = next(p for p in paragraphs(document) if p.style.name == "Figure")
-    return next(figure._p.iter(f"{WP}docPr"))
+    return next(figure(document)._p.iter(f"{WP}docPr"))
 
 
 def captions(document) -> list[Paragraph]:
@@ -257,12 +261,12 @@ def test_a_caption_typed_under_a_photo_without_credit_becomes_its_credit(
 
     def type_caption(document) -> None:
         assert not captions(document)
-        figure = next(p for p in paragraphs(document) if p.style.name == "Figure")
-        new = copy.deepcopy(figure._p)
+        photo = figure(document)
+        new = copy.deepcopy(photo._p)
         for r in new.findall(f"{{{new.nsmap['w']}}}r"):
             new.remove(r)
-        figure._p.addnext(new)
-        typed = Paragraph(new, figure._parent)
+        photo._p.addnext(new)
+        typed = Paragraph(new, photo._parent)
         typed.style = document.styles["Caption"]
         typed.add_run("Photo : Jean-Marc Dupont")
 
@@ -318,14 +322,13 @@ def test_an_emptied_alt_text_is_refused_and_the_old_one_kept(
 
 
 def delete_picture(document) -> None:
-    figure = next(p for p in paragraphs(document) if p.style.name == "Figure")
-    for p in [figure, *captions(document)]:
+    for p in [figure(document), *captions(document)]:
         p._p.getparent().remove(p._p)
 
 
 def delete_picture_edit_credit(document) -> None:
-    figure = next(p for p in paragraphs(document) if p.style.name == "Figure")
-    figure._p.getparent().remove(figure._p)
+    photo = figure(document)
+    photo._p.getparent().remove(photo._p)
     set_text(captions(document)[0], "Photo : COLSIBA")
 
 
