@@ -9,7 +9,7 @@ from reportlab.pdfgen.canvas import FILL_EVEN_ODD
 from reportlab.platypus import Flowable
 
 from .. import maps
-from ..theme import MM, Maps
+from ..theme import MM, Maps, TextStyle
 from .styles import Styles
 
 GRID = 0.1  # mm: the outlines' coordinate unit in the PDF (well under the simplification)
@@ -44,8 +44,7 @@ class MapFlowable(Flowable):
     def measure(self, label: str) -> float:
         """Return the width in mm an inset needs for `label` at its full size."""
         raw = self.styles.theme.maps
-        style = self.styles.text(raw.label)
-        font = self.styles.font(style.family, style.bold, style.italic)
+        style, font = _label(self.styles)
         return (stringWidth(label, font, style.size_pt) + 2 * raw.frame_width_pt) / MM + (
             style.size_pt * 0.4 / MM
         )
@@ -54,7 +53,10 @@ class MapFlowable(Flowable):
         width = availWidth / MM
         if self.layout is None or abs(self.layout.width - width) > 0.01:
             # The legend's corner is kept free of insets (the ones left out are ringed).
-            reserve = _legend_width(self.styles, self.legend) if self.legend else 0.0
+            reserve = 0.0
+            if self.legend:
+                raw, (label, font) = self.styles.theme.maps, _label(self.styles)
+                reserve = raw.inset.gap_mm + _legend_width(raw, self.legend, font, label.size_pt)
             key = (self.codes, width, self.heights, self.spec, reserve)
             if key not in self.layouts:
                 self.layouts[key] = maps.layout(
@@ -87,8 +89,7 @@ def draw(
     ring = (styles.colour(raw.marker.colour), raw.marker.width_pt)
     _panel(canv, layout.main, colours, raw.border_width_pt)
     _markers(canv, layout.main.markers, *ring)
-    label = styles.text(raw.label)
-    font = styles.font(label.family, label.bold, label.italic)
+    label, font = _label(styles)
     if legend and layout.main.markers:
         _legend(canv, layout, raw, legend, font, label.size_pt, styles.colour(label.colour), ring)
     for inset in layout.insets:
@@ -121,7 +122,7 @@ def _legend(
 ) -> None:
     """Set `text` after a ring at the bottom of the map, on the side away from the insets."""
     gap, r = raw.inset.gap_mm, raw.marker.radius_mm
-    needed = 2.5 * r + stringWidth(text, font, size) / MM  # the ring, a space, the text
+    needed = _legend_width(raw, text, font, size)
     left = gap if layout.corner.endswith("right") else layout.width - gap - needed
     _markers(canv, (maps.Marker("", left + r, gap + r, r),), *ring)
     canv.setFillColor(colour)
@@ -129,14 +130,15 @@ def _legend(
     canv.drawString((left + 2.5 * r) * MM, (gap + r) * MM - size * 0.35, text)
 
 
-def _legend_width(styles: Styles, text: str) -> float:
-    """Return the width in mm of a legend: the ring, a space, the text, the gap before it."""
-    raw = styles.theme.maps
-    label = styles.text(raw.label)
-    font = styles.font(label.family, label.bold, label.italic)
-    return (
-        raw.inset.gap_mm + 2.5 * raw.marker.radius_mm + stringWidth(text, font, label.size_pt) / MM
-    )
+def _label(styles: Styles) -> tuple[TextStyle, str]:
+    """Return the style of the maps' words (inset names, legend) and its font."""
+    style = styles.text(styles.theme.maps.label)
+    return style, styles.font(style.family, style.bold, style.italic)
+
+
+def _legend_width(raw: Maps, text: str, font: str, size: float) -> float:
+    """Return the width in mm of a legend: the ring, a space, the text."""
+    return 2.5 * raw.marker.radius_mm + stringWidth(text, font, size) / MM
 
 
 def _markers(canv: Any, markers: tuple[maps.Marker, ...], colour: Any, width: float) -> None:
