@@ -624,7 +624,7 @@ def watch(**params: Any) -> None:
     except KeyboardInterrupt:
         watcher.stop()
         click.echo(_("Stopped watching."))
-        sys.exit(0)
+        leave(0)
 
 
 def _preview_then_print(options: Any, quiet: bool) -> Any:
@@ -842,6 +842,18 @@ def import_(
         sys.exit(1)
 
 
+def leave(code: int) -> None:
+    """Exit at once after an interruption, the output folder already put back in order.
+
+    Every `finally` has run by then (temporary files removed, the folder's lock released),
+    but a worker killed while it sent its result leaves the process pool's threads waiting
+    on that pipe for ever, and a normal exit would wait for them.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _stop(signum: int, frame: object) -> None:
     """SIGTERM, SIGHUP: unwind like Ctrl-C (temporary files removed), exit 128 + signal."""
     raise SystemExit(128 + signum)
@@ -902,12 +914,13 @@ def run() -> None:
             signal.signal(getattr(signal, name), _stop)
     try:
         main(standalone_mode=False)
-    except click.exceptions.Abort:  # Ctrl-C, as click reports it
+    except (click.exceptions.Abort, KeyboardInterrupt):  # Ctrl-C (click reports it as Abort)
         click.echo(_("interrupted; the documents in place are unchanged"), err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo(_("interrupted; the documents in place are unchanged"), err=True)
-        sys.exit(130)
+        leave(130)
+    except SystemExit as exc:  # SIGTERM, SIGHUP (_stop), after the same unwinding
+        if isinstance(exc.code, int) and exc.code > 128:
+            leave(exc.code)
+        raise
     except click.exceptions.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -22,7 +22,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -192,7 +192,9 @@ class Renderer:
             # Python 3.14 has terminate_workers(); until then the pool's own process table.
             for process in list(getattr(self.pool, "_processes", {}).values()):
                 process.kill()  # workers write nothing; SIGKILL runs no inherited handler
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        # A worker killed while it sent a result leaves the pool's threads waiting on its
+        # pipe for ever: after a failure they are not waited for (see cli.leave()).
+        self.pool.shutdown(wait=not failed, cancel_futures=True)
 
     def run(self, todo: list[Job], content: Any) -> Iterator[Done]:
         """Yield each finished document; raise the first failure after the others finish."""
@@ -215,26 +217,60 @@ class Renderer:
         # more than CHUNK sheets, whose bytes travel back together (half a megabyte each).
         size = max(1, min(CHUNK, math.ceil(len(sheets) / (self.workers * 4))))
         chunks = pdfs + [sheets[i : i + size] for i in range(0, len(sheets), size)]
-        pending: set[Future[tuple[list[Done], BaseException | None]]] = {
-            self.pool.submit(_chunk, chunk, digest, blob) for chunk in chunks
-        }
         failure: BaseException | None = None
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                try:
-                    done, error = future.result()
-                except BaseException as exc:
-                    done, error = [], exc
-                yield from done
-                if error is not None and failure is None:
-                    failure = error
-                    for other in pending:
-                        other.cancel()
+        with _signals_between_waits() as deliver:
+            pending: set[Future[tuple[list[Done], BaseException | None]]] = {
+                self.pool.submit(_chunk, chunk, digest, blob) for chunk in chunks
+            }
+            while pending:
+                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                deliver()
+                for future in finished:
+                    try:
+                        done, error = future.result()
+                    except BaseException as exc:
+                        done, error = [], exc
+                    yield from done
+                    if error is not None and failure is None:
+                        failure = error
+                        for other in pending:
+                            other.cancel()
+            deliver()
         if failure is not None:
             if isinstance(failure, CfsiError):
                 raise failure
             raise RenderError("build", f"{type(failure).__name__}: {failure}")
+
+
+@contextlib.contextmanager
+def _signals_between_waits() -> Iterator[Callable[[], None]]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP while the pool is waited on; deliver them between waits.
+
+    Their handlers raise (KeyboardInterrupt, SystemExit), and an exception raised inside
+    concurrent.futures' wait() can leave a future's lock held (it takes them one by one):
+    the pool's shutdown then waited for it forever, one Ctrl-C in ten. Here a signal is
+    noted, and `deliver()` runs its own handler where nothing is held. A signal ignored
+    (nohup) or left to the system stays so.
+    """
+    caught: list[int] = []
+    handlers: dict[int, Callable[[int, Any], Any]] = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            handler = signal.getsignal(number) if number is not None else None
+            if callable(handler):
+                handlers[number] = handler
+                signal.signal(number, lambda signum, frame: caught.append(signum))
+
+    def deliver() -> None:
+        if caught:
+            handlers[caught[0]](caught[0], None)
+
+    try:
+        yield deliver
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 def _cpus() -> int:
