@@ -291,3 +291,28 @@ def test_paragraphs_and_bullet_items_take_the_quick_path(text: str) -> None:
     quick = richtext._plain(text)
     assert (quick is None) == mixed
     assert quick is None or quick == richtext._markdown(text)
+
+
+# -- typography: a rule skipped for lack of its trigger would have changed nothing ---------------
+
+TYPO_PIECES = ["'", "...", "....", " - ", "\u00a0-\u00a0", "- ", " -", " : ", ":", " ;", "\u00a0!",
+               "?", "« ", "«", " »", "»", "4 130", "300 000", "1 2", "12", " 25 mois", "49,7 %",
+               " %", "9 OSC", "2 organisations", "\t", "  ", "\u202f", "mot", "é", ",", "."]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(TYPO_PIECES), max_size=25).map("".join))
+def test_typography_rules_skipped_without_their_trigger_change_nothing(text: str) -> None:
+    """normalise() applies a rule only to a text holding its trigger: as if it applied all."""
+    from cfsi_reports.theme import load_theme
+    from cfsi_reports.typography import _rules, normalise
+
+    typo = load_theme().locale("fr").typography
+    everything = text
+    for pattern, repl, _triggers in _rules(typo):
+        if repl == "GROUP":
+            sep = typo.group_separator
+            everything = pattern.sub(lambda m: m.group(1) + m.group(2).replace(" ", sep), everything)
+        else:
+            everything = pattern.sub(repl, everything)
+    assert normalise(text, typo) == everything
