@@ -183,6 +183,23 @@ def test_characters_the_fonts_lack_are_named_with_file_line_and_field(content_co
     assert not Path(out).exists()  # nothing written, neither brochure nor fact sheets
 
 
+def test_a_character_typography_puts_in_is_checked_too(content_copy: Path, monkeypatch) -> None:
+    """A text the fonts draw as typed still fails when its typeset form holds a character
+    they lack (here the apostrophe the locale sets: ' becomes 漢)."""
+    from dataclasses import replace
+
+    from cfsi_reports.checks import check
+    from cfsi_reports.theme import Theme, load_theme
+
+    theme = load_theme()
+    locale = theme.locale("fr")
+    odd = replace(locale, typography=replace(locale.typography, apostrophe="漢"))
+    monkeypatch.setattr(Theme, "locale", lambda self, language: odd)
+    with pytest.raises(ContentError) as caught:
+        check(load_content(content_copy), theme)
+    assert "cannot draw U+6F22" in str(caught.value)
+
+
 def test_vietnamese_and_french_are_covered(content_copy: Path) -> None:
     from cfsi_reports.checks import check
     from cfsi_reports.theme import load_theme

@@ -35,10 +35,14 @@ def check(content: Content, theme: Theme) -> list[Problem]:
         )
         raise ContentError(problems) from None
     documents = [(prog._file, prog._lines, prog)] + [(a.file, a._lines, a) for a in content.actions]
+    # When the fonts draw all that typography puts in, a text they draw as typed they draw
+    # once typeset too: only a text with a character lacking is typeset to be sure of it.
+    typeset_all = bool(fonts.missing(typography.inserted(locale.typography), theme))
     for file, lines, model in documents:
         for path, text in texts(model):
-            shaped = typography.normalise(text, locale.typography)
-            lacking = fonts.missing(shaped, theme)
+            lacking = fonts.missing(text, theme)
+            if lacking or typeset_all:
+                lacking = fonts.missing(typography.normalise(text, locale.typography), theme)
             if lacking:
                 names = ", ".join(_describe(ch) for ch in lacking)
                 problems.append(

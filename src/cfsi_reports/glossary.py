@@ -83,7 +83,7 @@ def _fold(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     # d'Activités gives Activités: an elided article spells nothing.
-    return [re.split("[’']", w)[-1] or w for w in WORD.findall(text)]
+    return [w.replace("’", "'").rsplit("'", 1)[-1] or w for w in WORD.findall(text)]
 
 
 def _spells(acronym: str, words: list[str]) -> bool:

@@ -76,6 +76,14 @@ def normalise(text: str, typo: Typography) -> str:
     return text
 
 
+def inserted(typo: Typography) -> str:
+    """Return every character normalise() may put into a text."""
+    out = typo.group_separator
+    for _pattern, repl, _triggers in _rules(typo):
+        out += "" if repl == "GROUP" else repl.replace("\\1", "")
+    return "".join(sorted(set(out)))
+
+
 def tie_title(text: str, typo: Typography) -> str:
     """Tie a title's articles and prepositions to the next word: no line ends with « de »."""
     if not typo.tie_after:
