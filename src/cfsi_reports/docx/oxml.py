@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag
+from docx.oxml.ns import qn as _qn
+from docx.oxml.parser import oxml_parser
 from lxml import etree
 
 MM_TWIPS = 1440 / 25.4
@@ -54,6 +56,24 @@ def mm(value: float) -> int:
 def pt(value: float) -> int:
     """Return points in twips."""
     return round(value * 20)
+
+
+@cache
+def qn(tag: str) -> str:
+    """Return the Clark name of `w:tag` (python-docx's qn, remembered: a sheet asks 5 000 times)."""
+    return _qn(tag)
+
+
+@cache
+def _names(tag: str) -> tuple[str, dict[str, str]]:
+    prefixed = NamespacePrefixedTag(tag)
+    return prefixed.clark_name, prefixed.nsmap
+
+
+def OxmlElement(tag: str) -> etree._Element:
+    """Return a new element as python-docx's OxmlElement does, its names parsed once per tag."""
+    clark, nsmap = _names(tag)
+    return oxml_parser.makeelement(clark, nsmap=nsmap)
 
 
 def el(tag: str, attrs: dict[str, object] | None = None, *children: etree._Element):

@@ -34,25 +34,26 @@ def zip_entries(entries: Iterable[tuple[str, bytes]], epoch: int) -> bytes:
     year, month, day, hour, minute, second = zip_time(epoch)
     dos_time = hour << 11 | minute << 5 | second // 2
     dos_date = (year - 1980) << 9 | month << 5 | day
-    out = bytearray()
+    out: list[bytes] = []  # joined once at the end: the fonts' megabyte is copied once
+    size = 0
     central = []
     for name, data in entries:
         stored = name.lower().endswith(_STORED)
-        packed = data if stored else _deflate(data)
+        packed, crc = _pack(data, stored)
         method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
         encoded = name.encode("utf-8")
         flags = 0 if name.isascii() else 0x800  # UTF-8 name
-        crc = zlib.crc32(data)
         head = (flags, method, dos_time, dos_date, crc, len(packed), len(data), len(encoded))
-        offset = len(out)
-        out += _LOCAL.pack(b"PK\x03\x04", 20, *head, 0) + encoded + packed
+        offset = size
+        out += (_LOCAL.pack(b"PK\x03\x04", 20, *head, 0), encoded, packed)
+        size += _LOCAL.size + len(encoded) + len(packed)
         # Made by version 2.0 on MS-DOS (0): no host OS or permissions recorded.
         central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, *head, 0, 0, 0, 0, 0, offset))
         central.append(encoded)
     directory = b"".join(central)
     count = len(central) // 2
-    out += directory + _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), len(out), 0)
-    return bytes(out)
+    out += (directory, _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), size, 0))
+    return b"".join(out)
 
 
 _LOCAL = struct.Struct("<4s5H3L2H")
@@ -60,14 +61,17 @@ _CENTRAL = struct.Struct("<4s6H3L5HLL")
 _END = struct.Struct("<4s4H2LH")
 
 
-def _deflate(data: bytes) -> bytes:
-    """Return raw deflate data (level 6, as zipfile); large parts are remembered."""
-    return _deflate_large(data) if len(data) > 65_536 else _raw_deflate(data)
+def _pack(data: bytes, stored: bool) -> tuple[bytes, int]:
+    """Return an entry's data as written (raw deflate at level 6, as zipfile, unless
+    `stored`) and its CRC-32; a large part is packed once per process."""
+    if len(data) > 65_536:
+        return _pack_large(data, stored)
+    return (data if stored else _raw_deflate(data)), zlib.crc32(data)
 
 
 @lru_cache(maxsize=16)
-def _deflate_large(data: bytes) -> bytes:
-    return _raw_deflate(data)
+def _pack_large(data: bytes, stored: bool) -> tuple[bytes, int]:
+    return (data if stored else _raw_deflate(data)), zlib.crc32(data)
 
 
 def _raw_deflate(data: bytes) -> bytes:
