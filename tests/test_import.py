@@ -204,6 +204,63 @@ def test_list_items_typed_with_a_french_colon_stay_as_typed(content: Path, tmp_p
     assert "Centre Hubertine Auclert : Paris" in load_content(content).action("echangeons").partners
 
 
+def _typed_on_their_own_lines(content: Path) -> tuple[Path, str]:
+    """An action whose texts with a French colon sit on their own lines, under `lead:` and
+    `direct:` and under a bare `-`: YAML makes mappings of them, the tool texts."""
+    target = content / "actions/01-echangeons.yaml"
+    lead = load_content(content).action("echangeons").lead
+    text = target.read_text(encoding="utf-8")
+    text = text.replace(f"lead: {lead}", "lead:\n  Radio Djiido : Nouméa")
+    text = text.replace("  - Centre Hubertine Auclert", "  -\n    Centre Hubertine Auclert : Paris")
+    assert text.count(" : ") >= 2
+    target.write_text(text, encoding="utf-8")
+    return target, text
+
+
+def test_texts_with_a_french_colon_on_their_own_lines_stay_as_typed(
+    content: Path, tmp_path: Path
+) -> None:
+    target, text = _typed_on_their_own_lines(content)
+    out = tmp_path / "out"
+    assert cli("build", "--content", content, "--output", out, "--format", "docx").exit_code == 0
+    typed = "Radio Djiido\u00a0: Nouméa"  # as the sheet shows it
+    sheet = edit(
+        out / "fact-sheets/echangeons.docx", tmp_path / "e.docx",
+        lambda d: set_text(find(d, typed), typed + " et Lifou"),
+    )  # fmt: skip
+    before = load_content(content).action("echangeons")
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 0, result.output
+    after = target.read_text(encoding="utf-8")
+    # The edited text is written anew, quoted; the untouched one stays as typed.
+    edited = 'lead: "Radio Djiido : Nouméa et Lifou"'
+    assert after == text.replace("lead:\n  Radio Djiido : Nouméa", edited)
+    action = load_content(content).action("echangeons")
+    assert action.lead == "Radio Djiido : Nouméa et Lifou"
+    assert action.partners == before.partners  # `Centre … : Paris` kept its space
+
+
+def test_an_import_that_would_change_a_field_the_sheet_did_not_writes_nothing(
+    content: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The last guard: without the quoting above, ruamel would write `Radio Djiido: Nouméa`;
+    the import sees the field change and refuses rather than lose the typed space."""
+    from cfsi_reports.roundtrip import yamlfile
+
+    target, text = _typed_on_their_own_lines(content)
+    out = tmp_path / "out"
+    assert cli("build", "--content", content, "--output", out, "--format", "docx").exit_code == 0
+    sheet = edit(
+        out / "fact-sheets/echangeons.docx", tmp_path / "e.docx",
+        lambda d: set_text(find(d, "Centre Hubertine Auclert\u00a0: Paris"), "Centre Hubertine"),
+    )  # fmt: skip
+    monkeypatch.setattr(yamlfile, "_quote_colon_texts", lambda text: (text, {}))
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 1, result.output
+    assert "would change this field too" in result.output
+    assert target.read_text(encoding="utf-8") == text
+
+
 def test_the_next_build_shows_the_edits(built: Path, content: Path, tmp_path: Path) -> None:
     sheet = edit(built / "banane.docx", tmp_path / "b.docx", partner_budget_activity_project)
     assert cli("import", "--content", content, "--write", sheet).exit_code == 0

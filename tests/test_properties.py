@@ -295,9 +295,10 @@ def test_paragraphs_and_bullet_items_take_the_quick_path(text: str) -> None:
 
 # -- typography: a rule skipped for lack of its trigger would have changed nothing ---------------
 
-TYPO_PIECES = ["'", "...", "....", " - ", "\u00a0-\u00a0", "- ", " -", " : ", ":", " ;", "\u00a0!",
-               "?", "« ", "«", " »", "»", "4 130", "300 000", "1 2", "12", " 25 mois", "49,7 %",
-               " %", "9 OSC", "2 organisations", "\t", "  ", "\u202f", "mot", "é", ",", "."]  # fmt: skip
+TYPO_PIECES = ["'", "...", "....", " - ", "\u00a0-\u00a0", "- ", " -", " : ", ":", " ;",
+               "\u00a0!", "?", "« ", "«", " »", "»", "4 130", "300 000", "1 2", "12", " 25 mois",
+               "49,7 %", " %", "9 OSC", "2 organisations", "\t", "  ", "\u202f", "mot", "é", ",",
+               "."]  # fmt: skip
 
 
 @settings(max_examples=3000, deadline=None)
@@ -312,7 +313,9 @@ def test_typography_rules_skipped_without_their_trigger_change_nothing(text: str
     for pattern, repl, _triggers in _rules(typo):
         if repl == "GROUP":
             sep = typo.group_separator
-            everything = pattern.sub(lambda m: m.group(1) + m.group(2).replace(" ", sep), everything)
+            everything = pattern.sub(
+                lambda m, sep=sep: m.group(1) + m.group(2).replace(" ", sep), everything
+            )
         else:
             everything = pattern.sub(repl, everything)
     assert normalise(text, typo) == everything

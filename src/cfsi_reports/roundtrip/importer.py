@@ -316,6 +316,16 @@ def _validate(
                     " edit {file} by hand)"
                 ).format(field=fields.label(path), file=action.file)
             ]
+    # Nor may anything else change on the way: a field the sheet did not edit reads as before.
+    besides = _changed_besides(action.model_dump(), new.model_dump(), changes)
+    if besides:
+        return [
+            _(
+                "{field}: writing the sheet's edits would change this field too, which the"
+                " sheet did not edit (nothing was written; please edit {file} by hand)"
+            ).format(field=fields.label(path) if path in KINDS else path, file=action.file)
+            for path in besides
+        ]
     others = tuple(new if a.key == action.key else a for a in content.actions)
     try:
         check(Content(content.root, content.programme, others), theme)
@@ -328,6 +338,22 @@ def _validate(
             for p in exc.problems
         ]
     return []
+
+
+def _changed_besides(old: dict, new: dict, changes: dict[str, Any], prefix: str = "") -> list[str]:
+    """Return the dotted paths outside `changes` whose values differ between two dumps."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        path = prefix + key
+        if path in changes:
+            continue
+        a, b = old.get(key), new.get(key)
+        inside = any(c.startswith(path + ".") for c in changes)
+        if inside and isinstance(a, dict) and isinstance(b, dict):
+            out += _changed_besides(a, b, changes, path + ".")
+        elif a != b:
+            out.append(path)
+    return out
 
 
 # --- comments ------------------------------------------------------------------------

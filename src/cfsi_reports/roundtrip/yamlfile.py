@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 import io
-import re
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 import yaml
+from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import (
@@ -23,6 +24,8 @@ from ruamel.yaml.scalarstring import (
     ScalarString,
 )
 
+from ..content import yamlsafe
+from ..content.model import Action
 from ..messages import _
 
 # Where a key that was absent goes: after the nearest key before it in this order.
@@ -65,34 +68,65 @@ def _setup(text: str) -> tuple[YAML, Any]:
     return first
 
 
-# A list item typed the French way without quotes, `- Atelier : échanges`: the content
-# loader reads it as that text (a ColonText), ruamel as a one-pair mapping it would write
-# back as `Atelier: échanges`. Such lines are quoted while ruamel edits the file, and put
-# back as typed wherever the import did not change them.
-_COLON_ITEM = re.compile(
-    r"^(?P<lead>[ \t]*-[ \t]+)(?P<text>[^\s\"'#&*!|>%@`{\[-][^#\n]*? : [^#\n]*?)"
-    r"(?P<comment>[ \t]+#[^\n]*|[ \t]*)$"
-)
+# A text typed the French way without quotes, `- Atelier : échanges` or a value on its own
+# line such as `lead:` then `  Radio Djiido : Nouméa`: the content loader reads it as that
+# text (a ColonText), ruamel as a one-pair mapping it would write back as `Atelier: échanges`.
+# Such texts are quoted while ruamel edits the file, and their lines put back as typed
+# wherever the import did not change them.
 
 
-def _quote_colon_items(text: str) -> tuple[str, dict[str, str]]:
-    """Return `text` with such items double-quoted, and each quoted line's original."""
+def _quote_colon_texts(text: str) -> tuple[str, dict[str, str]]:
+    """Return `text` with each such text double-quoted, and each quoted line's original."""
+    try:
+        located = yamlsafe.parse(text)
+    except yamlsafe.YamlError as exc:
+        raise YamlWriteError(exc.message) from None
+    lines = text.split("\n")
     typed: dict[str, str] = {}
-    out = []
-    for line in text.split("\n"):
-        found = _COLON_ITEM.match(line)
-        if found:
-            quoted = found["text"].replace("\\", "\\\\").replace('"', '\\"')
-            safe = f'{found["lead"]}"{quoted}"{found["comment"]}'
-            typed[safe] = line
-            line = safe
-        out.append(line)
-    return "\n".join(out), typed
+    for path, colon in _colon_texts(located.data, ()):
+        number = located.lines[(*path, next(iter(colon)))] - 1  # the line of its pair
+        line = lines[number]
+        escaped = colon.source.replace("\\", "\\\\").replace('"', '\\"')
+        safe = line.replace(colon.source, f'"{escaped}"', 1)
+        typed[safe] = line
+        owner = lines[number - 1] if number else ""
+        if not line.split(colon.source, 1)[0].strip() and owner.rstrip().endswith((":", "-")):
+            # On its own line under `lead:` or `-`: ruamel writes a quoted text beside them.
+            typed[f"{owner.rstrip()} {safe.strip()}"] = f"{owner}\n{line}"
+        lines[number] = safe
+    return "\n".join(lines), typed
+
+
+def _colon_texts(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Yield (path, ColonText) for each one the action reads as text, not as a group of fields."""
+    if isinstance(value, yamlsafe.ColonText) and not _is_group(path):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _colon_texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _colon_texts(item, (*path, index))
+
+
+def _is_group(path: tuple[Any, ...]) -> bool:
+    """Tell whether the action's field at `path` is a group of fields (`photo:`, `funding:`)."""
+    model: Any = Action
+    for key in path:
+        field = model.model_fields.get(key) if isinstance(key, str) else None
+        if field is None:
+            return False
+        kinds = [a for a in get_args(field.annotation) if a is not type(None)]
+        groups = [k for k in kinds or [field.annotation] if isinstance(k, type)]
+        model = next((k for k in groups if issubclass(k, BaseModel)), None)
+        if model is None:
+            return False
+    return True
 
 
 def update(text: str, changes: dict[str, Any]) -> str:
     """Return `text` with the values at dotted paths replaced (None removes the key)."""
-    text, typed = _quote_colon_items(text)
+    text, typed = _quote_colon_texts(text)
     return "\n".join(typed.get(line, line) for line in _update(text, changes).split("\n"))
 
 
