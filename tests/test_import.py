@@ -81,6 +81,29 @@ def test_every_seed_sheet_imports_unedited_as_no_change(built: Path, content: Pa
     assert "error" not in result.output and "note" not in result.output
 
 
+def test_an_edited_map_description_is_named_not_imported(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    """The map's text is made from the countries: an edit of it is said to stay in the sheet."""
+    docpr = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+    def describe(document) -> None:
+        (picture,) = document.element.body.iter(docpr)
+        assert picture.get("descr").startswith("Carte : Guatemala")
+        picture.set("descr", "Carte de l'Amérique latine")
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", describe)
+    target = content / "actions/03-banane.yaml"
+    before = target.read_bytes()
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 0, result.output
+    assert "the map's alternative text « Carte de l'Amérique latine » is not imported" in (
+        result.output
+    )
+    assert "'countries:' in actions/03-banane.yaml" in result.output
+    assert target.read_bytes() == before
+
+
 def test_sheets_resaved_by_libreoffice_import_as_no_change(
     built: Path, content: Path, tmp_path: Path
 ) -> None:

@@ -79,7 +79,8 @@ class FactSheetRenderer:
             body.append(self._para("Subtitle", kicker))
         # Word does not balance lines: keep a short last word with the one before.
         body.append(self._para("Title", no_widow(self._present.display_title(view.title))))
-        body.append(self._facts(view.facts, self._map(document, view)))
+        located = self._map(document, view)
+        body.append(self._facts(view.facts, located))
         if view.photo is not None:
             body.extend(self._photo(document, view))
         for section in view.sections:
@@ -90,7 +91,10 @@ class FactSheetRenderer:
         self._header(document, view)
         self._properties(document, view)
         # What `cfsi-reports import` needs to read the sheet back: its action, the base values.
-        snapshot.embed(document, snapshot.snapshot(action, view))
+        record = snapshot.snapshot(action, view)
+        if located is not None:  # its alternative text is made, not imported: a note if edited
+            record["map_alt"] = maps.alt_text(view.codes, self._locale)
+        snapshot.embed(document, record)
         oxml.renumber_drawings(
             part.element
             for part in document.part.package.iter_parts()

@@ -54,6 +54,7 @@ class FieldReader:
         self.sections = [tuple(s) for s in snapshot.get("sections") or []]
         self.place = snapshot.get("place")
         self.file = snapshot.get("file")
+        self.map_alt = snapshot.get("map_alt")
         self.out = Reading()
         sep = locale.format("label_value", label="\x00", value="\x01")
         self._separator = tx.fold(sep.partition("\x01")[0].replace("\x00", ""))
@@ -78,6 +79,7 @@ class FieldReader:
         out.notes.extend(sheet.notes)
         self._title(sheet)
         self._photo(sheet)
+        self._map(sheet)
         facts = self._match(sheet.facts, self.facts, "key facts", "Fact Label")
         sections = self._match(sheet.sections, self.sections, "sections", "Heading 1")
         if facts is not None:
@@ -212,6 +214,19 @@ class FieldReader:
             )
         if sheet.pictures or sheet.captions:
             self._credit(sheet.captions)
+
+    def _map(self, sheet: SheetText) -> None:
+        """Say that an edit of the map's alternative text stays in the sheet."""
+        shown = [p.alt for p in sheet.drawn if p.alt.strip()]
+        if self.map_alt is None or any(tx.same(alt, self.map_alt) for alt in shown):
+            return
+        for alt in shown:
+            self.out.notes.append(
+                _(
+                    "the map's alternative text « {text} » is not imported: the map and its"
+                    " text are made from 'countries:' in {file}"
+                ).format(text=alt.strip(), file=self.file)
+            )
 
     def _alt(self, pictures: list[Picture]) -> None:
         where, built = self.label("photo.alt"), self.base["photo.alt"]

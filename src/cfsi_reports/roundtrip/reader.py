@@ -74,6 +74,7 @@ class SheetText:
     sections: list[Block] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)  # in paragraphs of the style Figure
     captions: list[Line] = field(default_factory=list)  # paragraphs of the style Caption
+    drawn: list[Picture] = field(default_factory=list)  # pictures elsewhere: the map
     notes: list[str] = field(default_factory=list)
     owner: dict[etree._Element, str] = field(default_factory=dict)  # paragraph -> its field
 
@@ -88,6 +89,8 @@ def read(package: SheetPackage, labels: dict[str, str]) -> SheetText:
         style_elm = ppr.find(w("pStyle")) if ppr is not None else None
         name = styles.name(style_elm.get(w("val")) if style_elm is not None else None)
         line = _line(p, styles)
+        if name != "figure":
+            sheet.drawn.extend(_pictures(p))
         if name == "subtitle" and sheet.title is None:
             sheet.place, where = line, labels["place"]
         elif name == "title":
