@@ -455,6 +455,28 @@ def test_hyphenation_rules(theme: Theme) -> None:
     assert list(breaks("professionnelle"))
 
 
+def test_foreign_words_break_as_with_all_their_patterns(theme: Theme) -> None:
+    """The foreign patterns are read only where they can apply (en_US whole: 110 ms a
+    process): the locale's foreign words, with punctuation around them, break the same."""
+    import pyphen
+
+    from cfsi_reports.pdf.styles import patterns
+
+    typo = theme.locale("fr").typography
+    more = "accountability stakeholders sustainability governance ownership outreach reporting"
+    words = frozenset(typo.no_hyphenation) | frozenset(more.split())
+    subset = patterns(typo.foreign_patterns, words)
+    whole = pyphen.Pyphen(lang=typo.foreign_patterns, left=3, right=3)
+    assert len(subset.hd.patterns) < len(whole.hd.patterns) / 20
+    for word in sorted(words):
+        for before in ("", "(", "«\u00a0", "'", '"', "["):
+            for after in ("", ")", ",", ".", "\u00a0»", "),", "’", ":", "-"):
+                typed = before + word + after
+                assert list(subset.iterate(typed)) == list(whole.iterate(typed)), typed
+    breaks = hyphenator("fr_FR", frozenset(typo.no_hyphenation), typo.foreign_patterns)
+    assert ("(empower", "ment)") in list(breaks("(empowerment)"))
+
+
 def test_no_paragraph_ends_on_a_piece_of_a_word(
     seed_content: Content, theme: Theme, presenter: Presenter
 ) -> None:
