@@ -9,6 +9,7 @@ Description). What comes back is checked in the YAML and in the brochure built f
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
 import shutil
@@ -27,6 +28,8 @@ from helpers.pdf import read_tree
 from test_import import cli, edit, lines, paragraphs, set_text
 
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 ALT = "Des régimes de bananes sur le quai d'un port"  # ' is ’ in the sheet
 PHOTO = f"""photo:
   file: photos/quai.png  # prise au port de Puerto Barrios
@@ -212,6 +215,7 @@ def test_credit_and_alt_text_edited_in_libreoffice_come_back(
     assert [d.get("title") for d in docprs] == [None]
     result = cli("import", "--content", content, "--write", sheet)
     assert result.exit_code == 0, result.output
+    assert "another picture" not in result.output  # LibreOffice keeps the image's bytes
     assert photo_lines(content / "actions/03-banane.yaml") == [
         "photo:",
         "  file: photos/quai.png  # prise au port de Puerto Barrios",
@@ -352,6 +356,30 @@ def test_a_deleted_picture_leaves_the_photo_with_a_note(
     result = cli("import", "--content", content, "--write", sheet)
     assert result.exit_code == 0, result.output
     assert photo_lines(target)[2:] == [f"  alt: {ALT}", '  credit: "COLSIBA"']
+
+
+def test_a_picture_swapped_in_the_sheet_is_named_not_imported(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    """A partner put another picture in place of the photo: import says where it would go."""
+
+    def swap(document) -> None:
+        blip = next(figure(document)._p.iter(f"{A}blip"))
+        part = document.part.related_parts[blip.get(f"{R}embed")]
+        other = io.BytesIO()
+        Image.new("RGB", (900, 600), (200, 120, 0)).save(other, "PNG")
+        part._blob = other.getvalue()
+
+    target = content / "actions/03-banane.yaml"
+    before = lines(target)
+    result = cli("import", "--content", content, "--write", edit(built, tmp_path / "s.docx", swap))
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: photo: the sheet shows another picture than the one it was built with, but import"
+        " never changes photos" in " ".join(result.output.split())
+    )
+    assert "'photo:' 'file:' in actions/03-banane.yaml" in result.output
+    assert lines(target) == before
 
 
 def test_two_caption_paragraphs_are_joined_into_one_credit(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from pathlib import Path
 
@@ -81,8 +82,10 @@ class FactSheetRenderer:
         body.append(self._para("Title", no_widow(self._present.display_title(view.title))))
         located = self._map(document, view)
         body.append(self._facts(view.facts, located))
+        placed = None  # the photo's image as placed: import says if a sheet shows another
         if view.photo is not None:
-            body.extend(self._photo(document, view))
+            paras, placed = self._photo(document, view)
+            body.extend(paras)
         for section in view.sections:
             body.extend(self._section(document, section))
         page_setup = document.element.body.find(oxml.qn("w:sectPr"))
@@ -94,6 +97,8 @@ class FactSheetRenderer:
         record = snapshot.snapshot(action, view)
         if located is not None:  # its alternative text is made, not imported: a note if edited
             record["map_alt"] = maps.alt_text(view.codes, self._locale)
+        if placed is not None:
+            record["photo_sha256"] = hashlib.sha256(placed).hexdigest()
         snapshot.embed(document, record)
         oxml.renumber_drawings(
             part.element
@@ -186,7 +191,7 @@ class FactSheetRenderer:
         oxml.insert_before(numbering, instance, ("numIdMacAtCleanup",))
         return [self._rich("List Number", item, (num_id, 0)) for item in block.items]
 
-    def _photo(self, document: Document, view: ActionView) -> list[etree._Element]:
+    def _photo(self, document: Document, view: ActionView) -> tuple[list[etree._Element], bytes]:
         photo = view.photo
         assert photo is not None
         box = self._theme.docx.photo
@@ -208,7 +213,7 @@ class FactSheetRenderer:
         ]
         if photo.credit:
             paras.append(self._para("Caption", photo.credit))
-        return paras
+        return paras, data
 
     # Header, footer and properties --------------------------------------------------------
 

@@ -55,6 +55,7 @@ class FieldReader:
         self.place = snapshot.get("place")
         self.file = snapshot.get("file")
         self.map_alt = snapshot.get("map_alt")
+        self.photo_digest = snapshot.get("photo_sha256")
         self.out = Reading()
         sep = locale.format("label_value", label="\x00", value="\x01")
         self._separator = tx.fold(sep.partition("\x01")[0].replace("\x00", ""))
@@ -204,6 +205,15 @@ class FieldReader:
             return
         if sheet.pictures:
             self._alt(sheet.pictures)
+            shown = sheet.pictures[0].digest
+            if self.photo_digest and shown and shown != self.photo_digest:
+                self.out.notes.append(
+                    _(
+                        "{field}: the sheet shows another picture than the one it was built"
+                        " with, but import never changes photos: to use it, save it in the"
+                        " photos folder and name it under 'photo:' 'file:' in {file}"
+                    ).format(field=self.label("photo"), file=self.file)
+                )
         else:
             self.out.notes.append(
                 _(

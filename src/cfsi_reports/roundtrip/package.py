@@ -7,6 +7,7 @@ needs both (and the raw XML to accept changes).
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import zipfile
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOCUMENT = "/officeDocument"
 _STYLES = "/styles"
 _COMMENTS = "/comments"
+_IMAGE = "/image"
 MAX_PART_BYTES = 50_000_000  # a fact sheet's document.xml is tens of kilobytes
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
@@ -60,6 +62,7 @@ class SheetPackage:
     styles: Styles
     comments: dict[str, tuple[str, str]]  # comment id -> (author, text)
     snapshot: dict[str, Any] | None
+    images: dict[str, str] = field(default_factory=dict)  # relationship id -> SHA-256 of it
 
 
 def open_sheet(path: Any) -> SheetPackage:
@@ -91,6 +94,11 @@ def open_sheet(path: Any) -> SheetPackage:
                 _comments(etree.fromstring(read(comments_name), _PARSER)) if comments_name else {}
             )
             custom = {n: read(n) for n in names if n.lower().startswith("customxml/")}
+            images = {
+                rel_id: hashlib.sha256(read(name)).hexdigest()
+                for rel_id, kind, name in _relationships(read, names, main)
+                if kind.endswith(_IMAGE)
+            }
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         raise SheetFileError(
             _("not a readable Word document ({error})").format(error=exc)
@@ -102,27 +110,36 @@ def open_sheet(path: Any) -> SheetPackage:
     body = document.find(w("body"))
     if body is None:
         raise SheetFileError(_("the document has no body"))
-    return SheetPackage(body, styles, comments, snapshot.find(custom))
+    return SheetPackage(body, styles, comments, snapshot.find(custom), images)
 
 
 def _target(read: Any, names: set[str], source: str, kind: str) -> str | None:
     """Return the part a relationship of `kind` leads to from `source` ('' is the package)."""
+    for _id, rel_kind, name in _relationships(read, names, source):
+        if rel_kind.endswith(kind):
+            return name
+    return None
+
+
+def _relationships(read: Any, names: set[str], source: str) -> list[tuple[str, str, str]]:
+    """Return (id, type, part) of each relationship from `source` to a part of the package."""
     folder, base = posixpath.split(source)
     rels = posixpath.join(folder, "_rels", f"{base}.rels")
     if rels not in names:
-        return None
-    root = etree.fromstring(read(rels), _PARSER)
-    for rel in root.iter(f"{{{_REL_NS}}}Relationship"):
-        if rel.get("Type", "").endswith(kind) and rel.get("TargetMode") != "External":
-            target = rel.get("Target", "")
-            name = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.normpath(posixpath.join(folder, target))
-            )
-            if name in names:
-                return name
-    return None
+        return []
+    out = []
+    for rel in etree.fromstring(read(rels), _PARSER).iter(f"{{{_REL_NS}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        name = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        if name in names:
+            out.append((rel.get("Id", ""), rel.get("Type", ""), name))
+    return out
 
 
 def _styles(root: etree._Element) -> Styles:

@@ -21,6 +21,8 @@ from .package import SheetPackage, on, w
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 # Word's « Mark as decorative »: an extension of the picture's properties.
 _DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
 _TEXT_BOX = w("txbxContent")
@@ -58,6 +60,7 @@ class Picture:
     descr: str  # Word's « Edit Alt Text », LibreOffice's Properties > Options > Description
     title: str  # older Word's title; LibreOffice 7.4 drops it on saving a .docx
     decorative: bool = False
+    digest: str = ""  # SHA-256 of the image shown, when the package holds it
 
     @property
     def alt(self) -> str:
@@ -90,7 +93,7 @@ def read(package: SheetPackage, labels: dict[str, str]) -> SheetText:
         name = styles.name(style_elm.get(w("val")) if style_elm is not None else None)
         line = _line(p, styles)
         if name != "figure":
-            sheet.drawn.extend(_pictures(p))
+            sheet.drawn.extend(_pictures(p, package.images))
         if name == "subtitle" and sheet.title is None:
             sheet.place, where = line, labels["place"]
         elif name == "title":
@@ -115,7 +118,7 @@ def read(package: SheetPackage, labels: dict[str, str]) -> SheetText:
                 sheet.sections.append(Block(line.text, element=p))
                 where = line.text
         elif name == "figure":
-            sheet.pictures.extend(_pictures(p))
+            sheet.pictures.extend(_pictures(p, package.images))
             sheet.owner[p] = labels.get("photo", where)
             continue
         elif name == "caption":
@@ -170,13 +173,15 @@ def _paragraphs(body: etree._Element):
         yield p
 
 
-def _pictures(p: etree._Element) -> list[Picture]:
+def _pictures(p: etree._Element, images: dict[str, str]) -> list[Picture]:
     out = []
     for pr in p.iter(_DOC_PR):
         if any(a.tag == _MC_FALLBACK for a in pr.iterancestors()):
             continue
         decorative = any(e.get("val", "0") in ("1", "true") for e in pr.iter(_DECORATIVE))
-        out.append(Picture(pr.get("descr") or "", pr.get("title") or "", decorative))
+        blip = next(pr.getparent().iter(_BLIP), None)
+        digest = images.get(blip.get(_EMBED, ""), "") if blip is not None else ""
+        out.append(Picture(pr.get("descr") or "", pr.get("title") or "", decorative, digest))
     return out
 
 
