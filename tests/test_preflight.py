@@ -40,6 +40,7 @@ def _sample(
     photo_px: int | None = None,
     pages: int = 4,
     reversed_pt: float | None = None,
+    reversed_ink: tuple[float, float, float, float] = (0, 0, 0, 0),
 ) -> bytes:
     """A small print file made like ours: A5 trim, 3 mm bleed, CMYK, an embedded font."""
     name = "Helvetica"
@@ -65,7 +66,7 @@ def _sample(
         if reversed_pt is not None and page == 0:
             c.setFillColor(CMYKColor(0.9, 0.4, 0.4, 0.3))
             c.rect(10 * MM, 20 * MM, 100 * MM, 20 * MM, stroke=0, fill=1)
-            c.setFillColor(CMYKColor(0, 0, 0, 0))
+            c.setFillColor(CMYKColor(*reversed_ink))
             c.setFont(name, reversed_pt)
             c.drawString(15 * MM, 28 * MM, "Texte en réserve")
         if photo_px is not None and page == 0:
@@ -141,6 +142,15 @@ def test_small_reversed_type_on_four_colours_fails(theme: Theme) -> None:
     assert _failed(report) == {"reversed type"}
     assert "6.0 pt knocked out of 4 inks on page 1" in report.failed[0].detail
     assert not preflight(_sample(theme, reversed_pt=10), PROFILES["print"]).failed
+
+
+def test_small_dark_type_on_four_colours_is_not_reversed(theme: Theme) -> None:
+    """Black (less ink than the fill under it, but darker) is not reversed type: a map's
+    legend on a page whose highlighted countries' path surrounds it failed the build."""
+    black = _sample(theme, reversed_pt=6, reversed_ink=(0, 0, 0, 1))
+    assert not preflight(black, PROFILES["print"]).failed
+    light = _sample(theme, reversed_pt=6, reversed_ink=(0.1, 0, 0.2, 0))  # a pale tint
+    assert _failed(preflight(light, PROFILES["print"])) == {"reversed type"}
 
 
 def test_page_count_must_suit_saddle_stitching(theme: Theme) -> None:

@@ -414,8 +414,16 @@ def _reversed(text: TextUse, scan: PageScan, before: int) -> tuple[int, float] |
         if under is None:
             return None
         knocked = sum(1 for t, u in zip(ink, under, strict=True) if u - t >= 0.1)
-        return (knocked, sum(under)) if sum(ink) < sum(under) else None
+        return (knocked, sum(under)) if _lightness(ink) > _lightness(under) else None
     return None
+
+
+def _lightness(ink: tuple[float, float, float, float]) -> float:
+    """Return how light a CMYK mix looks (0 black, 1 paper): type is reversed when it is
+    lighter than what lies under it. Black over a 170 % teal is dark on lighter, not reversed,
+    although it carries less ink."""
+    c, m, y, k = ink
+    return (0.2126 * (1 - c) + 0.7152 * (1 - m) + 0.0722 * (1 - y)) * (1 - k)
 
 
 def _check_reversed(scans: list[PageScan], profile: Profile) -> Check:
