@@ -207,9 +207,12 @@ def test_views_across_the_antimeridian_and_islands_in_an_ocean() -> None:
         islands = maps.layout(["NC", "PF"], width, 40, 26, spec)
         assert islands.world
         assert {m.code for m in islands.main.markers} == {"NC", "PF"}
-        for m in islands.main.markers:  # New Caledonia lies at the world's edge: whole rings
-            assert m.radius <= m.x <= islands.width - m.radius
+        for m in islands.main.markers:  # whole rings, in the middle of the world around them
+            assert islands.width / 4 <= m.x <= islands.width * 3 / 4
             assert m.radius <= m.y <= islands.height - m.radius
+        # As tall as the world is: a taller box had left its bottom third empty sea.
+        lowest = min(y for shape in islands.main.shapes for ring in shape.rings for _, y in ring)
+        assert lowest < islands.height * 0.25
 
 
 def test_insets_leave_the_legend_its_corner_and_the_rest_are_ringed() -> None:
@@ -251,6 +254,29 @@ def test_insets_go_to_the_corner_with_less_land_under_them() -> None:
     assert land(left, right) < land(view.width - right, view.width - left)  # the mirror's
     # The seed's Antilles keep the theme's corner: open Atlantic there.
     assert maps.layout(["FR", "GP", "MQ"], 45, 40, 26, spec).corner == spec.inset_corner
+
+
+def test_insets_never_hide_land_of_a_world_map() -> None:
+    """Five overseas parts on a world overview with Chile and Australia in the corners: no
+    corner is open sea, so the map makes room below the land for the insets' row."""
+    spec = maps.MapSpec.from_theme(load_theme().maps)
+    codes = ["FR", "PE", "CL", "BO", "SN", "LB", "MC", "KM", "GP", "MQ", "NC", "PF", "RE", "YT"]
+    view = maps.layout(codes, 172, 92, 50, spec, str, lambda label: 20.0, reserve=90.0)
+    assert view.world and len(view.insets) >= 3
+    top = max(i.y + i.height for i in view.insets)
+    hidden = [
+        (shape.code, x, y)
+        for shape in view.main.shapes
+        for ring in shape.rings
+        for x, y in ring
+        if y < top and any(i.x <= x <= i.x + i.width for i in view.insets)
+    ]
+    assert not hidden, hidden[:5]
+    # The seed's two Antilles keep their corner of open Pacific: no band, the map unchanged.
+    seed = maps.layout(["FR", "GP", "MQ", "PE", "VN"], 172, 92, 50, spec, str, lambda _: 16.0)
+    assert seed.world and min(
+        y for shape in seed.main.shapes for ring in shape.rings for _, y in ring
+    ) < spec.inset_gap + spec.inset_height
 
 
 def test_a_part_without_room_for_an_inset_is_in_the_view_ringed() -> None:

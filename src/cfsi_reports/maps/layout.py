@@ -395,6 +395,7 @@ def layout(
     shown = main + parts[len(widths) :]
     boxes = [body(c) for c in shown] or [(-180.0, spec.world_south, 180.0, spec.world_north)]
     w, s, e, n = _union(boxes)
+    meridian = spec.world_meridian
     if world is None:
         world = e - w > spec.world_span
         if not world:
@@ -414,9 +415,12 @@ def layout(
             ]
             if around and max(map(_size, around)) >= spec.min_context:
                 return regional
-            world = True  # no land around to find them by: the world shows where they are
+            # No land around to find them by: the world shows where they are, around them
+            # (New Caledonia and French Polynesia in the middle, not at its two edges).
+            world = True
+            meridian = ((w + e) / 2 + 180) % 360 - 180
     if world:
-        lon0 = spec.world_meridian
+        lon0 = meridian
         window = projected_box((lon0 - 180, spec.world_south, lon0 + 180, spec.world_north), lon0)
     else:
         lon0 = (w + e) / 2
@@ -424,20 +428,31 @@ def layout(
         grow_y = max(0.0, spec.min_span * 0.6 - (n - s)) / 2
         area = (w - grow_x, max(s - grow_y, -85.0), e + grow_x, min(n + grow_y, 85.0))
         window = _pad(projected_box(area, lon0), spec.margin)
-    x0, y0, x1, y1 = window
-    band = spec.inset_height + 2 * spec.inset_gap if parts and not world else 0.0
-    height = width * (y1 - y0) / (x1 - x0) + band
-    height = min(max_height, max(min_height, band * 2.5, height))
-    if band:
-        # Room at the bottom for the insets, below the countries the view is about.
-        window = (x0, y0 - (y1 - y0) * band / (height - band), x1, y1)
-    window = _shift(_fit(window, width, height), spec)
-    view = _View(window, lon0, (0.0, 0.0, width, height))
     highlight = set(known)
-    panel = _panel(view, highlight, spec)
+
+    def framed(band: float) -> tuple[float, _View, Panel]:
+        x0, y0, x1, y1 = window
+        height = width * (y1 - y0) / (x1 - x0) + band
+        # The world is as tall as it is wide: a taller box would only add sea at the bottom.
+        height = min(max_height, max(0.0 if world else min_height, band * 2.5, height))
+        area = window
+        if band:
+            # Room at the bottom for the insets, below the countries the view is about.
+            area = (x0, y0 - (y1 - y0) * band / (height - band), x1, y1)
+        view = _View(_shift(_fit(area, width, height), spec), lon0, (0.0, 0.0, width, height))
+        return height, view, _panel(view, highlight, spec)
+
+    band = spec.inset_height + 2 * spec.inset_gap
+    height, view, panel = framed(band if parts and not world else 0.0)
+    across = sum(widths) + spec.inset_gap * (len(widths) - 1)
+    corner = _corner(panel, spec, across)
+    if world and widths and any(_under(panel, spec, corner, across)):
+        # No corner of open sea for the insets (Chile under the Antilles' row on the left,
+        # Australia on the right): the world view makes room for them below the land.
+        height, view, panel = framed(band)
+        corner = _corner(panel, spec, across)
     insets = []
     markers = list(panel.markers)
-    corner = _corner(panel, spec, sum(widths) + spec.inset_gap * (len(widths) - 1))
     x = spec.inset_gap
     for code, iw in zip(parts, widths, strict=False):
         cw, cs, ce, cn = extent(code)
@@ -470,31 +485,33 @@ def layout(
 
 
 def _corner(panel: Panel, spec: MapSpec, across: float) -> str:
-    """Return the theme's corner for the insets, or its mirror when less land lies there.
+    """Return the theme's corner for the insets, or its mirror when they hide less there.
 
     La Réunion and Mayotte beside Madagascar: bottom left would cover Mozambique, bottom
-    right is open sea. Land is counted as the outline points of the countries around that
-    fall under the insets' row.
+    right is open sea. A country the map is about counts before any other land.
     """
     preferred = spec.inset_corner
     side = "right" if preferred.endswith("left") else "left"
     mirror = preferred.rsplit("-", 1)[0] + "-" + side
-    g, h = spec.inset_gap, spec.inset_height
-
-    def land(corner: str) -> int:
-        x0 = g if corner.endswith("left") else panel.width - g - across
-        y0 = g if corner.startswith("bottom") else panel.height - g - h
-        return sum(
-            x0 <= x <= x0 + across and y0 <= y <= y0 + h
-            for shape in panel.shapes
-            if not shape.highlight
-            for ring in shape.rings
-            for x, y in ring
-        )
-
     if across <= 0:
         return preferred
-    return mirror if land(mirror) < land(preferred) else preferred
+    better = _under(panel, spec, mirror, across) < _under(panel, spec, preferred, across)
+    return mirror if better else preferred
+
+
+def _under(panel: Panel, spec: MapSpec, corner: str, across: float) -> tuple[int, int]:
+    """Return how many outline points of highlighted countries, then of the others, lie
+    under a row of insets `across` mm wide in `corner`."""
+    g, h = spec.inset_gap, spec.inset_height
+    x0 = g if corner.endswith("left") else panel.width - g - across
+    y0 = g if corner.startswith("bottom") else panel.height - g - h
+    count = [0, 0]
+    for shape in panel.shapes:
+        for ring in shape.rings:
+            count[not shape.highlight] += sum(
+                x0 <= x <= x0 + across and y0 <= y <= y0 + h for x, y in ring
+            )
+    return count[0], count[1]
 
 
 def alt_text(codes: Sequence[str], locale: Locale) -> str:
