@@ -274,9 +274,11 @@ def test_insets_never_hide_land_of_a_world_map() -> None:
     assert not hidden, hidden[:5]
     # The seed's two Antilles keep their corner of open Pacific: no band, the map unchanged.
     seed = maps.layout(["FR", "GP", "MQ", "PE", "VN"], 172, 92, 50, spec, str, lambda _: 16.0)
-    assert seed.world and min(
-        y for shape in seed.main.shapes for ring in shape.rings for _, y in ring
-    ) < spec.inset_gap + spec.inset_height
+    assert (
+        seed.world
+        and min(y for shape in seed.main.shapes for ring in shape.rings for _, y in ring)
+        < spec.inset_gap + spec.inset_height
+    )
 
 
 def test_a_part_without_room_for_an_inset_is_in_the_view_ringed() -> None:
