@@ -453,7 +453,8 @@ def layout(
         corner = _corner(panel, spec, across)
     insets = []
     markers = list(panel.markers)
-    x = spec.inset_gap
+    # In the order given, left to right, whichever corner: the sheet and the brochure agree.
+    x = spec.inset_gap if corner.endswith("left") else width - spec.inset_gap - across
     for code, iw in zip(parts, widths, strict=False):
         cw, cs, ce, cn = extent(code)
         span = max(max(ce - cw, cn - cs) * (1 + 2 * spec.margin), spec.inset_span)
@@ -467,9 +468,8 @@ def layout(
         inner = _fit(
             projected_box((cx - span / 2, cy - span / 2, cx + span / 2, cy + span / 2), cx), iw, ih
         )
-        left = x if corner.endswith("left") else width - x - iw
         bottom = spec.inset_gap if corner.startswith("bottom") else height - spec.inset_gap - ih
-        sub = _View(inner, cx, (left, bottom, left + iw, bottom + ih))
+        sub = _View(inner, cx, (x, bottom, x + iw, bottom + ih))
         insets.append(_panel(sub, {code}, spec, name(code)))
         x += iw + spec.inset_gap
         # The main map rings the territory's place when it shows there.
