@@ -444,6 +444,20 @@ def test_titles_never_end_a_line_on_a_small_word(theme: Theme) -> None:
     assert tied == f"Coopérer autrement en{NBSP}acteurs de{NBSP}changement"
 
 
+def test_an_action_without_regions_names_its_countries_as_the_others_do(
+    seed_content: Content, presenter: Presenter
+) -> None:
+    """« Tchad / France » is typed; an action without regions: « Guinée / France », not
+    « Guinée, France » beside it (the countries abroad, then the home country's places)."""
+    places = {a.key: presenter.action(a, n).place for n, a in enumerate(seed_content.actions, 1)}
+    assert places["jeunes-ruraux-guinee"] == "Guinée / France"
+    assert places["formation-insertion-tchad"] == "Tchad / France"  # as typed
+    guinea = seed_content.action("jeunes-ruraux-guinee")
+    assert guinea.regions is None and guinea.countries == ["GN", "FR"]
+    alone = guinea.model_copy(update={"countries": ["FR", "GP", "MQ"]})
+    assert presenter.action(alone, 1).place == "France, Guadeloupe, Martinique"
+
+
 def test_hyphenation_rules(theme: Theme) -> None:
     breaks = hyphenator("fr_FR", frozenset({"leadership"}))
     for word in ("l’intercommunalité", "d’établissement", "professionnelle"):

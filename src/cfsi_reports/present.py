@@ -247,7 +247,7 @@ class Presenter:
             regions=regions,
             countries=countries,
             codes=tuple(action.countries or ()),
-            place=regions or loc.format("list_join").join(countries) or None,
+            place=regions or self._place(action.countries or ()) or None,
             lead=text(action.lead),
             facts=facts,
             sections=sections,
@@ -255,6 +255,17 @@ class Presenter:
             budget=money.budget,
             granted=money.granted,
         )
+
+    def _place(self, codes: Sequence[str]) -> str:
+        """Return the line of an action without regions: « Guinée / France », the countries
+        abroad, then the home country's places, the way the seed's regions are typed."""
+        loc = self.locale
+        join = loc.format("list_join").join
+        abroad = [ty.country_name(c, loc) for c in codes if geo.sovereign(c) != loc.home]
+        home = [ty.country_name(c, loc) for c in codes if geo.sovereign(c) == loc.home]
+        if abroad and home and "place_home" in loc.formats:  # optional in a locale file
+            return loc.format("place_home", abroad=join(abroad), home=join(home))
+        return join(abroad + home)
 
     def programme(self, content: Content) -> ProgrammeView:
         """Return the view of the whole programme, overview figures included."""
