@@ -609,6 +609,30 @@ def test_chart_keeps_the_other_bars_readable(
     assert top == 100  # no break without an outlier
 
 
+def test_a_shrunk_chart_widens_its_titles_column_rather_than_cut_a_title(
+    seed_content: Content, theme: Theme, presenter: Presenter
+) -> None:
+    """Under the overview's map the seed's chart shrinks to two lines a title: the eighth
+    action's had ended « …politiques et économiques… »; the column widens instead."""
+    from reportlab.graphics.shapes import String
+
+    from cfsi_reports.pdf import chart
+    from cfsi_reports.pdf.styles import Styles
+
+    view = presenter.programme(seed_content)
+    styles = Styles(theme, screen=True, language="fr-FR")
+    rows = chart.rows(view.actions, presenter.locale)
+    natural = chart.BarChart(rows, ("B", "G"), styles, theme.chart, grows=False)
+    height = natural.wrap(480, 2000)[1]
+    bars = chart.BarChart(rows, ("B", "G"), styles, theme.chart)
+    bars.wrap(480, height * 0.66)  # shrunk, as below the map
+    texts = [t.text for t in bars.drawing().contents if isinstance(t, String)]
+    assert not [t for t in texts if t.endswith("…")]
+    label = " ".join(texts)
+    for r in rows:
+        assert " ".join(r.title.split()) in label.replace("\u00a0", " "), r.title
+
+
 def test_a_short_chart_fills_its_page(
     seed_content: Content, theme: Theme, presenter: Presenter
 ) -> None:

@@ -216,6 +216,7 @@ class Chart(_Section):
     bar_gap_mm: Length
     group_gap_mm: Length
     label_width_mm: Length
+    label_max_width_mm: Length  # widened up to this when a title would be cut
     colours: ChartColours
     legend_height_mm: Length
     legend: Legend

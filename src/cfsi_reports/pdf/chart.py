@@ -98,8 +98,8 @@ def scale_top(values: list[Decimal], ratio: float, headroom: float) -> Decimal:
     return ordered[0]
 
 
-def _lines(text: str, font: str, size: float, width: float, most: int) -> list[str]:
-    """Wrap text into at most `most` lines of `width`; the last one ends with … if cut."""
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Wrap text into lines of `width`."""
     words, lines, line = pdf_text(text).split(" "), [], ""
     for word in words:
         trial = f"{line} {word}".strip()
@@ -109,6 +109,12 @@ def _lines(text: str, font: str, size: float, width: float, most: int) -> list[s
             lines.append(line)
             line = word
     lines.append(line)
+    return lines
+
+
+def _lines(text: str, font: str, size: float, width: float, most: int) -> list[str]:
+    """Wrap text into at most `most` lines of `width`; the last one ends with … if cut."""
+    lines = _wrap(text, font, size, width)
     if len(lines) > most:
         lines = lines[:most]
         lines[-1] += ELLIPSIS
@@ -188,6 +194,16 @@ class BarChart(Flowable):
             self.styles.colour(ts.colour),
         )
 
+    def _label_width(self, font: str, size: float, most: int, number_w: float) -> float:
+        """Return the titles' column: the theme's width, widened by steps of 2 mm up to its
+        maximum while a title takes more than `most` lines (a shrunk chart's rows)."""
+        width, widest = self.label_width, max(self.label_width, self.spec.label_max_width_mm * MM)
+        while width < widest and any(
+            len(_wrap(r.title, font, size, width - number_w - self.bar)) > most for r in self.data
+        ):
+            width = min(widest, width + 2 * MM)
+        return width
+
     def drawing(self) -> Drawing:
         """Return the chart as a Drawing of the wrapped size."""
         w, h = self.width, self.height
@@ -199,8 +215,13 @@ class BarChart(Flowable):
         )  # not ReportLab's default, unembedded font
         nfont, _, accent = self._font("chart_number")
         colours = {k: self.styles.colour(v) for k, v in self.spec.colours.model_dump().items()}
+        widest = max((stringWidth(r.number, nfont, size) for r in self.data), default=0.0)
+        number_w = widest + self.bar_gap * 2
+        leading = self.styles.text("chart_label").leading_pt
+        most = max(1, int((2 * self.bar + self.bar_gap + self.group_gap / 2) // leading))
+        label_width = self._label_width(font, size, most, number_w)
         # Legend, along the top: swatches as tall as the capitals of its text.
-        x, y = self.label_width, h - self.legend_height + self.bar_gap
+        x, y = label_width, h - self.legend_height + self.bar_gap
         legend = self.spec.legend
         swatch = size * legend.swatch_em
         for key, label in zip(("budget", "granted"), self.legend, strict=True):
@@ -220,16 +241,12 @@ class BarChart(Flowable):
         room = max(stringWidth(v, font, size) for v in values) + self._base[0]
         if any(r.budget > self.top for r in self.data):
             room += self._base[0] * 2.5  # the broken bar runs past the scale
-        x0 = self.label_width
+        x0 = label_width
         scale = (w - x0 - room) / float(self.top or 1)
         top = h - self.legend_height
-        widest = max((stringWidth(r.number, nfont, size) for r in self.data), default=0.0)
-        number_w = widest + self.bar_gap * 2
-        leading = self.styles.text("chart_label").leading_pt
         for i, r in enumerate(self.data):
             y_top = top - i * self._row
-            most = max(1, int((2 * self.bar + self.bar_gap + self.group_gap / 2) // leading))
-            lines = _lines(r.title, font, size, self.label_width - number_w - self.bar, most)
+            lines = _lines(r.title, font, size, label_width - number_w - self.bar, most)
             block = leading * len(lines)
             y_text = y_top - self.bar - self.bar_gap / 2 + block / 2 - size
             d.add(String(0, y_text, r.number, fontName=nfont, fontSize=size, fillColor=accent))
