@@ -672,10 +672,12 @@ def test_brochure_is_tagged_in_reading_order(
         assert roles.count("H1") == 4 + len(view.actions) + extra
         assert {"H2", "P", "L", "LI", "Lbl", "LBody", "Reference"} <= set(roles)
         figures = [info.get("Alt", "") for _, role, info in elements if role == "Figure"]
-        # The overview's map, the chart, then each action's locator map (test_maps.py).
+        # The cover's map (no cover picture), the overview's, the chart, then each action's
+        # locator map (test_maps.py).
         maps = [f for f in figures if f.startswith("Carte : ")]
-        assert figures == [maps[0], chart_alt(view, loc), *maps[1:]]
-        assert len(maps) == 1 + sum(1 for a in view.actions if a.codes)
+        assert figures == [maps[0], maps[1], chart_alt(view, loc), *maps[2:]]
+        assert maps[0] == maps[1]  # the same countries: the programme's
+        assert len(maps) == 2 + sum(1 for a in view.actions if a.codes)
 
 
 def chart_alt(view: Any, loc: Any) -> str:

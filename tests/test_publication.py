@@ -371,6 +371,23 @@ def test_seed_cover_sets_the_publisher_as_a_wordmark(
     assert "32 rue Le Peletier" in back and "www.cfsi.asso.fr" in back
 
 
+def test_a_cover_without_picture_shows_the_programme_s_countries(
+    seed_content: Content, full: Path, theme: Theme, presenter: Presenter
+) -> None:
+    """The seed gives no cover picture: its cover's white half holds the map of the
+    programme's countries, as the overview's; a cover picture takes that place instead."""
+    from cfsi_reports.pdf.maps import MapFlowable
+
+    def lower(content: Content) -> list[Any]:
+        brochure = Brochure(presenter.programme(content), theme, presenter.locale, screen=True)
+        return brochure._cover_lower(brochure.g.text_width(), 120 * 72 / 25.4)
+
+    (drawn,) = [f for f in lower(seed_content) if isinstance(f, MapFlowable)]
+    codes = {c for a in seed_content.actions for c in a.countries or ()}
+    assert set(drawn.codes) == codes
+    assert not [f for f in lower(load_content(full)) if isinstance(f, MapFlowable)]
+
+
 def test_full_identity_on_the_covers(full_doc: Doc, theme: Theme) -> None:
     texts = full_doc.page_texts()
     cover, back = texts[0], texts[-1]

@@ -377,6 +377,7 @@ class Maps(_Section):
     inset: MapInset
     overview: MapBox
     action: MapBox
+    cover: MapBox  # without a cover picture, the programme's countries below the title
     docx: DocxMap
 
 

@@ -158,11 +158,27 @@ class Brochure:
             self.story += self._bottom(lower, width, pub_h)
 
     def _cover_lower(self, width: float, height: float) -> list[Any]:
-        """Return the cover's lower part: the cover picture, then publisher, date and logo."""
-        make, ident = self.make, self.view.identity
+        """Return the cover's lower part: the cover picture (or, without one, the map of the
+        programme's countries), then publisher, date and logo."""
+        ident = self.view.identity
         if ident is None or not ident.publisher:
             return []
+        with self.make.untagged():  # measured first, made after what it follows
+            below = _listWrapOn([self._publisher(width)], width, None)[1]
+        room = height - below - self.theme.page.band_padding_mm * MM
         out: list[Any] = []
+        if ident.cover is not None and room > self.theme.page.identity.picture_min_mm * MM:
+            picture = self._picture(ident.cover, width, room)
+            out += picture if isinstance(picture, list) else [picture]
+        elif ident.cover is None:  # no picture: the programme's countries fill the white
+            codes = {c for a in self.view.actions for c in a.codes}
+            out += self._map(sorted(codes, key=self._collate), "cover", room)
+        return [*out, self._publisher(width)]
+
+    def _publisher(self, width: float) -> Table:
+        """Return the cover's publisher, date and logo (or wordmark), side by side."""
+        make, ident = self.make, self.view.identity
+        assert ident is not None and ident.publisher
         name = ident.publisher_name or ident.publisher
         left = [
             make.para(ident.published_by or "", "cover_label"),
@@ -191,15 +207,7 @@ class Brochure:
             ),
         )
         grid.role = "Div"
-        if ident.cover is not None:
-            room = (
-                height - _listWrapOn([grid], width, None)[1] - self.theme.page.band_padding_mm * MM
-            )
-            if room > self.theme.page.identity.picture_min_mm * MM:
-                picture = self._picture(ident.cover, width, room)
-                out += picture if isinstance(picture, list) else [picture]
-        out.append(grid)
-        return out
+        return grid
 
     def _plain_grid(self) -> list[Any]:
         return [
@@ -459,28 +467,27 @@ class Brochure:
     def _collate(self, code: str) -> tuple[str, str]:
         return collation_key(typography.country_name(code, self.loc))
 
-    def _map(self, codes: Any, kind: str) -> list[Any]:
-        """Return a map figure highlighting `codes` (none when off in the theme or no codes)."""
+    def _map(self, codes: Any, kind: str, room: float | None = None) -> list[Any]:
+        """Return a map figure highlighting `codes` (none when off in the theme, no codes,
+        or less `room` in height than the map's least)."""
         spec = maps.MapSpec.from_theme(self.theme.maps)
         codes = tuple(codes)
-        if not spec.enabled or not codes:
-            return []
         box = getattr(self.theme.maps, kind)
+        most = box.max_height_mm if room is None else min(box.max_height_mm, room / MM)
+        if not spec.enabled or not codes or most < box.min_height_mm:
+            return []
         name = lambda code: typography.country_name(code, self.loc)  # noqa: E731
         flowable = MapFlowable(
-            codes,
-            self.styles,
-            spec,
-            (box.max_height_mm, box.min_height_mm),
-            name,
-            self.map_layouts,
+            codes, self.styles, spec, (most, box.min_height_mm), name, self.map_layouts
         )
-        if kind == "overview":  # the rings of the small countries say what they are
+        if kind in ("overview", "cover"):  # the rings of the small countries say what they are
             flowable.legend = self.loc.label("map_ring_legend")
         alt = maps.alt_text(codes, self.loc)
         # In a sidebar, the space of its text: the next heading's own space keeps it apart.
-        after = "overview_countries" if kind == "overview" else "sidebar_text"
-        flowable.spaceAfter = self.styles[after].spaceAfter
+        after = {"overview": "overview_countries", "action": "sidebar_text"}.get(kind)
+        flowable.spaceAfter = (
+            self.styles[after].spaceAfter if after else self.theme.page.band_padding_mm * MM
+        )
         return [self.make.figure(flowable, alt)]
 
     def _figures(self) -> Table:
