@@ -284,6 +284,37 @@ def test_insets_never_hide_land_of_a_world_map() -> None:
     )
 
 
+def test_an_inset_s_frame_is_drawn_over_its_land() -> None:
+    """Martinique's neighbours reach the frame of its inset: drawn before them, the frame
+    was broken where they touch it. It is drawn last, in the PDF and in the sheet's EMF."""
+    import struct
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from cfsi_reports.docx import mapemf
+    from cfsi_reports.pdf.maps import draw
+    from cfsi_reports.pdf.styles import Styles
+
+    theme = load_theme()
+    spec = maps.MapSpec.from_theme(theme.maps)
+    view = maps.layout(["FR", "GP", "MQ"], 45, 40, 26, spec)
+    assert view.insets
+    canvas = Canvas(io.BytesIO())
+    draw(canvas, view, Styles(theme, screen=True, language="fr-FR"), theme.maps)
+    ops = " ".join(canvas._code).split()
+    # Each inset ends with its frame, a stroked rectangle after its last filled outline.
+    frames = [i for i in range(len(ops) - 1) if ops[i] == "re" and ops[i + 1] == "S"]
+    fills = [i for i, op in enumerate(ops) if op in ("f*", "B*", "f", "B")]
+    assert len(frames) == len(view.insets) and frames[-1] > fills[-1]
+    data, kinds, at = mapemf.emf(view, theme), [], 0
+    while at < len(data):
+        kind, size = struct.unpack_from("<II", data, at)
+        kinds.append(kind)
+        at += size
+    last_polygon = max(i for i, k in enumerate(kinds) if k == mapemf.POLYPOLYGON16)
+    assert max(i for i, k in enumerate(kinds) if k == mapemf.RECTANGLE) > last_polygon
+
+
 def test_a_part_without_room_for_an_inset_is_in_the_view_ringed() -> None:
     """Vanuatu with New Caledonia and French Polynesia: one inset fits, Polynesia is ringed."""
     spec = maps.MapSpec.from_theme(load_theme().maps)

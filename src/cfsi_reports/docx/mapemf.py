@@ -83,11 +83,16 @@ def emf(layout: maps.MapLayout, theme: Theme) -> bytes:
     frame_pen = w.pen(colour["frame"], raw.frame_width_pt * 25.4 / 72)
     water = w.brush(colour["water"])
     for inset in layout.insets:
+        box = w.box(inset.x, inset.y, inset.x + inset.width, inset.y + inset.height)
         w.add(SAVEDC)
         w.select(frame_pen)
         w.select(water)
-        w.add(RECTANGLE, w.box(inset.x, inset.y, inset.x + inset.width, inset.y + inset.height))
+        w.add(RECTANGLE, box)
         _panel(w, inset, border, fills)
+        # The frame again, last: the land at its edge would break its line.
+        w.select(frame_pen)
+        w.select(NULL_BRUSH)
+        w.add(RECTANGLE, box)
         w.add(RESTOREDC, struct.pack("<i", -1))
         _markers(w, inset.markers, ring_pen)
         if inset.label:

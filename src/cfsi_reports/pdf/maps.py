@@ -157,9 +157,7 @@ def _panel(
     # The water filled, so that the map shows its box (on a tinted sidebar, the box lines
     # up with the text around it instead of the land alone seeming to float).
     canv.setFillColor(colours["water"])
-    canv.setStrokeColor(colours["frame"])
-    canv.setLineWidth(frame)
-    canv.drawPath(box, stroke=1 if frame else 0, fill=1)
+    canv.drawPath(box, stroke=0, fill=1)
     canv.clipPath(box, stroke=0, fill=0)
     # Outlines in whole units of GRID mm: short integers keep the file small.
     canv.scale(GRID * MM, GRID * MM)
@@ -187,3 +185,9 @@ def _panel(
         canv.setFillColor(colours["highlight" if lit else "land"])
         canv.drawPath(path, stroke=1, fill=1, fillMode=FILL_EVEN_ODD)  # holes (Lesotho) stay holes
     canv.restoreState()
+    if frame:  # drawn last: the land at its edge would break its line
+        canv.saveState()
+        canv.setStrokeColor(colours["frame"])
+        canv.setLineWidth(frame)
+        canv.rect(panel.x * MM, panel.y * MM, panel.width * MM, panel.height * MM, stroke=1, fill=0)
+        canv.restoreState()
