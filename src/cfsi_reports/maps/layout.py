@@ -260,13 +260,13 @@ def _fit(window: BBox, width: float, height: float) -> BBox:
     return (x0, y0 - grow, x1, y1 + grow)
 
 
-def _shift(window: BBox, spec: MapSpec) -> BBox:
-    """Move a window grown taller than its countries asked down from beyond the north.
+def _shift(window: BBox, north: float) -> BBox:
+    """Move a window grown taller than its countries asked down from beyond `north`.
 
     Never up: the countries keep their place above the insets' band at the bottom.
     """
     x0, y0, x1, y1 = window
-    top = project(0, spec.world_north)[1]
+    top = project(0, north)[1]
     if y1 <= top:
         return window
     return (x0, y0 - (y1 - top), x1, top)
@@ -433,13 +433,14 @@ def layout(
     def framed(band: float) -> tuple[float, _View, Panel]:
         x0, y0, x1, y1 = window
         height = width * (y1 - y0) / (x1 - x0) + band
-        # The world is as tall as it is wide: a taller box would only add sea at the bottom.
-        height = min(max_height, max(0.0 if world else min_height, band * 2.5, height))
+        height = min(max_height, max(min_height, band * 2.5, height))
         area = window
         if band:
             # Room at the bottom for the insets, below the countries the view is about.
             area = (x0, y0 - (y1 - y0) * band / (height - band), x1, y1)
-        view = _View(_shift(_fit(area, width, height), spec), lon0, (0.0, 0.0, width, height))
+        # A world in a taller box grows north, to the pole (the Arctic's land), before south.
+        north = 90.0 if world else spec.world_north
+        view = _View(_shift(_fit(area, width, height), north), lon0, (0.0, 0.0, width, height))
         return height, view, _panel(view, highlight, spec)
 
     band = spec.inset_height + 2 * spec.inset_gap
