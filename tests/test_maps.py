@@ -285,6 +285,16 @@ def test_insets_never_hide_land_of_a_world_map() -> None:
     )
 
 
+def test_a_world_map_sets_its_land_in_the_middle(seed_content: Content) -> None:
+    """Centred on Greenwich, the land of the seed's world map stood 15 mm right of centre
+    (the Pacific is empty): the theme centres world maps on 15° E."""
+    spec = maps.MapSpec.from_theme(load_theme().maps)
+    codes = sorted({c for a in seed_content.actions for c in a.countries or ()})
+    view = maps.layout(codes, 170, 84, 40, spec, str, lambda label: 20.0, reserve=90.0)
+    xs = [x for shape in view.main.shapes for ring in shape.rings for x, _ in ring]
+    assert view.world and abs(min(xs) - (view.width - max(xs))) < 5
+
+
 def test_an_inset_s_frame_is_drawn_over_its_land() -> None:
     """Martinique's neighbours reach the frame of its inset: drawn before them, the frame
     was broken where they touch it. It is drawn last, in the PDF and in the sheet's EMF."""
