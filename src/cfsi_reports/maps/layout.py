@@ -384,6 +384,10 @@ def layout(
     main = [c for c in known if geo.sovereign(c) == c] or parts
     if main is parts:
         parts = []
+    # The insets west to east, as the world lies (the Antilles together, then the Indian
+    # Ocean, then the Pacific), whatever order the codes come in.
+    points = index().points
+    parts.sort(key=lambda c: (points[c][0] - spec.world_meridian + 180) % 360)
     ih = spec.inset_height
     widths: list[float] = []  # the insets that fit, left to right from their corner
     for code in parts:
@@ -454,7 +458,7 @@ def layout(
         corner = _corner(panel, spec, across)
     insets = []
     markers = list(panel.markers)
-    # In the order given, left to right, whichever corner: the sheet and the brochure agree.
+    # Left to right (west to east), whichever the corner: the sheet and the brochure agree.
     x = spec.inset_gap if corner.endswith("left") else width - spec.inset_gap - across
     for code, iw in zip(parts, widths, strict=False):
         cw, cs, ce, cn = extent(code)
