@@ -643,8 +643,16 @@ def test_a_shrunk_chart_widens_its_titles_column_rather_than_cut_a_title(
     height = natural.wrap(480, 2000)[1]
     bars = chart.BarChart(rows, ("B", "G"), styles, theme.chart)
     bars.wrap(480, height * 0.66)  # shrunk, as below the map
-    texts = [t.text for t in bars.drawing().contents if isinstance(t, String)]
+    drawing = bars.drawing()
+    texts = [t.text for t in drawing.contents if isinstance(t, String)]
     assert not [t for t in texts if t.endswith("…")]
+    # The legend stands in the middle of its band, not a shrunk gap over the first bar.
+    from reportlab.graphics.shapes import Rect
+
+    rects = [r for r in drawing.contents if isinstance(r, Rect)]
+    swatch = max(rects, key=lambda r: r.y)  # the legend's first swatch, the highest
+    first_bar = max((r for r in rects if r.height > swatch.height), key=lambda r: r.y + r.height)
+    assert swatch.y - (first_bar.y + first_bar.height) > 6
     label = " ".join(texts)
     for r in rows:
         assert " ".join(r.title.split()) in label.replace("\u00a0", " "), r.title

@@ -220,10 +220,11 @@ class BarChart(Flowable):
         leading = self.styles.text("chart_label").leading_pt
         most = max(1, int((2 * self.bar + self.bar_gap + self.group_gap / 2) // leading))
         label_width = self._label_width(font, size, most, number_w)
-        # Legend, along the top: swatches as tall as the capitals of its text.
-        x, y = label_width, h - self.legend_height + self.bar_gap
+        # Legend, along the top, in the middle of its band (a shrunk chart's gap under it
+        # had left it 2.5 pt over the first bar): swatches as tall as the capitals of its text.
         legend = self.spec.legend
         swatch = size * legend.swatch_em
+        x, y = label_width, h - (self.legend_height + swatch) / 2
         for key, label in zip(("budget", "granted"), self.legend, strict=True):
             d.add(Rect(x, y, swatch, swatch, fillColor=colours[key], strokeColor=None))
             d.add(
