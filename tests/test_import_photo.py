@@ -15,6 +15,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -39,12 +40,22 @@ PHOTO = f"""photo:
 CREDIT = "Photo : Banana Link : archives"  # the sheet's caption, typography aside
 
 
+ACTION = "actions/03-banane.yaml"  # the action given a photo
+
+
+def write_import(content: Path, sheet: Path) -> Any:
+    """Run `import --write` on a sheet, which must succeed; return the result."""
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def content_copy(root: Path, photo: str = PHOTO) -> Path:
     """Copy the seed content into `root` and give the banana action a photo."""
     shutil.copytree(CONTENT, root)
     (root / "photos").mkdir()
     Image.new("RGB", (1200, 800), (0, 96, 107)).save(root / "photos/quai.png")
-    target = root / "actions/03-banane.yaml"
+    target = root / ACTION
     target.write_text(target.read_text(encoding="utf-8") + photo, encoding="utf-8")
     return root
 
@@ -107,12 +118,11 @@ def test_an_unedited_photo_sheet_imports_as_no_change(built: Path, content: Path
         data = next(z.read(n) for n in z.namelist() if n == "customXml/item1.xml")
     values = json.loads(etree.fromstring(data).text)["values"]
     assert values["photo.alt"] == ALT and values["photo.credit"] == "Banana Link : archives"
-    before = lines(content / "actions/03-banane.yaml")
-    result = cli("import", "--content", content, "--write", built)
-    assert result.exit_code == 0, result.output
+    before = lines(content / ACTION)
+    result = write_import(content, built)
     assert "no changes" in result.output, result.output
     assert "note" not in result.output and "error" not in result.output, result.output
-    assert lines(content / "actions/03-banane.yaml") == before
+    assert lines(content / ACTION) == before
 
 
 # --- edits come back -----------------------------------------------------------------
@@ -126,7 +136,7 @@ def word_edit(document) -> None:
 def test_credit_and_alt_text_edited_in_word_come_back_and_reach_the_brochure(
     built: Path, content: Path, tmp_path: Path
 ) -> None:
-    target = content / "actions/03-banane.yaml"
+    target = content / ACTION
     before = lines(target)
     sheet = edit(built, tmp_path / "retour.docx", word_edit)
     dry = cli("import", "--content", content, sheet)
@@ -137,8 +147,7 @@ def test_credit_and_alt_text_edited_in_word_come_back_and_reach_the_brochure(
     )
     assert "photo › credit : « Banana Link : archives » → « Banana Link / COLSIBA »" in dry.output
     assert lines(target) == before
-    done = cli("import", "--content", content, "--write", sheet)
-    assert done.exit_code == 0, done.output
+    write_import(content, sheet)
     # In place: the comment, the quotes and every other line as they were.
     assert photo_lines(target) == [
         "photo:",
@@ -213,10 +222,9 @@ def test_credit_and_alt_text_edited_in_libreoffice_come_back(
     docprs = [d for d in body.iter(f"{WP}docPr") if not d.get("descr", "").startswith("Carte")]
     assert [d.get("descr") for d in docprs] == ["Un quai du port, des bananes"]
     assert [d.get("title") for d in docprs] == [None]
-    result = cli("import", "--content", content, "--write", sheet)
-    assert result.exit_code == 0, result.output
+    result = write_import(content, sheet)
     assert "another picture" not in result.output  # LibreOffice keeps the image's bytes
-    assert photo_lines(content / "actions/03-banane.yaml") == [
+    assert photo_lines(content / ACTION) == [
         "photo:",
         "  file: photos/quai.png  # prise au port de Puerto Barrios",
         "  alt: Un quai du port, des bananes",
@@ -245,10 +253,9 @@ def test_an_emptied_credit_is_removed_from_the_content(
     built: Path, content: Path, tmp_path: Path, change
 ) -> None:
     sheet = edit(built, tmp_path / "c.docx", change)
-    result = cli("import", "--content", content, "--write", sheet)
-    assert result.exit_code == 0, result.output
+    result = write_import(content, sheet)
     assert "photo › credit : « Banana Link : archives » → (none)" in result.output
-    assert photo_lines(content / "actions/03-banane.yaml") == [
+    assert photo_lines(content / ACTION) == [
         "photo:",
         "  file: photos/quai.png  # prise au port de Puerto Barrios",
         f"  alt: {ALT}",
@@ -275,10 +282,9 @@ def test_a_caption_typed_under_a_photo_without_credit_becomes_its_credit(
         typed.add_run("Photo : Jean-Marc Dupont")
 
     sheet = edit(sheet, tmp_path / "t.docx", type_caption)
-    result = cli("import", "--content", content, "--write", sheet)
-    assert result.exit_code == 0, result.output
+    result = write_import(content, sheet)
     assert "photo › credit : (none) → « Jean-Marc Dupont »" in result.output
-    assert photo_lines(content / "actions/03-banane.yaml")[-1] == "  credit: Jean-Marc Dupont"
+    assert photo_lines(content / ACTION)[-1] == "  credit: Jean-Marc Dupont"
     text, _alts = brochure(content, tmp_path / "pdf")
     assert squash("Photo : Jean-Marc Dupont") in squash(text)
 
@@ -305,7 +311,7 @@ def decorative(document) -> None:
 def test_an_emptied_alt_text_is_refused_and_the_old_one_kept(
     built: Path, content: Path, tmp_path: Path, change
 ) -> None:
-    target = content / "actions/03-banane.yaml"
+    target = content / ACTION
     before = lines(target)
 
     def both(document) -> None:
@@ -339,11 +345,10 @@ def delete_picture_edit_credit(document) -> None:
 def test_a_deleted_picture_leaves_the_photo_with_a_note(
     built: Path, content: Path, tmp_path: Path
 ) -> None:
-    target = content / "actions/03-banane.yaml"
+    target = content / ACTION
     before = lines(target)
     sheet = edit(built, tmp_path / "d.docx", delete_picture)
-    result = cli("import", "--content", content, "--write", sheet)
-    assert result.exit_code == 0, result.output
+    result = write_import(content, sheet)
     assert (
         "note: photo: the picture was deleted from the sheet, but import never changes photos:"
         " actions/03-banane.yaml keeps its photo" in result.output
@@ -353,8 +358,7 @@ def test_a_deleted_picture_leaves_the_photo_with_a_note(
     assert (content / "photos/quai.png").stat().st_size > 0
     # The credit edited beside the deleted picture still comes back.
     sheet = edit(built, tmp_path / "e.docx", delete_picture_edit_credit)
-    result = cli("import", "--content", content, "--write", sheet)
-    assert result.exit_code == 0, result.output
+    result = write_import(content, sheet)
     assert photo_lines(target)[2:] == [f"  alt: {ALT}", '  credit: "COLSIBA"']
 
 
@@ -370,10 +374,9 @@ def test_a_picture_swapped_in_the_sheet_is_named_not_imported(
         Image.new("RGB", (900, 600), (200, 120, 0)).save(other, "PNG")
         part._blob = other.getvalue()
 
-    target = content / "actions/03-banane.yaml"
+    target = content / ACTION
     before = lines(target)
-    result = cli("import", "--content", content, "--write", edit(built, tmp_path / "s.docx", swap))
-    assert result.exit_code == 0, result.output
+    result = write_import(content, edit(built, tmp_path / "s.docx", swap))
     assert (
         "note: photo: the sheet shows another picture than the one it was built with, but import"
         " never changes photos" in " ".join(result.output.split())
@@ -393,21 +396,18 @@ def test_two_caption_paragraphs_are_joined_into_one_credit(
         set_text(Paragraph(second, caption._parent), "et COLSIBA")
 
     sheet = edit(built, tmp_path / "s.docx", split)
-    result = cli("import", "--content", content, "--write", sheet)
-    assert result.exit_code == 0, result.output
+    result = write_import(content, sheet)
     assert (
         "note: photo › credit: 2 paragraphs in the style 'Caption' are read as one credit:"
         " « Photo : Banana Link et COLSIBA »" in result.output.replace("\u00a0", " ")
     )
-    assert (
-        photo_lines(content / "actions/03-banane.yaml")[-1] == '  credit: "Banana Link et COLSIBA"'
-    )
+    assert photo_lines(content / ACTION)[-1] == '  credit: "Banana Link et COLSIBA"'
 
 
 def test_a_sheet_without_photo_imports_nothing_of_a_typed_caption(tmp_path: Path) -> None:
     content = Path(shutil.copytree(CONTENT, tmp_path / "content"))
     sheet = build_sheet(content, tmp_path / "out")
-    before = lines(content / "actions/03-banane.yaml")
+    before = lines(content / ACTION)
 
     def type_caption(document) -> None:
         assert not captions(document)
@@ -415,11 +415,10 @@ def test_a_sheet_without_photo_imports_nothing_of_a_typed_caption(tmp_path: Path
         assert p.text
 
     sheet = edit(sheet, tmp_path / "n.docx", type_caption)
-    result = cli("import", "--content", content, "--write", sheet)
-    assert result.exit_code == 0, result.output
+    result = write_import(content, sheet)
     assert "no changes" in result.output
     assert "the sheet shows a picture or a caption but the action has no photo" in result.output
-    assert lines(content / "actions/03-banane.yaml") == before
+    assert lines(content / ACTION) == before
 
 
 def test_a_sheet_built_before_photos_were_read_says_so(
@@ -437,11 +436,10 @@ def test_a_sheet_built_before_photos_were_read_says_so(
                 data = etree.tostring(root, encoding="UTF-8")
             dst.writestr(info, data)
     sheet = edit(old, tmp_path / "ancienne modifiée.docx", word_edit)
-    before = lines(content / "actions/03-banane.yaml")
-    result = cli("import", "--content", content, "--write", sheet)
-    assert result.exit_code == 0, result.output
+    before = lines(content / ACTION)
+    result = write_import(content, sheet)
     assert (
         "note: photo: the credit and alternative text are not read from this sheet: it was built"
         " by an earlier version (build it again to import them)" in result.output
     )
-    assert lines(content / "actions/03-banane.yaml") == before
+    assert lines(content / ACTION) == before
