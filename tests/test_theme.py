@@ -80,6 +80,57 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
     assert caught.value.exit_code == 2
 
 
+def test_every_kind_of_setting_is_read_and_its_mistakes_named(tmp_path: Path) -> None:
+    """Each kind a section declares (sections.py): YAML's texts read as what it says."""
+    path = write(
+        tmp_path / "theme.yaml",
+        "page:\n"
+        "  sidebar: {figure_facts: budget}\n"  # 2: a list
+        "  overview: {columns: 2.5}\n"  # 3: a whole number
+        "maps:\n"
+        "  inset: {corner: middle}\n"  # 5: a choice
+        "  projection: {world_meridian_degrees: 200}\n"  # 6: bounds
+        "chart: {bar_height_mm: .inf}\n"  # 7: a finite number
+        "colours:\n"
+        "  sand: {cmyk: [0, 0.1, 0.3, 0, 0]}\n"  # 9: a count, a missing setting
+        "docx: {hyphenation: maybe, lists: {hanging: 4}}\n"  # 10: true or false; a unit
+        "styles: {body: {align: centre, bold: [yes]}}\n",  # 11
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_theme(path)
+    assert str(caught.value).splitlines() == [
+        f"{path}:2: page.sidebar.figure_facts: expected a list ([a, b], or one '- ' line each)",
+        f"{path}:3: page.overview.columns: '2.5': expected a whole number",
+        f"{path}:5: maps.inset.corner: 'middle': expected one of 'bottom-left', 'bottom-right',"
+        " 'top-left' or 'top-right'",
+        f"{path}:6: maps.projection.world_meridian_degrees: must be at most 180",
+        f"{path}:7: chart.bar_height_mm: '.inf': expected a number",
+        f"{path}:9: colours.sand.cmyk: expected 4 values, not 5",
+        f"{path}:9: colours.sand.rgb: is missing (required)",
+        f"{path}:10: docx.hyphenation: 'maybe': expected true or false",
+        f"{path}:10: docx.lists.hanging: unknown setting: did you mean 'hanging_mm'?",
+        f"{path}:11: styles.body.align: 'centre': expected one of 'left', 'right', 'center'"
+        " or 'justify'",
+        f"{path}:11: styles.body.bold: ['yes']: expected true or false",
+    ]
+
+
+def test_settings_read_as_typed_frozen_and_equal_by_value(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "theme.yaml",
+        "page: {overview: {columns: '3'}, bleed_mm: 2}\ndocx: {hyphenation: 'no'}\n",
+    )
+    theme, default = load_theme(path), load_theme()
+    assert theme.page.overview.columns == 3 and isinstance(theme.page.overview.columns, int)
+    assert theme.page.bleed_mm == 2.0 and isinstance(theme.page.bleed_mm, float)
+    assert theme.docx.hyphenation is False
+    assert theme.page.overview == default.page.overview  # equal by value, not identity
+    assert hash(theme.page.overview) == hash(default.page.overview)
+    assert theme.page != default.page
+    with pytest.raises(AttributeError, match="frozen"):
+        theme.page.bleed_mm = 5  # type: ignore[misc]
+
+
 def test_names_that_lead_nowhere_are_reported_together(tmp_path: Path) -> None:
     path = write(
         tmp_path / "theme.yaml",

@@ -1,6 +1,6 @@
 """The theme: every colour, font, size and distance the renderers use, typed and checked.
 
-A theme file is YAML declared by the models below (pydantic, as the content model). It may be
+A theme file is YAML declared by the sections below (`sections.py`). It may be
 partial: what it leaves out comes from the built-in theme (`defaults/theme.yaml`, package
 data), mapping by mapping. Units are part of the names: `_mm` millimetres, `_pt` points,
 `_em` times the type size, `_fraction` a part of a page or column dimension. Every problem of
@@ -13,20 +13,18 @@ import dataclasses
 import hashlib
 import importlib.util
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from . import i18n
 from .content import yamlsafe
 from .content.loader import did_you_mean
 from .errors import ConfigError, Problem, field_name
 from .messages import _, reason
+from .sections import Count, Pattern, Range, Section, declared, is_section, read
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -39,25 +37,21 @@ DEFAULT_THEME = DEFAULTS_DIR / "theme.yaml"
 # -- the declared sections of a theme file ---------------------------------------------------
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-Length = Annotated[float, Field(ge=0)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
-Positive = Annotated[float, Field(gt=0)]
+Length = Annotated[float, Range(ge=0)]
+Fraction = Annotated[float, Range(ge=0, le=1)]
+Positive = Annotated[float, Range(gt=0)]
 # A colour's name: checked against `colours` once the whole theme is known (_references).
 COLOUR_NAME = "colour name"
 FAMILY_NAME = "font family name"
 ColourName = Annotated[str, COLOUR_NAME]
 
 
-class ColourSpec(_Section):
-    cmyk: Annotated[tuple[Fraction, ...], Field(min_length=4, max_length=4)]  # C, M, Y, K
-    rgb: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+class ColourSpec(Section):
+    cmyk: Annotated[tuple[Fraction, ...], Count(4)]  # C, M, Y, K
+    rgb: Annotated[str, Pattern(r"^#[0-9a-fA-F]{6}$")]
 
 
-class FamilySpec(_Section):
+class FamilySpec(Section):
     name: str
     regular: str
     bold: str
@@ -65,25 +59,25 @@ class FamilySpec(_Section):
     bold_italic: str
 
 
-class Fonts(_Section):
+class Fonts(Section):
     package: str  # the installed Python package holding the TrueType files
     families: dict[str, FamilySpec]
 
 
-class CropMarks(_Section):
+class CropMarks(Section):
     length_mm: Length
     offset_mm: Length  # at least the bleed keeps the marks outside it
     stroke_pt: Positive
 
 
-class PageMargins(_Section):
+class PageMargins(Section):
     top_mm: Length
     bottom_mm: Length
     inside_mm: Length
     outside_mm: Length
 
 
-class Sidebar(_Section):
+class Sidebar(Section):
     width_mm: Length
     gap_mm: Length
     padding_mm: Length
@@ -91,12 +85,12 @@ class Sidebar(_Section):
     figure_facts: tuple[str, ...]  # the facts shown as big figures
 
 
-class RunningHead(_Section):
+class RunningHead(Section):
     baseline_from_top_mm: Length
     baseline_from_bottom_mm: Length
 
 
-class CoverMotif(_Section):
+class CoverMotif(Section):
     bar_mm: Length
     pitch_mm: Length
     width_fraction: Fraction
@@ -104,14 +98,14 @@ class CoverMotif(_Section):
     inner_colour: ColourName
 
 
-class PagePhoto(_Section):
+class PagePhoto(Section):
     max_height_mm: Length
     dpi: Positive
     screen_dpi: Positive
     min_ppi: Positive  # a photo printed at fewer pixels per inch is warned about
 
 
-class Toc(_Section):
+class Toc(Section):
     number_width_mm: Length
     page_width_mm: Length
     rule_colour: ColourName
@@ -121,8 +115,8 @@ class Toc(_Section):
     )
 
 
-class Overview(_Section):
-    columns: Annotated[int, Field(ge=1)]
+class Overview(Section):
+    columns: Annotated[int, Range(ge=1)]
     gap_mm: Length
     rule_space_mm: Length
     rule_width_pt: Length
@@ -131,7 +125,7 @@ class Overview(_Section):
     fill_fraction: Fraction  # the widest figure fills this part of its column
 
 
-class Identity(_Section):
+class Identity(Section):
     """The publisher's logo and the supporters' logos on the covers."""
 
     logo_width_fraction: Fraction  # part of the text width
@@ -142,7 +136,7 @@ class Identity(_Section):
     supporter_gap_mm: Length
 
 
-class IntroFigures(_Section):
+class IntroFigures(Section):
     """The programme's key figures beside the introduction."""
 
     figures: tuple[str, ...]  # keys of the overview's figures
@@ -151,7 +145,7 @@ class IntroFigures(_Section):
     space_mm: Length
 
 
-class Annex(_Section):
+class Annex(Section):
     """The back matter: partners and glossary grids, notes pages."""
 
     row_space_mm: Length  # between glossary rows
@@ -162,13 +156,13 @@ class Annex(_Section):
     notes_width_pt: Length
 
 
-class Page(_Section):
+class Page(Section):
     """The brochure's page and the layout distances of its parts."""
 
     width_mm: Positive
     height_mm: Positive
     bleed_mm: Length
-    page_multiple: Annotated[int, Field(ge=1)]  # print: pages padded for saddle stitching
+    page_multiple: Annotated[int, Range(ge=1)]  # print: pages padded for saddle stitching
     crop_marks: CropMarks
     margins: PageMargins
     sidebar: Sidebar
@@ -192,26 +186,26 @@ class Page(_Section):
     annex: Annex
 
 
-class ChartColours(_Section):
+class ChartColours(Section):
     budget: ColourName
     granted: ColourName
 
 
-class Legend(_Section):
+class Legend(Section):
     swatch_em: Length
     gap_em: Length
     spacing_em: Length
 
 
-class ScaleBreak(_Section):
+class ScaleBreak(Section):
     """A budget `ratio` times the next one is drawn broken past `headroom` times that one."""
 
-    ratio: Annotated[float, Field(gt=1)]
-    headroom: Annotated[float, Field(ge=1)]
+    ratio: Annotated[float, Range(gt=1)]
+    headroom: Annotated[float, Range(ge=1)]
     colour: ColourName
 
 
-class Chart(_Section):
+class Chart(Section):
     bar_height_mm: Positive
     bar_gap_mm: Length
     group_gap_mm: Length
@@ -222,14 +216,14 @@ class Chart(_Section):
     legend: Legend
     axis: ColourName
     axis_width_pt: Length
-    grow_max: Annotated[float, Field(ge=1)]  # a short chart's bars grow at most this many times
+    grow_max: Annotated[float, Range(ge=1)]  # a short chart's bars grow at most this many times
     shrink_min: Annotated[
-        float, Field(gt=0, le=1)
+        float, Range(gt=0, le=1)
     ]  # and shrink, to stay on the page, at most to this
     scale_break: ScaleBreak
 
 
-class StyleSpec(_Section):
+class StyleSpec(Section):
     """A text style as written: what it leaves out comes from `base`, then TextStyle."""
 
     base: str | None = None
@@ -248,14 +242,14 @@ class StyleSpec(_Section):
     tracking_pt: float | None = None
 
 
-class DocxMargins(_Section):
+class DocxMargins(Section):
     top_mm: Length
     bottom_mm: Length
     left_mm: Length
     right_mm: Length
 
 
-class DocxPage(_Section):
+class DocxPage(Section):
     width_mm: Positive
     height_mm: Positive
     margins: DocxMargins
@@ -263,7 +257,7 @@ class DocxPage(_Section):
     footer_mm: Length
 
 
-class TableStyle(_Section):
+class TableStyle(Section):
     name: str
     shading: ColourName
     border: ColourName
@@ -272,26 +266,26 @@ class TableStyle(_Section):
     rule_width_pt: Length
 
 
-class Lists(_Section):
+class Lists(Section):
     bullet: str
     number: str  # Word's level text: %1. is the number and a full stop
     marker: ColourName
     hanging_mm: Length  # the mark hangs this far left of the text (the style's indent)
 
 
-class Rule(_Section):
+class Rule(Section):
     colour: ColourName
     width_pt: Positive
     space_pt: Length = 0
 
 
-class DocxPhoto(_Section):
+class DocxPhoto(Section):
     max_width_mm: Positive
     max_height_mm: Positive
     dpi: Positive
 
 
-class Docx(_Section):
+class Docx(Section):
     """The Word fact sheets: page, named styles, key facts table, lists, photo."""
 
     page: DocxPage
@@ -308,7 +302,7 @@ class Docx(_Section):
     hyphenation: bool
 
 
-class MapColours(_Section):
+class MapColours(Section):
     highlight: ColourName  # the countries a map is about
     land: ColourName  # the other countries
     border: ColourName  # between countries
@@ -316,7 +310,7 @@ class MapColours(_Section):
     water: ColourName  # inside an inset
 
 
-class MapMarker(_Section):
+class MapMarker(Section):
     """The ring around a highlighted country too small to see at the map's scale."""
 
     radius_mm: Positive
@@ -324,7 +318,7 @@ class MapMarker(_Section):
     colour: ColourName
 
 
-class MapInset(_Section):
+class MapInset(Section):
     """A box showing an overseas part (Guadeloupe) too small or too far for the main map."""
 
     height_mm: Positive
@@ -334,29 +328,29 @@ class MapInset(_Section):
     span_degrees: Positive  # an inset shows at least this much of the earth
 
 
-class MapBox(_Section):
+class MapBox(Section):
     max_height_mm: Positive
     min_height_mm: Positive
 
 
-class DocxMap(_Section):
+class DocxMap(Section):
     width_mm: Positive  # beside the key facts
     max_height_mm: Positive
     min_height_mm: Positive
 
 
-class MapProjection(_Section):
+class MapProjection(Section):
     name: Literal["equal_earth"]
-    world_meridian_degrees: Annotated[float, Field(ge=-180, le=180)]
+    world_meridian_degrees: Annotated[float, Range(ge=-180, le=180)]
 
 
-class MapWorld(_Section):
+class MapWorld(Section):
     span_degrees: Positive  # countries spread over more longitude: a world view
-    south_degrees: Annotated[float, Field(ge=-90, le=90)]
-    north_degrees: Annotated[float, Field(ge=-90, le=90)]
+    south_degrees: Annotated[float, Range(ge=-90, le=90)]
+    north_degrees: Annotated[float, Range(ge=-90, le=90)]
 
 
-class Maps(_Section):
+class Maps(Section):
     """The overview map and the locator maps (brochure and fact sheets)."""
 
     enabled: bool
@@ -381,7 +375,7 @@ class Maps(_Section):
     docx: DocxMap
 
 
-class ThemeFile(_Section):
+class ThemeFile(Section):
     """A whole theme file, once merged over the built-in one."""
 
     name: str
@@ -580,15 +574,13 @@ def load_theme(path: Path = DEFAULT_THEME) -> Theme:
         _read_over(source, file, problems)
     if problems:
         raise _error(problems)
-    problems += _references(source)  # read from the data: reported with type errors too
-    try:
-        spec = ThemeFile.model_validate(source.data)
-    except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            problems.append(source.problem(loc, _describe(err, loc)))
-        raise _error(problems) from None
-    theme = _theme(spec, source, problems)
+    spec, found = read(ThemeFile, source.data)
+    for loc, kind, context in found.mistakes:
+        problems.append(source.problem(loc, _describe(kind, context, loc)))
+    problems += _references(source, found.marked)  # reported with the type errors
+    if spec is None:
+        raise _error(problems)
+    theme = _theme(spec, source, problems)  # type: ignore[arg-type]
     if problems:
         raise _error(problems)
     return theme
@@ -676,11 +668,11 @@ def _theme(spec: ThemeFile, source: _Source, problems: list[Problem]) -> Theme:
     )
 
 
-def _references(source: _Source) -> list[Problem]:
+def _references(source: _Source, named: list[tuple[yamlsafe.Path, str, str]]) -> list[Problem]:
     """Return every colour or font family named in the theme that the theme does not define.
 
-    The settings that name one are found from the models' declarations (ColourName and the
-    styles' family), so a new colour setting is checked without being listed here.
+    The settings that name one are those declared ColourName or with FAMILY_NAME (`named`,
+    found by reading the theme), so a new colour setting is checked without being listed here.
     """
     data = source.data
     found: dict[str, set[str]] = {COLOUR_NAME: set(), FAMILY_NAME: set()}
@@ -706,41 +698,11 @@ def _references(source: _Source) -> list[Problem]:
                         _("{base!r} is not a style of this section").format(base=base),
                     )
                 )
-    for path, kind, name in _named(ThemeFile, data, ()):
+    for path, kind, name in named:
         if name not in found[kind]:
             have = ", ".join(sorted(found[kind])) or "none"
             problems.append(source.problem(path, what[kind].format(name=name, have=have)))
     return problems
-
-
-def _named(
-    annotation: Any, value: Any, path: yamlsafe.Path
-) -> Iterator[tuple[yamlsafe.Path, str, str]]:
-    """Yield (path, kind, name) for each colour or family name in `value`, by its declaration."""
-    marks = {m for m in getattr(annotation, "__metadata__", ()) if m in (COLOUR_NAME, FAMILY_NAME)}
-    if marks:
-        if isinstance(value, str):
-            yield path, marks.pop(), value
-        return
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        if isinstance(value, dict):
-            for name, info in annotation.model_fields.items():
-                if name in value:
-                    declared = (
-                        Annotated[(info.annotation, *info.metadata)]
-                        if info.metadata
-                        else info.annotation
-                    )
-                    yield from _named(declared, value[name], (*path, name))
-        return
-    args = get_args(annotation)
-    if get_origin(annotation) is dict and isinstance(value, dict):
-        for key, item in value.items():
-            yield from _named(args[1], item, (*path, key))
-    elif args and get_origin(annotation) is not dict:  # X | None, Annotated[X, ...]
-        for arg in args:
-            if arg is not type(None):
-                yield from _named(arg, value, path)
 
 
 def _styles(
@@ -776,7 +738,7 @@ def _styles(
                 )
             else:
                 merged.update(resolve(spec.base, (*chain, name)))
-        merged.update({k: v for k, v in spec.model_dump(exclude={"base"}).items() if v is not None})
+        merged.update({k: v for k, v in spec.as_dict().items() if k != "base" and v is not None})
         resolved[name] = merged
         return merged
 
@@ -832,13 +794,11 @@ _UNITS = ("_mm", "_pt", "_em", "_fraction")
 _MESSAGES = {
     "missing": "is missing (required)",
     "dict_type": "expected settings (key: value lines)",
-    "model_type": "expected settings (key: value lines)",
     "string_type": "expected text",
+    "list_type": "expected a list ([a, b], or one '- ' line each)",
     "int_parsing": "{input!r}: expected a whole number",
     "float_parsing": "{input!r}: expected a number",
-    "float_type": "{input!r}: expected a number",
     "bool_parsing": "{input!r}: expected true or false",
-    "bool_type": "{input!r}: expected true or false",
     "greater_than_equal": "must be at least {ge:g}",
     "greater_than": "must be more than {gt:g}",
     "less_than_equal": "must be at most {le:g}",
@@ -849,10 +809,9 @@ _MESSAGES = {
 }
 
 
-def _describe(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
-    kind = err["type"]
+def _describe(kind: str, context: dict[str, Any], loc: tuple[Any, ...]) -> str:
     if kind == "extra_forbidden":
-        known = list(_section_at(loc[:-1]).model_fields)
+        known = list(declared(_section_at(loc[:-1])))
         key = str(loc[-1])
         # A setting named without its unit (`bleed` for `bleed_mm`) is the likely slip.
         with_unit = [f"{key}{unit}" for unit in _UNITS if f"{key}{unit}" in known]
@@ -860,27 +819,24 @@ def _describe(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
         if guess:
             return _("unknown setting: did you mean '{field}'?").format(field=guess)
         return _("unknown setting (expected one of: {known})").format(known=", ".join(known))
-    template = _MESSAGES.get(kind)
-    if template is None:
-        return str(err["msg"])
-    return _(template).format(input=err.get("input"), **(err.get("ctx") or {}))
+    return _(_MESSAGES[kind]).format(**context)
 
 
-def _section_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+def _section_at(loc: tuple[Any, ...]) -> type[Section]:
     """Return the model that declares the settings at `loc` (through dicts of models)."""
-    model: type[BaseModel] = ThemeFile
+    model: type[Section] = ThemeFile
     value_type: Any = None  # inside dict[str, X]: the next part is a key, X its value
     for part in loc:
         if value_type is not None:
             annotation, value_type = value_type, None
         else:
-            info = model.model_fields.get(str(part))
-            if info is None:
+            setting = declared(model).get(str(part))
+            if setting is None:
                 break
-            annotation = info.annotation
+            annotation = setting[0]
         if get_origin(annotation) is dict:
             value_type = get_args(annotation)[1]
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        elif is_section(annotation):
             model = annotation
     return model
 

@@ -71,7 +71,7 @@ def emf(layout: maps.MapLayout, theme: Theme) -> bytes:
     """Return the map as EMF bytes, its frame the layout's size in mm."""
     raw = theme.maps
     w = _Writer(layout.height)
-    colour = {key: _colorref(theme, name) for key, name in raw.colours.model_dump().items()}
+    colour = {key: _colorref(theme, name) for key, name in raw.colours.as_dict().items()}
     w.add(SETBKMODE, struct.pack("<I", TRANSPARENT))
     w.add(SETPOLYFILLMODE, struct.pack("<I", ALTERNATE))  # holes (Lesotho) stay holes
     border = w.pen(colour["border"], raw.border_width_pt * 25.4 / 72)

@@ -214,7 +214,7 @@ class BarChart(Flowable):
             size,
         )  # not ReportLab's default, unembedded font
         nfont, _, accent = self._font("chart_number")
-        colours = {k: self.styles.colour(v) for k, v in self.spec.colours.model_dump().items()}
+        colours = {k: self.styles.colour(v) for k, v in self.spec.colours.as_dict().items()}
         widest = max((stringWidth(r.number, nfont, size) for r in self.data), default=0.0)
         number_w = widest + self.bar_gap * 2
         leading = self.styles.text("chart_label").leading_pt

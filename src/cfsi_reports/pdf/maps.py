@@ -85,7 +85,7 @@ def draw(
     A `legend` is set in the corner opposite the insets, after a ring like the map's,
     when the main map rings a small country.
     """
-    colours = {k: styles.colour(v) for k, v in raw.colours.model_dump().items()}
+    colours = {k: styles.colour(v) for k, v in raw.colours.as_dict().items()}
     ring = (styles.colour(raw.marker.colour), raw.marker.width_pt)
     _panel(canv, layout.main, colours, raw.border_width_pt)
     _markers(canv, layout.main.markers, *ring)
