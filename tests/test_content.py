@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import runpy
 from decimal import Decimal
+from pathlib import Path
 
 from cfsi_reports.content import Content
 from cfsi_reports.content.richtext import ListBlock, Para, parse
 from cfsi_reports.present import Presenter
 from conftest import missing_lines, seed_lines, squash
 from helpers.lines import plain_lines
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_seed_has_nine_actions_in_source_order(seed_content: Content) -> None:
@@ -115,12 +119,16 @@ def test_plural_labels_follow_the_language_rule(presenter: Presenter) -> None:
 
 
 def test_country_codes_are_every_two_letter_territory_of_cldr() -> None:
-    """Read from CLDR's global table (quick), they are the territories a locale names."""
+    """The derived list (data/country-codes.txt) is CLDR's, as Babel has it installed."""
     from babel import Locale
 
-    from cfsi_reports.content.model import _country_codes
+    from cfsi_reports.geo import COUNTRY_CODES, country_codes
 
+    script = runpy.run_path(str(ROOT / "scripts" / "derive_country_codes.py"))
+    assert COUNTRY_CODES.read_text(encoding="ascii") == script["derive"](), (
+        "run python scripts/derive_country_codes.py"
+    )
     groupings = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
     named = {c for c in Locale.parse("en").territories if len(c) == 2 and c.isalpha()}
-    assert _country_codes() == named - groupings
-    assert {"GP", "MQ", "GF", "RE", "YT", "NC", "PF", "ML", "FR"} <= _country_codes()
+    assert country_codes() == named - groupings
+    assert {"GP", "MQ", "GF", "RE", "YT", "NC", "PF", "ML", "FR"} <= country_codes()

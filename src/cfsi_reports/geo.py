@@ -7,6 +7,11 @@ France: the overview counts them with France and the maps name them « France (G
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+# CLDR's ISO 3166-1 alpha-2 codes, derived from Babel by scripts/derive_country_codes.py.
+COUNTRY_CODES = Path(__file__).parent / "data" / "country-codes.txt"
 
 SOVEREIGN = {
     code: "FR" for code in ("GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC", "TF")
@@ -26,3 +31,10 @@ def grouped(codes: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
         if code != sovereign(code) and code not in parts:
             parts.append(code)
     return [(country, tuple(parts)) for country, parts in order.items()]
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """Return the codes of the countries and territories (ISO 3166-1 alpha-2, CLDR's)."""
+    text = COUNTRY_CODES.read_text(encoding="ascii")
+    return frozenset(code for line in text.splitlines() if line[:1] != "#" for code in line.split())

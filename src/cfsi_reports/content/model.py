@@ -114,20 +114,6 @@ def _slug(value: Any) -> str:
 
 
 @cache
-def _country_codes() -> frozenset[str]:
-    from babel.core import get_global
-
-    # CLDR's territories with languages are the countries and territories, and ZZ (unknown):
-    # its global table (6 ms) rather than a locale's names (17 ms, merged with the root's).
-    not_countries = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
-    return frozenset(
-        code
-        for code in get_global("territory_languages")
-        if len(code) == 2 and code.isalpha() and code not in not_countries
-    )
-
-
-@cache
 def _codes_by_name() -> dict[str, str]:
     """Map country names, French and English, to their codes: `Sénégal` gives SN."""
     from babel import Locale as BabelLocale
@@ -135,13 +121,13 @@ def _codes_by_name() -> dict[str, str]:
     names: dict[str, str] = {}
     for language in ("en", "fr"):
         for code, name in BabelLocale.parse(language).territories.items():
-            if code in _country_codes():
+            if code in geo.country_codes():
                 names.setdefault(name_key(name), code)
     return names
 
 
 def _country(value: Any) -> str:
-    if not isinstance(value, str) or value.upper() not in _country_codes():
+    if not isinstance(value, str) or value.upper() not in geo.country_codes():
         code = _codes_by_name().get(name_key(value)) if isinstance(value, str) else None
         hint = _(" (did you mean {code}?)").format(code=code) if code else _(" (e.g. ML, FR)")
         raise ValueError(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import geo
 from ..messages import _
-from .model import Action, Programme, _country_codes
+from .model import Action, Programme
 
 SCHEMAS = {"programme": Programme, "action": Action}
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -75,7 +76,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     schema = SCHEMAS[kind].model_json_schema(mode="validation")
     if kind == "action":
         countries = schema["properties"]["countries"]["anyOf"][0]["items"]
-        codes = sorted(_country_codes())
+        codes = sorted(geo.country_codes())
         countries["enum"] = codes + [code.lower() for code in codes]  # the loader takes both
     described = _descriptions()
     for part in [schema, *schema.get("$defs", {}).values()]:
