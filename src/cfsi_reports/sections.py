@@ -3,7 +3,9 @@
 A section is a plain class whose annotations declare its settings: `float`, `int`, `str`,
 `bool`, a `Literal` choice, `tuple[X, ...]`, `dict[str, X]`, another section, `X | None`, and
 `Annotated` bounds (`Range`, `Count`, `Pattern`). `read` checks a whole tree of YAML data
-against them and returns every mistake with its path, as `(path, kind, context)`.
+against them in one pass: every mistake with its path, as `(path, kind, context)`, and every
+value whose declaration carries a name (`Annotated[str, "colour name"]`), to check it refers
+to something the data defines.
 
 Written here rather than with pydantic (the content model's library): the theme is 36 small
 sections of numbers, names and choices, and making them pydantic classes cost every process
@@ -102,7 +104,7 @@ def declared(cls: type[Section]) -> dict[str, tuple[Any, Any]]:
     """Return each setting a section declares: its annotation and its default (or MISSING)."""
     out: dict[str, tuple[Any, Any]] = {}
     for klass in reversed(cls.__mro__):
-        if not (isinstance(klass, type) and issubclass(klass, Section)):
+        if not is_section(klass):
             continue
         namespace = sys.modules[klass.__module__].__dict__
         for name, note in vars(klass).get("__annotations__", {}).items():
