@@ -28,7 +28,7 @@ REFERENCE = 3_000_000  # iterations of a pure-Python loop: how fast the machine 
 
 STAGES = [
     ("start", "Python starts, the command line is imported (click, PyYAML)"),
-    ("theme", "the theme's and the content's models built (pydantic), the theme read"),
+    ("theme", "the content's model built (pydantic), the theme read and checked"),
     ("content", "the seed's 10 files read and validated"),
     ("check", "the content checked (glyphs, acronyms, warnings)"),
     ("standard", "the print file's standard and profile resolved (imports ReportLab, pikepdf)"),
