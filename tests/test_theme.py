@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -70,7 +71,8 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
     lines = str(caught.value).splitlines()
     assert lines == [
         f"{path}:2: colours.primary.cmyk: expected 4 values, not 3",
-        f"{path}:2: colours.primary.rgb: 'e4007c': expected a screen colour such as '#00606b'",
+        f"{path}:2: colours.primary.rgb: 'e4007c': write the colour with a '#', in quotes:"
+        " '#e4007c'",
         f"{path}:4: chart.bar_height_mm: must be more than 0",
         f"{path}:6: docx.lists.marker: 'orange' is not a colour of the theme (have: "
         + ", ".join(sorted(load_theme().colours))
@@ -102,17 +104,62 @@ def test_every_kind_of_setting_is_read_and_its_mistakes_named(tmp_path: Path) ->
         f"{path}:2: page.sidebar.figure_facts: expected a list ([a, b], or one '- ' line each)",
         f"{path}:3: page.overview.columns: '2.5': expected a whole number",
         f"{path}:5: maps.inset.corner: 'middle': expected one of 'bottom-left', 'bottom-right',"
-        " 'top-left' or 'top-right'",
+        " 'top-left', 'top-right'",
         f"{path}:6: maps.projection.world_meridian_degrees: must be at most 180",
         f"{path}:7: chart.bar_height_mm: '.inf': expected a number",
         f"{path}:9: colours.sand.cmyk: expected 4 values, not 5",
         f"{path}:9: colours.sand.rgb: is missing (required)",
         f"{path}:10: docx.hyphenation: 'maybe': expected true or false",
         f"{path}:10: docx.lists.hanging: unknown setting: did you mean 'hanging_mm'?",
-        f"{path}:11: styles.body.align: 'centre': expected one of 'left', 'right', 'center'"
-        " or 'justify'",
+        f"{path}:11: styles.body.align: 'centre': expected one of 'left', 'right', 'center',"
+        " 'justify'",
         f"{path}:11: styles.body.bold: ['yes']: expected true or false",
     ]
+
+
+def test_a_theme_written_the_french_way_is_read_or_told_how_to_fix(tmp_path: Path) -> None:
+    """`9,5`, `oui`, a colour without its # or with a # YAML takes for a comment."""
+    theme = write(
+        tmp_path / "theme.yaml",
+        "colours:\n"
+        "  sable: {cmyk: [0, 0.1, 0.3, 0], rgb: f2e6c8}\n"  # 2
+        "  terre:\n"
+        "    cmyk: [0, 0.4, 0.6, 0.2]\n"
+        "    rgb: #a0522d\n"  # 5: a comment, so no value
+        "styles:\n"
+        "  body:\n"
+        "    size_pt: 9,5\n"  # 8
+        "  intro: {size_pt: 11,5}\n"  # 9: in { }, a comma separates settings
+        "docx: {hyphenation: oui}\n",  # 10: read, no message
+    )
+    project = tmp_path / "project"
+    shutil.copytree(CONTENT, project / "content")
+    english = cli("validate", "--content", "content", "--theme", str(theme), cwd=project)
+    assert english.returncode == 2, english.stderr
+    assert english.stderr.splitlines()[1:] == [
+        f"{theme}:5: colours.terre.rgb: is empty: write the colour in quotes,"
+        " rgb: '#00606b' (# starts a comment)",
+        f"{theme}:8: styles.body.size_pt: '9,5': expected a number; write the decimal point"
+        " as a dot, 9.5",
+        f"{theme}:9: styles.intro.5: unknown setting: inside {{ }}, a comma separates settings"
+        " (write decimals with a dot, 11.5)",
+    ]
+    assert english.stderr.splitlines()[0].endswith(
+        f"{theme}:2: colours.sable.rgb: 'f2e6c8': write the colour with a '#', in quotes: '#f2e6c8'"
+    )
+    french = cli(
+        "validate", "--content", "content", "--theme", str(theme), cwd=project, lang="fr_FR.UTF-8"
+    )
+    assert (
+        f"{theme}:8: styles.body.size_pt: '9,5'\u00a0: un nombre est attendu\u00a0; écrivez les"
+        " décimales après un point, 9.5" in french.stderr
+    )
+    assert "write" not in french.stderr and "expected" not in french.stderr
+    fixed = theme.read_text(encoding="utf-8")
+    fixed = fixed.replace("f2e6c8", "'#f2e6c8'").replace("#a0522d", "'#a0522d'")
+    fixed = fixed.replace("9,5", "9.5").replace("11,5", "11.5")
+    write(theme, fixed)
+    assert load_theme(theme).docx.hyphenation is True  # oui
 
 
 def test_settings_read_as_typed_frozen_and_equal_by_value(tmp_path: Path) -> None:

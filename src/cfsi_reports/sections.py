@@ -178,8 +178,7 @@ def _reader(note: Any) -> Reader:
         inner = _reader(inner_note)
         return lambda value, path, found: None if value is None else inner(value, path, found)
     if origin is Literal:
-        *first, last = (repr(a) for a in args)
-        expected = f"{', '.join(first)} or {last}" if first else last
+        expected = ", ".join(repr(a) for a in args)
 
         def choice(value: Any, path: Path, found: Found) -> Any:
             if isinstance(value, str) and value in args:
@@ -241,8 +240,10 @@ def _section_reader(cls: type[Section]) -> Reader:
     return section
 
 
-_TRUE = {"true", "yes", "on", "y", "t", "1"}  # what YAML and pydantic read as true or false
-_FALSE = {"false", "no", "off", "n", "f", "0"}
+# What YAML and pydantic read as true or false, and the French words.
+_TRUE = {"true", "yes", "on", "y", "t", "1", "oui", "vrai"}
+_FALSE = {"false", "no", "off", "n", "f", "0", "non", "faux"}
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")  # `9,5`: a French decimal
 
 
 def _text(value: Any, path: Path, found: Found) -> Any:
@@ -260,7 +261,12 @@ def _flag(value: Any, path: Path, found: Found) -> Any:
 
 def _float(value: Any, path: Path, found: Found) -> Any:
     number = _number(value)
-    return found.mistake(path, "float_parsing", input=value) if number is None else number
+    if number is not None:
+        return number
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+        plain = value.strip().replace(",", ".")
+        return found.mistake(path, "decimal_comma", input=value, plain=plain)
+    return found.mistake(path, "float_parsing", input=value)
 
 
 def _int(value: Any, path: Path, found: Found) -> Any:

@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import importlib.util
 import json
+import re
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
@@ -23,7 +24,7 @@ from . import i18n
 from .content import yamlsafe
 from .content.loader import did_you_mean
 from .errors import ConfigError, Problem, field_name
-from .messages import _, reason
+from .messages import N_, _, reason
 from .sections import Count, Pattern, Range, Section, declared, is_section, read
 
 MM = 72 / 25.4  # points per millimetre
@@ -576,7 +577,16 @@ def load_theme(path: Path = DEFAULT_THEME) -> Theme:
         raise _error(problems)
     spec, found = read(ThemeFile, source.data)
     for loc, kind, context in found.mistakes:
-        problems.append(source.problem(loc, _describe(kind, context, loc)))
+        decimals = _flow_comma(source, loc) if kind == "extra_forbidden" else None
+        message = (
+            _(
+                "unknown setting: inside {{ }}, a comma separates settings"
+                " (write decimals with a dot, {number})"
+            ).format(number=decimals)
+            if decimals
+            else _describe(kind, context, loc)
+        )
+        problems.append(source.problem(loc, message))
     problems += _references(source, found.marked)  # reported with the type errors
     if spec is None:
         raise _error(problems)
@@ -584,6 +594,18 @@ def load_theme(path: Path = DEFAULT_THEME) -> Theme:
     if problems:
         raise _error(problems)
     return theme
+
+
+def _flow_comma(source: _Source, loc: tuple[Any, ...]) -> str | None:
+    """Return `11.5` for the key `5` of `{size_pt: 11,5}`: YAML split the number at its comma."""
+    key = str(loc[-1])
+    if not key.isdigit():
+        return None
+    file, line = source.at(loc)
+    text = next((text for path, text in source.files if str(path) == file), "")
+    lines = text.splitlines()
+    found = re.search(rf"(\d+),{key}\b", lines[line - 1]) if 0 < line <= len(lines) else None
+    return f"{found.group(1)}.{key}" if found else None
 
 
 def _read_over(source: _Source, file: Path, problems: list[Problem]) -> None:
@@ -792,21 +814,23 @@ def _families(fonts: Fonts, source: _Source, problems: list[Problem]) -> dict[st
 
 _UNITS = ("_mm", "_pt", "_em", "_fraction")
 _MESSAGES = {
-    "missing": "is missing (required)",
-    "dict_type": "expected settings (key: value lines)",
-    "string_type": "expected text",
-    "list_type": "expected a list ([a, b], or one '- ' line each)",
-    "int_parsing": "{input!r}: expected a whole number",
-    "float_parsing": "{input!r}: expected a number",
-    "bool_parsing": "{input!r}: expected true or false",
-    "greater_than_equal": "must be at least {ge:g}",
-    "greater_than": "must be more than {gt:g}",
-    "less_than_equal": "must be at most {le:g}",
-    "literal_error": "{input!r}: expected one of {expected}",
-    "string_pattern_mismatch": "{input!r}: expected a screen colour such as '#00606b'",
-    "too_short": "expected {min_length} values, not {actual_length}",
-    "too_long": "expected {max_length} values, not {actual_length}",
+    "missing": N_("is missing (required)"),
+    "dict_type": N_("expected settings (key: value lines)"),
+    "string_type": N_("expected text"),
+    "list_type": N_("expected a list ([a, b], or one '- ' line each)"),
+    "int_parsing": N_("{input!r}: expected a whole number"),
+    "float_parsing": N_("{input!r}: expected a number"),
+    "decimal_comma": N_("{input!r}: expected a number; write the decimal point as a dot, {plain}"),
+    "bool_parsing": N_("{input!r}: expected true or false"),
+    "greater_than_equal": N_("must be at least {ge:g}"),
+    "greater_than": N_("must be more than {gt:g}"),
+    "less_than_equal": N_("must be at most {le:g}"),
+    "literal_error": N_("{input!r}: expected one of {expected}"),
+    "string_pattern_mismatch": N_("{input!r}: expected a screen colour such as '#00606b'"),
+    "too_short": N_("expected {min_length} values, not {actual_length}"),
+    "too_long": N_("expected {max_length} values, not {actual_length}"),
 }
+_HEX = re.compile(r"[0-9a-fA-F]{6}")
 
 
 def _describe(kind: str, context: dict[str, Any], loc: tuple[Any, ...]) -> str:
@@ -819,6 +843,11 @@ def _describe(kind: str, context: dict[str, Any], loc: tuple[Any, ...]) -> str:
         if guess:
             return _("unknown setting: did you mean '{field}'?").format(field=guess)
         return _("unknown setting (expected one of: {known})").format(known=", ".join(known))
+    if loc[-1:] == ("rgb",) and kind == "string_type" and context["input"] is None:
+        # `rgb: #e07000` unquoted: YAML reads a comment, and the value is empty.
+        return _("is empty: write the colour in quotes, rgb: '#00606b' (# starts a comment)")
+    if kind == "string_pattern_mismatch" and _HEX.fullmatch(str(context["input"])):
+        return _("{input!r}: write the colour with a '#', in quotes: '#{input}'").format(**context)
     return _(_MESSAGES[kind]).format(**context)
 
 
