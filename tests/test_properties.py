@@ -319,3 +319,52 @@ def test_typography_rules_skipped_without_their_trigger_change_nothing(text: str
         else:
             everything = pattern.sub(repl, everything)
     assert normalise(text, typo) == everything
+
+
+# A theme file's values replaced by anything YAML can hold: every outcome is a theme or a
+# ConfigError naming the file, never another exception.
+yaml_value = st.recursive(
+    st.none()
+    | st.sampled_from(["", "x", "9,5", "-1", "0", "1e400", ".nan", "oui", "#00606b", "5 mm"])
+    | st.integers(-5, 500).map(str),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("ab5"), inner),
+    max_leaves=6,
+)
+
+
+def _theme_paths() -> list[tuple[str, ...]]:
+    from cfsi_reports.content.yamlsafe import parse as parse_yaml
+    from cfsi_reports.theme import DEFAULT_THEME
+
+    lines = parse_yaml(DEFAULT_THEME.read_text(encoding="utf-8")).lines
+    return sorted({tuple(str(p) for p in path) for path in lines if path})
+
+
+THEME_PATHS = _theme_paths()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(st.sampled_from(THEME_PATHS), yaml_value), min_size=1, max_size=4))
+def test_any_theme_value_is_read_or_refused_with_a_message(
+    tmp_path: Path, changes: list[tuple[tuple[str, ...], object]]
+) -> None:
+    import yaml
+
+    from cfsi_reports.errors import ConfigError
+    from cfsi_reports.theme import load_theme
+
+    data: dict = {}
+    for path, value in changes:
+        here = data
+        for key in path[:-1]:
+            here = here.setdefault(key, {}) if isinstance(here.get(key, {}), dict) else {}
+        here[path[-1]] = value
+    theme = tmp_path / f"theme-{abs(hash(repr(changes)))}.yaml"
+    theme.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    try:
+        load_theme(theme)
+    except ConfigError as exc:
+        lines = str(exc).splitlines()
+        assert lines and all(line.startswith(f"{theme}:") for line in lines), str(exc)

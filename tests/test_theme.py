@@ -162,6 +162,16 @@ def test_a_theme_written_the_french_way_is_read_or_told_how_to_fix(tmp_path: Pat
     assert load_theme(theme).docx.hyphenation is True  # oui
 
 
+def test_an_empty_colours_mapping_is_one_mistake_not_forty(tmp_path: Path) -> None:
+    path = write(tmp_path / "theme.yaml", "colours:\nfonts:\n  families: [body]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_theme(path)
+    assert str(caught.value).splitlines() == [
+        f"{path}:1: colours: expected settings (key: value lines)",
+        f"{path}:3: fonts.families: expected settings (key: value lines)",
+    ]
+
+
 def test_settings_read_as_typed_frozen_and_equal_by_value(tmp_path: Path) -> None:
     path = write(
         tmp_path / "theme.yaml",

@@ -697,11 +697,15 @@ def _references(source: _Source, named: list[tuple[yamlsafe.Path, str, str]]) ->
     found by reading the theme), so a new colour setting is checked without being listed here.
     """
     data = source.data
-    found: dict[str, set[str]] = {COLOUR_NAME: set(), FAMILY_NAME: set()}
     colours, fonts = data.get("colours"), data.get("fonts")
-    found[COLOUR_NAME] = set(colours) if isinstance(colours, dict) else set()
     families = fonts.get("families") if isinstance(fonts, dict) else None
-    found[FAMILY_NAME] = set(families) if isinstance(families, dict) else set()
+    # What defines the names; one that is not a mapping has its own message, and every
+    # name would be « not defined » once more: those are not checked.
+    found = {
+        kind: set(defined)
+        for kind, defined in ((COLOUR_NAME, colours), (FAMILY_NAME, families))
+        if isinstance(defined, dict)
+    }
     what = {
         COLOUR_NAME: _("{name!r} is not a colour of the theme (have: {have})"),
         FAMILY_NAME: _("{name!r} is not a font family of the theme (have: {have})"),
@@ -721,7 +725,7 @@ def _references(source: _Source, named: list[tuple[yamlsafe.Path, str, str]]) ->
                     )
                 )
     for path, kind, name in named:
-        if name not in found[kind]:
+        if kind in found and name not in found[kind]:
             have = ", ".join(sorted(found[kind])) or "none"
             problems.append(source.problem(path, what[kind].format(name=name, have=have)))
     return problems
