@@ -6,7 +6,13 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape as _escape
+
+
+def escape(text: str) -> str:
+    """Escape &, < and > for XML text (xml.sax.saxutils would import urllib, http and ssl)."""
+    return _escape(text, quote=False)
+
 
 NS = {
     "x": "adobe:ns:meta/",
