@@ -15,45 +15,53 @@ NNBSP = "\u202f"
 # A rule runs only on a text holding one of its triggers (None: a digit): most texts hold
 # no ellipsis, no guillemet, no number, and a search costs less than a substitution.
 _DIGIT = re.compile(r"\d")
+Spec = tuple[str, str, "tuple[str, ...] | None"]  # a pattern, its replacement, its triggers
 Rule = tuple[re.Pattern[str], str, "tuple[str, ...] | None"]
 
 
 @cache
 def _rules(typo: Typography) -> tuple[Rule, ...]:
-    rules: list[Rule] = []
+    """The rules compiled: only where a text is typeset (checking a text compiles none)."""
+    return tuple((re.compile(source), repl, triggers) for source, repl, triggers in _specs(typo))
+
+
+@cache
+def _specs(typo: Typography) -> tuple[Spec, ...]:
+    """The locale's rules as written: a pattern, its replacement, its triggers."""
+    rules: list[Spec] = []
     # The typesetter's characters first: the words stay, only their typography changes.
     if typo.apostrophe:
-        rules.append((re.compile("'"), typo.apostrophe, ("'",)))
+        rules.append(("'", typo.apostrophe, ("'",)))
     if typo.ellipsis:
-        rules.append((re.compile(r"(?<!\.)\.\.\.(?!\.)"), typo.ellipsis, ("...",)))
+        rules.append((r"(?<!\.)\.\.\.(?!\.)", typo.ellipsis, ("...",)))
     if typo.dash:
         # `mot - incise`: a dash, tied to the word before so no line starts with it (a
         # line-initial dash reads as a list mark). `- ` at the start of a text is left alone.
-        dash = re.compile(r"(?<=\S)[ \u00a0]-[ \u00a0](?=\S)")
+        dash = r"(?<=\S)[ \u00a0]-[ \u00a0](?=\S)"
         rules.append((dash, NBSP + typo.dash + " ", (" -", NBSP + "-")))
     # A run of spaces is matched from its start only, and never given back: linear time
     # even on a line of thousands of spaces (pasted text, a hostile file).
     run = r"(?<![ \t\u00a0\u202f])[ \t\u00a0\u202f]++"
     for mark, space in typo.space_before:
         # Only spaces already typed become unbreakable: `http://` and `10:30` stay as they are.
-        rules.append((re.compile(run + re.escape(mark)), space + mark, (mark,)))
+        rules.append((run + re.escape(mark), space + mark, (mark,)))
     if typo.quote_space:
         q_open, q_close, space = typo.quote_open, typo.quote_close, typo.quote_space
-        opening = re.compile(re.escape(q_open) + r"[ \t\u00a0\u202f]*+")
+        opening = re.escape(q_open) + r"[ \t\u00a0\u202f]*+"
         rules.append((opening, q_open + space, (q_open,)))
         closing = r"(?:(?<![ \t\u00a0\u202f])[ \t\u00a0\u202f]++)?" + re.escape(q_close)
-        rules.append((re.compile(closing), space + q_close, (q_close,)))
+        rules.append((closing, space + q_close, (q_close,)))
     if typo.group_separator.strip() == "":
         # 4 130, 300 000: the spaces inside a grouped number must not break.
-        group = re.compile(r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?![\d,])")
+        group = r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?![\d,])"
         rules.append((group, "GROUP", None))
     if typo.units:
         alternatives = "|".join(re.escape(u) for u in sorted(typo.units, key=len, reverse=True))
-        units = re.compile(rf"(\d) (?=(?:{alternatives})(?!\w))")
+        units = rf"(\d) (?=(?:{alternatives})(?!\w))"
         rules.append((units, r"\1" + typo.unit_space, None))
     if typo.tie_numbers:
         # 9 OSC, 2 organisations: a line never ends on a number and starts with what it counts.
-        rules.append((re.compile(r"(\d) (?=[^\W\d_])"), r"\1" + typo.unit_space, None))
+        rules.append((r"(\d) (?=[^\W\d_])", r"\1" + typo.unit_space, None))
     return tuple(rules)
 
 
@@ -79,7 +87,7 @@ def normalise(text: str, typo: Typography) -> str:
 def inserted(typo: Typography) -> str:
     """Return every character normalise() may put into a text."""
     out = typo.group_separator
-    for _pattern, repl, _triggers in _rules(typo):
+    for _pattern, repl, _triggers in _specs(typo):
         out += "" if repl == "GROUP" else repl.replace("\\1", "")
     return "".join(sorted(set(out)))
 
