@@ -162,7 +162,7 @@ def _example_texts(language: str) -> dict[tuple[Any, ...], str]:
     from .content.yamlsafe import parse
     from .scaffold import action_template
 
-    example = Model.model_validate(parse(action_template("example", language)).data)
+    example = Model.model_validate(parse(action_template("example", language), trusted=True).data)
     return {path: value for path, value in _values(example) if isinstance(value, str)}
 
 

@@ -612,7 +612,7 @@ def _read_over(source: _Source, file: Path, problems: list[Problem]) -> None:
     """Read one theme file and merge it over what `source` holds."""
     try:
         text = file.read_text(encoding="utf-8")
-        located = yamlsafe.parse(text)
+        located = yamlsafe.parse(text, trusted=file == DEFAULT_THEME.resolve())
     except OSError as exc:
         problems.append(
             Problem(str(file), 0, "", _("cannot be read ({reason})").format(reason=reason(exc)))
