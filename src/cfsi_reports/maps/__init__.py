@@ -10,9 +10,24 @@ overseas parts in insets and rings the countries too small to see.
 
 from __future__ import annotations
 
-from .layout import MapLayout, MapSpec, Marker, Panel, Shape, alt_text, layout
+from typing import Any
+
 from .outlines import index, level, levels, warm_up
 from .projection import project
+
+_LAYOUT = ("MapLayout", "MapSpec", "Marker", "Panel", "Shape", "alt_text", "layout")
+
+
+def __getattr__(name: str) -> Any:
+    """Import the layouts when first asked for: checking content needs only `index`."""
+    if name not in _LAYOUT:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Not `from . import layout`: it would ask this function for `layout` again.
+    import cfsi_reports.maps.layout as module  # `layout` is the module, then the function
+
+    globals().update({key: getattr(module, key) for key in _LAYOUT})
+    return globals()[name]
+
 
 __all__ = [
     "MapLayout",
