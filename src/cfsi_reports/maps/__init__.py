@@ -3,7 +3,7 @@
 Renderer-neutral: `layout()` returns shapes in millimetres (origin at the bottom left) that
 the brochure draws as PDF paths (pdf/maps.py) and the fact sheet as an EMF picture
 (docx/mapemf.py). `outlines` reads Natural Earth 1:50m (public domain) as derived by
-scripts/derive_map_data.py; `projection` is Equal Earth; `layout` fits a view to the
+scripts/derive_map_data.py; `projection` is Equal Earth; `_layout` (`layout()`) fits a view to the
 countries (a world view when they spread over more than `world.span_degrees`), puts
 overseas parts in insets and rings the countries too small to see.
 """
@@ -22,10 +22,9 @@ def __getattr__(name: str) -> Any:
     """Import the layouts when first asked for: checking content needs only `index`."""
     if name not in _LAYOUT:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    # Not `from . import layout`: it would ask this function for `layout` again.
-    import cfsi_reports.maps.layout as module  # `layout` is the module, then the function
+    from . import _layout  # named apart: importing it never makes `layout` the module
 
-    globals().update({key: getattr(module, key) for key in _LAYOUT})
+    globals().update({key: getattr(_layout, key) for key in _LAYOUT})
     return globals()[name]
 
 
