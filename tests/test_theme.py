@@ -88,32 +88,35 @@ def test_every_kind_of_setting_is_read_and_its_mistakes_named(tmp_path: Path) ->
         tmp_path / "theme.yaml",
         "page:\n"
         "  sidebar: {figure_facts: budget}\n"  # 2: a list
-        "  overview: {columns: 2.5}\n"  # 3: a whole number
+        "  overview: {columns: 1e3}\n"  # 3: a whole number, written as one
         "maps:\n"
         "  inset: {corner: middle}\n"  # 5: a choice
         "  projection: {world_meridian_degrees: 200}\n"  # 6: bounds
-        "chart: {bar_height_mm: .inf}\n"  # 7: a finite number
+        "chart: {bar_height_mm: .inf, bar_gap_mm: }\n"  # 7: a finite number; nothing
         "colours:\n"
         "  sand: {cmyk: [0, 0.1, 0.3, 0, 0]}\n"  # 9: a count, a missing setting
-        "docx: {hyphenation: maybe, lists: {hanging: 4}}\n"  # 10: true or false; a unit
-        "styles: {body: {align: centre, bold: [yes]}}\n",  # 11
+        '  dune: {cmyk: [0, 0, 0, 0], rgb: "#00606b\\n"}\n'  # 10: all of the pattern
+        "docx: {hyphenation: maybe, lists: {hanging: 4}}\n"  # 11: true or false; a unit
+        "styles: {body: {align: centre, bold: [yes]}}\n",  # 12
     )
     with pytest.raises(ConfigError) as caught:
         load_theme(path)
     assert str(caught.value).splitlines() == [
         f"{path}:2: page.sidebar.figure_facts: expected a list ([a, b], or one '- ' line each)",
-        f"{path}:3: page.overview.columns: '2.5': expected a whole number",
+        f"{path}:3: page.overview.columns: '1e3': expected a whole number",
         f"{path}:5: maps.inset.corner: 'middle': expected one of 'bottom-left', 'bottom-right',"
         " 'top-left', 'top-right'",
         f"{path}:6: maps.projection.world_meridian_degrees: must be at most 180",
+        f"{path}:7: chart.bar_gap_mm: is empty (write its value after the colon)",
         f"{path}:7: chart.bar_height_mm: '.inf': expected a number",
         f"{path}:9: colours.sand.cmyk: expected 4 values, not 5",
         f"{path}:9: colours.sand.rgb: is missing (required)",
-        f"{path}:10: docx.hyphenation: 'maybe': expected true or false",
-        f"{path}:10: docx.lists.hanging: unknown setting: did you mean 'hanging_mm'?",
-        f"{path}:11: styles.body.align: 'centre': expected one of 'left', 'right', 'center',"
+        f"{path}:10: colours.dune.rgb: '#00606b\\n': expected a screen colour such as '#00606b'",
+        f"{path}:11: docx.hyphenation: 'maybe': expected true or false",
+        f"{path}:11: docx.lists.hanging: unknown setting: did you mean 'hanging_mm'?",
+        f"{path}:12: styles.body.align: 'centre': expected one of 'left', 'right', 'center',"
         " 'justify'",
-        f"{path}:11: styles.body.bold: ['yes']: expected true or false",
+        f"{path}:12: styles.body.bold: ['yes']: expected true or false",
     ]
 
 
@@ -167,7 +170,7 @@ def test_an_empty_colours_mapping_is_one_mistake_not_forty(tmp_path: Path) -> No
     with pytest.raises(ConfigError) as caught:
         load_theme(path)
     assert str(caught.value).splitlines() == [
-        f"{path}:1: colours: expected settings (key: value lines)",
+        f"{path}:1: colours: is empty (write its value after the colon)",
         f"{path}:3: fonts.families: expected settings (key: value lines)",
     ]
 

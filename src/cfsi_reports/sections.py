@@ -63,17 +63,17 @@ class Count:
 
 
 class Pattern:
-    """A text that must match a regular expression: `Annotated[str, Pattern(r"^#...$")]`."""
+    """A text that is all of a regular expression: `Annotated[str, Pattern(r"#[0-9a-f]{6}")]`."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
 
     def check(self, value: str) -> tuple[str, dict[str, Any]] | None:
-        return None if re.match(self.pattern, value) else ("string_pattern_mismatch", {})
+        return None if re.fullmatch(self.pattern, value) else ("string_pattern_mismatch", {})
 
 
 class Section:
-    """A frozen group of settings; equal, and hashed, by their values."""
+    """A frozen group of settings, equal by their values (and hashed by them, without dicts)."""
 
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
@@ -190,7 +190,7 @@ def _reader(note: Any) -> Reader:
         item = _reader(args[0])  # tuple[X, ...]
 
         def values(value: Any, path: Path, found: Found) -> Any:
-            if not isinstance(value, list | tuple):
+            if not isinstance(value, list):
                 return found.mistake(path, "list_type", input=value)
             items = tuple(item(v, (*path, i), found) for i, v in enumerate(value))
             return _BAD if _BAD in items else items
@@ -244,6 +244,7 @@ def _section_reader(cls: type[Section]) -> Reader:
 _TRUE = {"true", "yes", "on", "y", "t", "1", "oui", "vrai"}
 _FALSE = {"false", "no", "off", "n", "f", "0", "non", "faux"}
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")  # `9,5`: a French decimal
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
 
 
 def _text(value: Any, path: Path, found: Found) -> Any:
@@ -251,8 +252,6 @@ def _text(value: Any, path: Path, found: Found) -> Any:
 
 
 def _flag(value: Any, path: Path, found: Found) -> Any:
-    if isinstance(value, bool):
-        return value
     word = value.strip().lower() if isinstance(value, str) else None
     if word in _TRUE or word in _FALSE:
         return word in _TRUE
@@ -270,15 +269,14 @@ def _float(value: Any, path: Path, found: Found) -> Any:
 
 
 def _int(value: Any, path: Path, found: Found) -> Any:
-    number = _number(value)
-    if number is None or not number.is_integer():
-        return found.mistake(path, "int_parsing", input=value)
-    return int(number)
+    if isinstance(value, str) and _WHOLE.fullmatch(value):  # `2.0`, `1e3`: not a count
+        return int(value)
+    return found.mistake(path, "int_parsing", input=value)
 
 
 def _number(value: Any) -> float | None:
     """A finite number written as YAML writes one (`12`, `1.5`, `-3e2`), or None."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if not isinstance(value, str):
         return None
     try:
         number = float(value)

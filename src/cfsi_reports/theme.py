@@ -49,7 +49,7 @@ ColourName = Annotated[str, COLOUR_NAME]
 
 class ColourSpec(Section):
     cmyk: Annotated[tuple[Fraction, ...], Count(4)]  # C, M, Y, K
-    rgb: Annotated[str, Pattern(r"^#[0-9a-fA-F]{6}$")]
+    rgb: Annotated[str, Pattern(r"#[0-9a-fA-F]{6}")]
 
 
 class FamilySpec(Section):
@@ -604,7 +604,8 @@ def _flow_comma(source: _Source, loc: tuple[Any, ...]) -> str | None:
     file, line = source.at(loc)
     text = next((text for path, text in source.files if str(path) == file), "")
     lines = text.splitlines()
-    found = re.search(rf"(\d+),{key}\b", lines[line - 1]) if 0 < line <= len(lines) else None
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    found = re.search(rf"(\d+),{key}\b", text[text.find("{") :]) if "{" in text else None
     return f"{found.group(1)}.{key}" if found else None
 
 
@@ -850,6 +851,8 @@ def _describe(kind: str, context: dict[str, Any], loc: tuple[Any, ...]) -> str:
     if loc[-1:] == ("rgb",) and kind == "string_type" and context["input"] is None:
         # `rgb: #e07000` unquoted: YAML reads a comment, and the value is empty.
         return _("is empty: write the colour in quotes, rgb: '#00606b' (# starts a comment)")
+    if kind != "missing" and context.get("input", "") is None:  # `bleed_mm:` and nothing
+        return _("is empty (write its value after the colon)")
     if kind == "string_pattern_mismatch" and _HEX.fullmatch(str(context["input"])):
         return _("{input!r}: write the colour with a '#', in quotes: '#{input}'").format(**context)
     return _(_MESSAGES[kind]).format(**context)

@@ -21,7 +21,7 @@ Rule = tuple[re.Pattern[str], str, "tuple[str, ...] | None"]
 
 @cache
 def _rules(typo: Typography) -> tuple[Rule, ...]:
-    """The rules compiled: only where a text is typeset (checking a text compiles none)."""
+    """The rules compiled, where a text is typeset (checking that fonts draw a text needs none)."""
     return tuple((re.compile(source), repl, triggers) for source, repl, triggers in _specs(typo))
 
 

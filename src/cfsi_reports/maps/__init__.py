@@ -3,8 +3,8 @@
 Renderer-neutral: `layout()` returns shapes in millimetres (origin at the bottom left) that
 the brochure draws as PDF paths (pdf/maps.py) and the fact sheet as an EMF picture
 (docx/mapemf.py). `outlines` reads Natural Earth 1:50m (public domain) as derived by
-scripts/derive_map_data.py; `projection` is Equal Earth; `_layout` (`layout()`) fits a view to the
-countries (a world view when they spread over more than `world.span_degrees`), puts
+scripts/derive_map_data.py; `projection` is Equal Earth; `_layout` (`layout()`) fits a view
+to the countries (a world view when they spread over more than `world.span_degrees`), puts
 overseas parts in insets and rings the countries too small to see.
 """
 
