@@ -21,7 +21,7 @@ import sys
 import types
 from collections.abc import Callable
 from functools import cache
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 Path = tuple[Any, ...]  # keys and indexes from the top of the data
 Mistake = tuple[Path, str, dict[str, Any]]  # where, what kind, the values its message names
@@ -125,6 +125,9 @@ def _evaluated(note: Any, namespace: dict[str, Any]) -> Any:
     return _NOTES[key]
 
 
+S = TypeVar("S", bound=Section)
+
+
 def is_section(note: Any) -> bool:
     return isinstance(note, type) and issubclass(note, Section)
 
@@ -141,7 +144,7 @@ class Found:
         return _BAD
 
 
-def read(cls: type[Section], data: Any) -> tuple[Section | None, Found]:
+def read(cls: type[S], data: Any) -> tuple[S | None, Found]:
     """Check `data` against a section; return it built (None if it has mistakes), and what
     was found: every mistake with its path, every marked value with its path."""
     found = Found()

@@ -590,7 +590,7 @@ def load_theme(path: Path = DEFAULT_THEME) -> Theme:
     problems += _references(source, found.marked)  # reported with the type errors
     if spec is None:
         raise _error(problems)
-    theme = _theme(spec, source, problems)  # type: ignore[arg-type]
+    theme = _theme(spec, source, problems)
     if problems:
         raise _error(problems)
     return theme
