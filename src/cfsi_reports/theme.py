@@ -577,16 +577,7 @@ def load_theme(path: Path = DEFAULT_THEME) -> Theme:
         raise _error(problems)
     spec, found = read(ThemeFile, source.data)
     for loc, kind, context in found.mistakes:
-        decimals = _flow_comma(source, loc) if kind == "extra_forbidden" else None
-        message = (
-            _(
-                "unknown setting: inside {{ }}, a comma separates settings"
-                " (write decimals with a dot, {number})"
-            ).format(number=decimals)
-            if decimals
-            else _describe(kind, context, loc)
-        )
-        problems.append(source.problem(loc, message))
+        problems.append(source.problem(loc, _describe(kind, context, loc, source)))
     problems += _references(source, found.marked)  # reported with the type errors
     if spec is None:
         raise _error(problems)
@@ -838,8 +829,14 @@ _MESSAGES = {
 _HEX = re.compile(r"[0-9a-fA-F]{6}")
 
 
-def _describe(kind: str, context: dict[str, Any], loc: tuple[Any, ...]) -> str:
+def _describe(kind: str, context: dict[str, Any], loc: tuple[Any, ...], source: _Source) -> str:
     if kind == "extra_forbidden":
+        decimals = _flow_comma(source, loc)
+        if decimals:
+            return _(
+                "unknown setting: inside {{ }}, a comma separates settings"
+                " (write decimals with a dot, {number})"
+            ).format(number=decimals)
         known = list(declared(_section_at(loc[:-1])))
         key = str(loc[-1])
         # A setting named without its unit (`bleed` for `bleed_mm`) is the likely slip.
