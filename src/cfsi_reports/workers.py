@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # a no-op build imports this module for Job, not the process 
 
 MAX_WORKERS = 16  # past this, workers only add memory (each one loads the engines)
 CHUNK = 8  # sheets rendered by one task at most
+MANAGER_GRACE = 5.0  # seconds a failed build waits for the pool to notice its workers are gone
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,13 @@ class Renderer:
         # A worker killed while it sent a result leaves the pool's threads waiting on its
         # pipe for ever: after a failure they are not waited for (see cli.leave()).
         self.pool.shutdown(wait=not failed, cancel_futures=True)
+        if failed:
+            # ...but for a moment they are: the pool's manager thread sees its workers gone
+            # and closes its wake-up pipe. Before Python 3.12, an exit at that very moment
+            # wrote into the closed pipe and printed a traceback (one failed build in 40).
+            manager = getattr(self.pool, "_executor_manager_thread", None)
+            if manager is not None:
+                manager.join(timeout=MANAGER_GRACE)
 
     def run(self, todo: list[Job], content: Any) -> Iterator[Done]:
         """Yield each finished document; raise the first failure after the others finish."""
