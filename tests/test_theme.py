@@ -87,7 +87,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
 
 
 def test_every_kind_of_setting_is_read_and_its_mistakes_named(tmp_path: Path) -> None:
-    """Each kind a section declares (sections.py): YAML's texts read as what it says."""
+    """Each kind a section declares (records.py): YAML's texts read as what it says."""
     path = write(
         tmp_path / "theme.yaml",
         "page:\n"

@@ -1,6 +1,6 @@
 """The theme: every colour, font, size and distance the renderers use, typed and checked.
 
-A theme file is YAML declared by the sections below (`sections.py`). It may be
+A theme file is YAML declared by the sections below (`records.py`). It may be
 partial: what it leaves out comes from the built-in theme (`defaults/theme.yaml`, package
 data), mapping by mapping. Units are part of the names: `_mm` millimetres, `_pt` points,
 `_em` times the type size, `_fraction` a part of a page or column dimension. Every problem of
@@ -25,7 +25,7 @@ from .content import yamlsafe
 from .content.loader import did_you_mean
 from .errors import ConfigError, Problem, field_name
 from .messages import N_, _, reason
-from .sections import Count, Pattern, Range, Section, declared, is_section, read
+from .records import Count, Pattern, Range, Record, declared, is_record, read
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -47,12 +47,12 @@ FAMILY_NAME = "font family name"
 ColourName = Annotated[str, COLOUR_NAME]
 
 
-class ColourSpec(Section):
+class ColourSpec(Record):
     cmyk: Annotated[tuple[Fraction, ...], Count(4)]  # C, M, Y, K
     rgb: Annotated[str, Pattern(r"#[0-9a-fA-F]{6}")]
 
 
-class FamilySpec(Section):
+class FamilySpec(Record):
     name: str
     regular: str
     bold: str
@@ -60,25 +60,25 @@ class FamilySpec(Section):
     bold_italic: str
 
 
-class Fonts(Section):
+class Fonts(Record):
     package: str  # the installed Python package holding the TrueType files
     families: dict[str, FamilySpec]
 
 
-class CropMarks(Section):
+class CropMarks(Record):
     length_mm: Length
     offset_mm: Length  # at least the bleed keeps the marks outside it
     stroke_pt: Positive
 
 
-class PageMargins(Section):
+class PageMargins(Record):
     top_mm: Length
     bottom_mm: Length
     inside_mm: Length
     outside_mm: Length
 
 
-class Sidebar(Section):
+class Sidebar(Record):
     width_mm: Length
     gap_mm: Length
     padding_mm: Length
@@ -86,12 +86,12 @@ class Sidebar(Section):
     figure_facts: tuple[str, ...]  # the facts shown as big figures
 
 
-class RunningHead(Section):
+class RunningHead(Record):
     baseline_from_top_mm: Length
     baseline_from_bottom_mm: Length
 
 
-class CoverMotif(Section):
+class CoverMotif(Record):
     bar_mm: Length
     pitch_mm: Length
     width_fraction: Fraction
@@ -99,14 +99,14 @@ class CoverMotif(Section):
     inner_colour: ColourName
 
 
-class PagePhoto(Section):
+class PagePhoto(Record):
     max_height_mm: Length
     dpi: Positive
     screen_dpi: Positive
     min_ppi: Positive  # a photo printed at fewer pixels per inch is warned about
 
 
-class Toc(Section):
+class Toc(Record):
     number_width_mm: Length
     page_width_mm: Length
     rule_colour: ColourName
@@ -116,7 +116,7 @@ class Toc(Section):
     )
 
 
-class Overview(Section):
+class Overview(Record):
     columns: Annotated[int, Range(ge=1)]
     gap_mm: Length
     rule_space_mm: Length
@@ -126,7 +126,7 @@ class Overview(Section):
     fill_fraction: Fraction  # the widest figure fills this part of its column
 
 
-class Identity(Section):
+class Identity(Record):
     """The publisher's logo and the supporters' logos on the covers."""
 
     logo_width_fraction: Fraction  # part of the text width
@@ -137,7 +137,7 @@ class Identity(Section):
     supporter_gap_mm: Length
 
 
-class IntroFigures(Section):
+class IntroFigures(Record):
     """The programme's key figures beside the introduction."""
 
     figures: tuple[str, ...]  # keys of the overview's figures
@@ -146,7 +146,7 @@ class IntroFigures(Section):
     space_mm: Length
 
 
-class Annex(Section):
+class Annex(Record):
     """The back matter: partners and glossary grids, notes pages."""
 
     row_space_mm: Length  # between glossary rows
@@ -157,7 +157,7 @@ class Annex(Section):
     notes_width_pt: Length
 
 
-class Page(Section):
+class Page(Record):
     """The brochure's page and the layout distances of its parts."""
 
     width_mm: Positive
@@ -187,18 +187,18 @@ class Page(Section):
     annex: Annex
 
 
-class ChartColours(Section):
+class ChartColours(Record):
     budget: ColourName
     granted: ColourName
 
 
-class Legend(Section):
+class Legend(Record):
     swatch_em: Length
     gap_em: Length
     spacing_em: Length
 
 
-class ScaleBreak(Section):
+class ScaleBreak(Record):
     """A budget `ratio` times the next one is drawn broken past `headroom` times that one."""
 
     ratio: Annotated[float, Range(gt=1)]
@@ -206,7 +206,7 @@ class ScaleBreak(Section):
     colour: ColourName
 
 
-class Chart(Section):
+class Chart(Record):
     bar_height_mm: Positive
     bar_gap_mm: Length
     group_gap_mm: Length
@@ -224,7 +224,7 @@ class Chart(Section):
     scale_break: ScaleBreak
 
 
-class StyleSpec(Section):
+class StyleSpec(Record):
     """A text style as written: what it leaves out comes from `base`, then TextStyle."""
 
     base: str | None = None
@@ -243,14 +243,14 @@ class StyleSpec(Section):
     tracking_pt: float | None = None
 
 
-class DocxMargins(Section):
+class DocxMargins(Record):
     top_mm: Length
     bottom_mm: Length
     left_mm: Length
     right_mm: Length
 
 
-class DocxPage(Section):
+class DocxPage(Record):
     width_mm: Positive
     height_mm: Positive
     margins: DocxMargins
@@ -258,7 +258,7 @@ class DocxPage(Section):
     footer_mm: Length
 
 
-class TableStyle(Section):
+class TableStyle(Record):
     name: str
     shading: ColourName
     border: ColourName
@@ -267,26 +267,26 @@ class TableStyle(Section):
     rule_width_pt: Length
 
 
-class Lists(Section):
+class Lists(Record):
     bullet: str
     number: str  # Word's level text: %1. is the number and a full stop
     marker: ColourName
     hanging_mm: Length  # the mark hangs this far left of the text (the style's indent)
 
 
-class Rule(Section):
+class Rule(Record):
     colour: ColourName
     width_pt: Positive
     space_pt: Length = 0
 
 
-class DocxPhoto(Section):
+class DocxPhoto(Record):
     max_width_mm: Positive
     max_height_mm: Positive
     dpi: Positive
 
 
-class Docx(Section):
+class Docx(Record):
     """The Word fact sheets: page, named styles, key facts table, lists, photo."""
 
     page: DocxPage
@@ -303,7 +303,7 @@ class Docx(Section):
     hyphenation: bool
 
 
-class MapColours(Section):
+class MapColours(Record):
     highlight: ColourName  # the countries a map is about
     land: ColourName  # the other countries
     border: ColourName  # between countries
@@ -311,7 +311,7 @@ class MapColours(Section):
     water: ColourName  # inside an inset
 
 
-class MapMarker(Section):
+class MapMarker(Record):
     """The ring around a highlighted country too small to see at the map's scale."""
 
     radius_mm: Positive
@@ -319,7 +319,7 @@ class MapMarker(Section):
     colour: ColourName
 
 
-class MapInset(Section):
+class MapInset(Record):
     """A box showing an overseas part (Guadeloupe) too small or too far for the main map."""
 
     height_mm: Positive
@@ -329,29 +329,29 @@ class MapInset(Section):
     span_degrees: Positive  # an inset shows at least this much of the earth
 
 
-class MapBox(Section):
+class MapBox(Record):
     max_height_mm: Positive
     min_height_mm: Positive
 
 
-class DocxMap(Section):
+class DocxMap(Record):
     width_mm: Positive  # beside the key facts
     max_height_mm: Positive
     min_height_mm: Positive
 
 
-class MapProjection(Section):
+class MapProjection(Record):
     name: Literal["equal_earth"]
     world_meridian_degrees: Annotated[float, Range(ge=-180, le=180)]
 
 
-class MapWorld(Section):
+class MapWorld(Record):
     span_degrees: Positive  # countries spread over more longitude: a world view
     south_degrees: Annotated[float, Range(ge=-90, le=90)]
     north_degrees: Annotated[float, Range(ge=-90, le=90)]
 
 
-class Maps(Section):
+class Maps(Record):
     """The overview map and the locator maps (brochure and fact sheets)."""
 
     enabled: bool
@@ -376,7 +376,7 @@ class Maps(Section):
     docx: DocxMap
 
 
-class ThemeFile(Section):
+class ThemeFile(Record):
     """A whole theme file, once merged over the built-in one."""
 
     name: str
@@ -855,9 +855,9 @@ def _describe(kind: str, context: dict[str, Any], loc: tuple[Any, ...], source: 
     return _(_MESSAGES[kind]).format(**context)
 
 
-def _section_at(loc: tuple[Any, ...]) -> type[Section]:
+def _section_at(loc: tuple[Any, ...]) -> type[Record]:
     """Return the model that declares the settings at `loc` (through dicts of models)."""
-    model: type[Section] = ThemeFile
+    model: type[Record] = ThemeFile
     value_type: Any = None  # inside dict[str, X]: the next part is a key, X its value
     for part in loc:
         if value_type is not None:
@@ -869,7 +869,7 @@ def _section_at(loc: tuple[Any, ...]) -> type[Section]:
             annotation = setting[0]
         if get_origin(annotation) is dict:
             value_type = get_args(annotation)[1]
-        elif is_section(annotation):
+        elif is_record(annotation):
             model = annotation
     return model
 

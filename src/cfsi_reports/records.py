@@ -72,7 +72,7 @@ class Pattern:
         return None if re.fullmatch(self.pattern, value) else ("string_pattern_mismatch", {})
 
 
-class Section:
+class Record:
     """A frozen group of settings, equal by their values (and hashed by them, without dicts)."""
 
     def __init__(self, **values: Any) -> None:
@@ -100,11 +100,11 @@ class Section:
 
 
 @cache
-def declared(cls: type[Section]) -> dict[str, tuple[Any, Any]]:
+def declared(cls: type[Record]) -> dict[str, tuple[Any, Any]]:
     """Return each setting a section declares: its annotation and its default (or MISSING)."""
     out: dict[str, tuple[Any, Any]] = {}
     for klass in reversed(cls.__mro__):
-        if not is_section(klass):
+        if not is_record(klass):
             continue
         namespace = sys.modules[klass.__module__].__dict__
         for name, note in vars(klass).get("__annotations__", {}).items():
@@ -125,11 +125,11 @@ def _evaluated(note: Any, namespace: dict[str, Any]) -> Any:
     return _NOTES[key]
 
 
-S = TypeVar("S", bound=Section)
+S = TypeVar("S", bound=Record)
 
 
-def is_section(note: Any) -> bool:
-    return isinstance(note, type) and issubclass(note, Section)
+def is_record(note: Any) -> bool:
+    return isinstance(note, type) and issubclass(note, Record)
 
 
 class Found:
@@ -213,14 +213,14 @@ def _reader(note: Any) -> Reader:
             return _BAD if _BAD in out.values() else out
 
         return mapping
-    if is_section(note):
-        return _section_reader(note)
+    if is_record(note):
+        return _record_reader(note)
     if note in _SCALARS:
         return _SCALARS[note]
     raise TypeError(f"settings cannot be declared as {note!r}")
 
 
-def _section_reader(cls: type[Section]) -> Reader:
+def _record_reader(cls: type[Record]) -> Reader:
     readers: list[tuple[str, Reader, Any]] = []  # filled at first use: sections nest
 
     def section(value: Any, path: Path, found: Found) -> Any:
