@@ -28,8 +28,8 @@ REFERENCE = 3_000_000  # iterations of a pure-Python loop: how fast the machine 
 
 STAGES = [
     ("start", "Python starts, the command line is imported (click, PyYAML)"),
-    ("theme", "the content's model built (pydantic), the theme read and checked"),
-    ("content", "the seed's 10 files read and validated"),
+    ("theme", "the theme read and checked"),
+    ("content", "the content's model imported, the seed's 10 files read and validated"),
     ("check", "the content checked (glyphs, acronyms, warnings)"),
     ("standard", "the print file's standard and profile resolved (imports ReportLab, pikepdf)"),
     ("warm pdf", "brochure worker's warm-up: modules, fonts, hyphenation patterns, outlines"),

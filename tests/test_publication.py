@@ -200,9 +200,7 @@ def test_one_partner_whatever_its_spelling() -> None:
 
 def test_overview_counts_distinct_partners(seed_content: Content) -> None:
     first, second = seed_content.actions[:2]
-    doubled = second.model_copy(
-        update={"partners": [*second.partners, "Banana Link", first.partners[0].upper()]}
-    )
+    doubled = second.replace(partners=[*second.partners, "Banana Link", first.partners[0].upper()])
     actions = (first, doubled)
     names = distinct_partners(actions)
     # « CENTRE HUBERTINE AUCLERT » is the first action's partner again; Banana Link is new.
@@ -471,7 +469,7 @@ def test_an_action_without_regions_names_its_countries_as_the_others_do(
     assert places["formation-insertion-tchad"] == "Tchad / France"  # as typed
     guinea = seed_content.action("jeunes-ruraux-guinee")
     assert guinea.regions is None and guinea.countries == ["GN", "FR"]
-    alone = guinea.model_copy(update={"countries": ["FR", "GP", "MQ"]})
+    alone = guinea.replace(countries=["FR", "GP", "MQ"])
     assert presenter.action(alone, 1).place == "France, Guadeloupe, Martinique"
 
 
@@ -541,8 +539,8 @@ def test_running_head_of_a_continuation_keeps_suite_and_whole_words(
     seed_content: Content, theme: Theme, tmp_path: Path
 ) -> None:
     long = "Une action au titre très long " + " ".join(f"mot{n}" for n in range(40))
-    action = seed_content.actions[0].model_copy(
-        update={"title": long, "partners": [f"Partenaire numéro {n}" for n in range(90)]}
+    action = seed_content.actions[0].replace(
+        title=long, partners=[f"Partenaire numéro {n}" for n in range(90)]
     )
     content = Content(seed_content.root, seed_content.programme, (action,))
     doc = _render(content, theme, tmp_path, screen=True)

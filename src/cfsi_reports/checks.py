@@ -13,13 +13,12 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
-
 from . import fonts, typography
 from .content.model import Action, Content, name_key, texts
 from .content.richtext import RichText
 from .errors import ConfigError, ContentError, Problem, field_name, line_of
 from .messages import _, ngettext
+from .records import Record, declared, read
 from .theme import MM, Theme
 
 
@@ -162,14 +161,15 @@ def _example_texts(language: str) -> dict[tuple[Any, ...], str]:
     from .content.yamlsafe import parse
     from .scaffold import action_template
 
-    example = Model.model_validate(parse(action_template("example", language), trusted=True).data)
+    example, _found = read(Model, parse(action_template("example", language), trusted=True).data)
+    assert example is not None, _found.mistakes  # the package's own example reads
     return {path: value for path, value in _values(example) if isinstance(value, str)}
 
 
-def _values(model: BaseModel, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    for name in type(model).model_fields:
+def _values(model: Record, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    for name in declared(type(model)):
         value = getattr(model, name)
-        if isinstance(value, BaseModel) and not isinstance(value, RichText):
+        if isinstance(value, Record):
             yield from _values(value, (*path, name))
         elif isinstance(value, list):
             for i, item in enumerate(value):

@@ -248,7 +248,7 @@ def _normal(name: str) -> str:
 def _distributions() -> dict[str, tuple[str, Path]]:
     """Map the distributions installed on sys.path to their version and .dist-info folder.
 
-    Read from the folders' names (`pydantic-2.14.4.dist-info`), the first on the path
+    Read from the folders' names (`reportlab-5.1.0.dist-info`), the first on the path
     winning as for imports: importlib.metadata takes 30 ms to import, and then parses each
     METADATA file as an e-mail message, in every no-op build.
     """

@@ -1,27 +1,32 @@
-"""Frozen settings declared by annotations and read from YAML data: the theme's sections.
+"""Frozen records declared by annotations and read from YAML data: the theme, the content.
 
-A section is a plain class whose annotations declare its settings: `float`, `int`, `str`,
-`bool`, a `Literal` choice, `tuple[X, ...]`, `dict[str, X]`, another section, `X | None`, and
-`Annotated` bounds (`Range`, `Count`, `Pattern`). `read` checks a whole tree of YAML data
-against them in one pass: every mistake with its path, as `(path, kind, context)`, and every
-value whose declaration carries a name (`Annotated[str, "colour name"]`), to check it refers
-to something the data defines.
+A record is a plain class whose annotations declare its fields: `float`, `int`, `str`,
+`bool`, a `Literal` choice, `list[X]`, `tuple[X, ...]`, `dict[str, X]`, another record, any
+other class (its instances only), `X | None`, and `Annotated` with what checks or converts a
+value: bounds (`Range`, `Items`, `Pattern`), functions run before or after the type's own
+reading (`Before`, `After`: a ValueError is the mistake's message), and `Schema`, the JSON
+Schema an editor reads in place of the one made from the type. `read` checks a whole tree of
+YAML data against them in one pass: every mistake with its path, as `(path, kind, context)`,
+and every value whose declaration carries a name (`Annotated[str, "colour name"]`), to check
+it refers to something the data defines.
 
-Written here rather than with pydantic (the content model's library): the theme is 36 small
-sections of numbers, names and choices, and making them pydantic classes cost every process
-about 35 ms at import, a tenth of `validate` (see benchmarks/README.md). A section here is
-built in microseconds; its declarations are read the first time a theme is checked.
+Written here rather than with pydantic: the theme is 36 small sections of numbers, names and
+choices, the content 9 records of texts, lists and amounts, and building them as pydantic
+classes, with pydantic's import, cost every command about 0.15 s (`validate` 40 % of its
+instructions: see benchmarks/README.md). A record here is built in microseconds; its
+declarations are read the first time data is checked against it.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sized
 from functools import cache
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Self, TypeVar, Union, get_args, get_origin
 
 Path = tuple[Any, ...]  # keys and indexes from the top of the data
 Mistake = tuple[Path, str, dict[str, Any]]  # where, what kind, the values its message names
@@ -48,17 +53,17 @@ class Range:
         return None
 
 
-class Count:
-    """How many values a list holds: `Annotated[tuple[float, ...], Count(4)]`."""
+class Items:
+    """How many values a list holds: `Annotated[tuple[float, ...], Items(4, 4)]`."""
 
-    def __init__(self, count: int) -> None:
-        self.count = count
+    def __init__(self, least: int, most: int) -> None:
+        self.least, self.most = least, most
 
-    def check(self, value: tuple[Any, ...]) -> tuple[str, dict[str, Any]] | None:
-        if len(value) < self.count:
-            return "too_short", {"min_length": self.count, "actual_length": len(value)}
-        if len(value) > self.count:
-            return "too_long", {"max_length": self.count, "actual_length": len(value)}
+    def check(self, value: Sized) -> tuple[str, dict[str, Any]] | None:
+        if len(value) < self.least:
+            return "too_short", {"min_length": self.least, "actual_length": len(value)}
+        if len(value) > self.most:
+            return "too_long", {"max_length": self.most, "actual_length": len(value)}
         return None
 
 
@@ -72,31 +77,81 @@ class Pattern:
         return None if re.fullmatch(self.pattern, value) else ("string_pattern_mismatch", {})
 
 
+class Before:
+    """A function a value goes through before its type reads it: `Before(strip)`."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+
+class After(Before):
+    """A function the value its type read goes through: `After(unique)`."""
+
+
+class Schema:
+    """The JSON Schema of a declaration, in place of the one its type would give."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+
+
 class Record:
-    """A frozen group of settings, equal by their values (and hashed by them, without dicts)."""
+    """A frozen group of fields, equal by their values (and hashed by them, without dicts).
+
+    Attributes whose names start with `_` are not fields: what a reader of the data learnt
+    about it (its file, its lines), set after the record is built and left out of its value.
+    """
 
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot be set")
+        if not name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot be set")
+        object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot be deleted")
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.__dict__ == self.__dict__
+        return type(other) is type(self) and other.as_dict() == self.as_dict()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((type(self), *self.__dict__.values()))
+        return hash((type(self), *self.as_dict().values()))
 
     def __repr__(self) -> str:
-        values = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
+        values = ", ".join(f"{k}={v!r}" for k, v in self.as_dict().items())
         return f"{type(self).__name__}({values})"
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the settings by name (nested sections stay sections)."""
-        return dict(self.__dict__)
+        """Return the fields by name (nested records stay records)."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def replace(self, **changes: Any) -> Self:
+        """Return a copy with these fields changed (not checked), and the same other attributes."""
+        copy = type(self)(**{**self.as_dict(), **changes})
+        copy.__dict__.update((k, v) for k, v in self.__dict__.items() if k.startswith("_"))
+        return copy
+
+    def dump(self) -> dict[str, Any]:
+        """Return the fields as plain data: nested records as dicts, lists as lists."""
+        return {k: _dumped(v) for k, v in self.as_dict().items()}
+
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str | None, str]]:
+        """Yield (field or None for the whole record, message) for each rule the fields break
+        together: run once every field has read well."""
+        return iter(())
+
+
+def _dumped(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.dump()
+    if isinstance(value, list | tuple):
+        return [_dumped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dumped(v) for k, v in value.items()}
+    return value
 
 
 @cache
@@ -108,6 +163,8 @@ def declared(cls: type[Record]) -> dict[str, tuple[Any, Any]]:
             continue
         namespace = sys.modules[klass.__module__].__dict__
         for name, note in vars(klass).get("__annotations__", {}).items():
+            if name.startswith("_"):
+                continue
             out[name] = (_evaluated(note, namespace), vars(klass).get(name, MISSING))
     return out
 
@@ -130,6 +187,17 @@ S = TypeVar("S", bound=Record)
 
 def is_record(note: Any) -> bool:
     return isinstance(note, type) and issubclass(note, Record)
+
+
+def record_in(note: Any) -> type[Record] | None:
+    """Return the record a declaration holds (`Photo | None`, `list[Supporter]`), if any."""
+    if is_record(note):
+        return note  # type: ignore[no-any-return]
+    for arg in get_args(note):
+        found = record_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 class Found:
@@ -161,17 +229,31 @@ def _reader(note: Any) -> Reader:
     origin, args = get_origin(note), get_args(note)
     if origin is Annotated:
         inner = _reader(args[0])
-        bounds = [m for m in args[1:] if isinstance(m, Range | Count | Pattern)]
+        # Annotated[Annotated[X, f], g] is Annotated[X, f, g]: g, the outer, runs first.
+        before = [m.function for m in reversed(args[1:]) if type(m) is Before]
+        after = [m.function for m in args[1:] if type(m) is After]
+        bounds = [m for m in args[1:] if isinstance(m, Range | Items | Pattern)]
         marks = [m for m in args[1:] if isinstance(m, str)]
 
         def annotated(value: Any, path: Path, found: Found) -> Any:
+            given = value
+            try:
+                for function in before:
+                    value = function(value)
+            except ValueError as exc:
+                return found.mistake(path, "value_error", input=given, message=str(exc))
             got = inner(value, path, found)
             if got is _BAD:
                 return _BAD
             for bound in bounds:
                 problem = bound.check(got)
                 if problem:
-                    return found.mistake(path, problem[0], input=value, **problem[1])
+                    return found.mistake(path, problem[0], input=given, **problem[1])
+            try:
+                for function in after:
+                    got = function(got)
+            except ValueError as exc:
+                return found.mistake(path, "value_error", input=given, message=str(exc))
             found.marked.extend((path, mark, got) for mark in marks)
             return got
 
@@ -189,14 +271,14 @@ def _reader(note: Any) -> Reader:
             return found.mistake(path, "literal_error", input=value, expected=expected)
 
         return choice
-    if origin is tuple:
-        item = _reader(args[0])  # tuple[X, ...]
+    if origin is tuple or origin is list:
+        item = _reader(args[0])  # tuple[X, ...], list[X]
 
         def values(value: Any, path: Path, found: Found) -> Any:
             if not isinstance(value, list):
                 return found.mistake(path, "list_type", input=value)
-            items = tuple(item(v, (*path, i), found) for i, v in enumerate(value))
-            return _BAD if _BAD in items else items
+            items = origin(item(v, (*path, i), found) for i, v in enumerate(value))
+            return _BAD if any(v is _BAD for v in items) else items
 
         return values
     if origin is dict:
@@ -210,13 +292,21 @@ def _reader(note: Any) -> Reader:
                 k: _BAD if key and key(k, (*path, k), found) is _BAD else item(v, (*path, k), found)
                 for k, v in value.items()
             }
-            return _BAD if _BAD in out.values() else out
+            return _BAD if any(v is _BAD for v in out.values()) else out
 
         return mapping
     if is_record(note):
         return _record_reader(note)
     if note in _SCALARS:
         return _SCALARS[note]
+    if isinstance(note, type):  # what a `Before` function makes: Decimal, RichText
+
+        def instance(value: Any, path: Path, found: Found) -> Any:
+            if isinstance(value, note):
+                return value
+            return found.mistake(path, "is_instance_of", input=value, cls=note.__name__)
+
+        return instance
     raise TypeError(f"settings cannot be declared as {note!r}")
 
 
@@ -236,14 +326,87 @@ def _record_reader(cls: type[Record]) -> Reader:
                 values[name] = found.mistake((*path, name), "missing")
             else:
                 values[name] = default
-        for key in value.keys() - values.keys():
-            values[key] = found.mistake((*path, key), "extra_forbidden", input=value[key])
-        return _BAD if _BAD in values.values() else cls(**values)
+        extra = [key for key in value if key not in values]  # in the file's order
+        if extra or any(v is _BAD for v in values.values()):
+            for key in extra:
+                found.mistake((*path, key), "extra_forbidden", input=value[key])
+            return _BAD
+        broken = False
+        for name, message in cls.rules(values):
+            found.mistake(path if name is None else (*path, name), "value_error", message=message)
+            broken = True
+        return _BAD if broken else cls(**values)
 
     return section
 
 
-# What YAML and pydantic read as true or false, and the French words.
+# -- the JSON Schema of a record, for editors ------------------------------------------------
+
+
+def json_schema(cls: type[Record]) -> dict[str, Any]:
+    """Return the JSON Schema (2020-12) of a record, the records it holds under `$defs`."""
+    defs: dict[str, Any] = {}
+    schema = _record_schema(cls, defs)
+    if defs:
+        schema["$defs"] = dict(sorted(defs.items()))
+    return schema
+
+
+def _record_schema(cls: type[Record], defs: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required = []
+    for name, (note, default) in declared(cls).items():
+        properties[name] = _schema(note, defs)
+        if default is MISSING:
+            required.append(name)
+        else:
+            properties[name]["default"] = default
+    out: dict[str, Any] = {"title": cls.__name__}
+    if cls.__doc__:
+        out["description"] = cls.__doc__.strip().split("\n\n")[0]
+    out.update(type="object", properties=properties, additionalProperties=False)
+    if required:
+        out["required"] = required
+    return out
+
+
+_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+def _schema(note: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin, args = get_origin(note), get_args(note)
+    if origin is Annotated:
+        given = [m.schema for m in args[1:] if isinstance(m, Schema)]
+        if given:
+            return copy.deepcopy(given[-1])
+        out = _schema(args[0], defs)
+        for bound in args[1:]:
+            if isinstance(bound, Items):
+                out.update(minItems=bound.least, maxItems=bound.most)
+            elif isinstance(bound, Range):
+                limits = {"minimum": bound.ge, "exclusiveMinimum": bound.gt, "maximum": bound.le}
+                out.update((k, v) for k, v in limits.items() if v is not None)
+            elif isinstance(bound, Pattern):
+                out["pattern"] = f"^(?:{bound.pattern})$"
+        return out
+    if origin is Union or origin is types.UnionType:
+        (inner,) = [a for a in args if a is not type(None)]
+        return {"anyOf": [_schema(inner, defs), {"type": "null"}]}
+    if origin is Literal:
+        return {"enum": list(args)}
+    if origin is tuple or origin is list:
+        return {"type": "array", "items": _schema(args[0], defs)}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _schema(args[1], defs)}
+    if is_record(note):
+        if note.__name__ not in defs:
+            defs[note.__name__] = {}  # a record holding itself would stop here
+            defs[note.__name__] = _record_schema(note, defs)
+        return {"$ref": f"#/$defs/{note.__name__}"}
+    return {"type": _TYPES[note]} if note in _TYPES else {}
+
+
+# What YAML reads as true or false, and the French words.
 _TRUE = {"true", "yes", "on", "y", "t", "1", "oui", "vrai"}
 _FALSE = {"false", "no", "off", "n", "f", "0", "non", "faux"}
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")  # `9,5`: a French decimal
@@ -274,6 +437,8 @@ def _float(value: Any, path: Path, found: Found) -> Any:
 def _int(value: Any, path: Path, found: Found) -> Any:
     if isinstance(value, str) and _WHOLE.fullmatch(value):  # `2.0`, `1e3`: not a count
         return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):  # made by a `Before` function
+        return value
     return found.mistake(path, "int_parsing", input=value)
 
 

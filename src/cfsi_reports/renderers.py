@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the content model (pydantic) is not needed to check a no-op build
+if TYPE_CHECKING:  # the content model is not needed to check a no-op build
     from .content.model import Content
 
 

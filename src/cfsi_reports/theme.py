@@ -25,7 +25,7 @@ from .content import yamlsafe
 from .content.loader import did_you_mean
 from .errors import ConfigError, Problem, field_name
 from .messages import N_, _, reason
-from .records import Count, Pattern, Range, Record, declared, is_record, read
+from .records import Items, Pattern, Range, Record, declared, is_record, read
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -48,7 +48,7 @@ ColourName = Annotated[str, COLOUR_NAME]
 
 
 class ColourSpec(Record):
-    cmyk: Annotated[tuple[Fraction, ...], Count(4)]  # C, M, Y, K
+    cmyk: Annotated[tuple[Fraction, ...], Items(4, 4)]  # C, M, Y, K
     rgb: Annotated[str, Pattern(r"#[0-9a-fA-F]{6}")]
 
 

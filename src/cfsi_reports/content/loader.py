@@ -12,10 +12,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from ..errors import ContentError, Problem, field_name
 from ..messages import _, number, reason
+from ..records import Mistake, Record, declared, read, record_in
 from . import yamlsafe
 from .model import FIELD_NAMES, SLUG, Action, Content, Programme
 from .repair import repair
@@ -27,7 +26,7 @@ MAX_PHOTO_BYTES = 30_000_000
 MAX_PHOTO_PIXELS = 60_000_000
 PHOTO_FORMATS = {"JPEG", "PNG"}
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Record)
 _PREFIX = re.compile(r"^(\d+)[-_. ]*(.*)$")
 
 
@@ -104,10 +103,9 @@ def _load(base: Path, path: Path, model: type[M], problems: list[Problem]) -> M 
             Problem(rel, 1, "", _("expected fields such as 'title: ...' at the top level"))
         )
         return None
-    try:
-        obj = model.model_validate(located.data)
-    except ValidationError as exc:
-        problems += _explain(rel, located, model, exc.errors(include_url=False))
+    obj, found = read(model, located.data)
+    if obj is None:
+        problems += _explain(rel, located, model, found.mistakes)
         return None
     obj._file = rel  # type: ignore[attr-defined]
     obj._lines = located.lines  # type: ignore[attr-defined]
@@ -231,14 +229,10 @@ _MESSAGES = {
     "missing": _("is missing (required)"),
     "string_type": _("expected text"),
     "list_type": _("expected a list (one '- ' item per line)"),
-    "model_type": _("expected fields (key: value lines)"),
-    "model_attributes_type": _("expected fields (key: value lines)"),
     "dict_type": _("expected fields (key: value lines)"),
     "too_short": _("is empty (at least one item expected)"),
     "too_long": _("has {actual_length} items (at most {max_length})"),
     "int_parsing": _("expected a whole number"),
-    "int_type": _("expected a whole number"),
-    "int_from_float": _("expected a whole number"),
     "greater_than": _("must be greater than {gt}"),
     "less_than_equal": _("must be at most {le}"),
 }
@@ -273,16 +267,15 @@ def did_you_mean(key: str, known: list[str]) -> str | None:
 
 
 def _explain(
-    rel: str, located: yamlsafe.Located, model: type[BaseModel], errors: list[Any]
+    rel: str, located: yamlsafe.Located, model: type[Record], mistakes: list[Mistake]
 ) -> list[Problem]:
-    """Turn pydantic's errors into one message per mistake."""
+    """Turn the mistakes a reading found into one message per mistake."""
     meant: set[tuple[Any, ...]] = set()
     moved: set[tuple[Any, ...]] = set()
     found: list[tuple[tuple[Any, ...], str]] = []
     missing: set[tuple[Any, ...]] = set()
-    for err in errors:
-        loc = tuple(err["loc"])
-        if err["type"] == "extra_forbidden":
+    for loc, kind, context in mistakes:
+        if kind == "extra_forbidden":
             parent, key = loc[:-1], str(loc[-1])
             known = _fields_at(model, parent)
             guess = did_you_mean(key, known)
@@ -300,9 +293,9 @@ def _explain(
                 text = _("unknown field (expected one of: {known})").format(known=", ".join(known))
             found.append((loc, text))
             continue
-        if err["type"] == "missing":
+        if kind == "missing":
             missing.add(loc)
-        found.append((loc, _message(err, model, loc)))
+        found.append((loc, message(kind, context, model, loc)))
     # The key a typo meant is not missing too; the fields of a group whose keys were
     # indented too little are reported once, as that.
     kept = [
@@ -313,12 +306,12 @@ def _explain(
     return _grouped(rel, located, kept)
 
 
-def _belongs_in(model: type[BaseModel], parent: tuple[Any, ...], key: str) -> str | None:
+def _belongs_in(model: type[Record], parent: tuple[Any, ...], key: str) -> str | None:
     """Return the sub-group of `parent` that has a field `key` (a key indented too little)."""
     current = _model_at(model, parent)
-    for name, info in getattr(current, "model_fields", {}).items():
-        inner = _model_in(info.annotation)
-        if inner is not None and key in inner.model_fields:
+    for name, (note, _default) in declared(current).items() if current else ():
+        inner = record_in(note)
+        if inner is not None and key in declared(inner):
             return name
     return None
 
@@ -347,51 +340,39 @@ def _grouped(
     return out
 
 
-def _message(err: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ...]) -> str:
-    kind = err["type"]
-    given = err.get("input")
+def message(kind: str, context: dict[str, Any], model: type[Record], loc: tuple[Any, ...]) -> str:
+    """Return the message of a mistake a reading found in a content file."""
+    given = context.get("input")
     if kind == "value_error":
-        return str(err["msg"]).removeprefix("Value error, ")
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return str(context["message"])
+    if kind == "dict_type":
         fields = _fields_at(model, loc)
         if fields:
             return _(
                 "expected fields on the lines under it, indented, such as {first}: ..."
                 " (its fields: {fields})"
             ).format(first=fields[0], fields=", ".join(fields))
-    template = _MESSAGES.get(kind)
-    if template is None:
-        return str(err["msg"])
-    text = template.format(**(err.get("ctx") or {}))
-    if kind in ("int_parsing", "int_type", "int_from_float", "string_type") and given is not None:
+    text = _MESSAGES[kind].format(**context)
+    if kind in ("int_parsing", "string_type") and given is not None:
         text = f"{given!r}: {text}"
     return text
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    return list(getattr(_model_at(model, loc), "model_fields", {}))
+def _fields_at(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
+    current = _model_at(model, loc)
+    return list(declared(current)) if current else []
 
 
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
-    current: Any = model
+def _model_at(model: type[Record], loc: tuple[Any, ...]) -> type[Record] | None:
+    current: type[Record] | None = model
     for part in loc:
-        if isinstance(part, int) or not hasattr(current, "model_fields"):
+        if isinstance(part, int) or current is None:
             continue
-        info = current.model_fields.get(part)
-        if info is None:
+        entry = declared(current).get(part)
+        if entry is None:
             break
-        current = _model_in(info.annotation)
+        current = record_in(entry[0])
     return current
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 # Latin letters that do not decompose into an ASCII letter and accents.
@@ -458,9 +439,7 @@ def _defaults(actions: list[Action], problems: list[Problem]) -> list[Action]:
         if action.order is None:
             updates["order"] = prefix if prefix is not None else 0
         if updates:
-            copy = action.model_copy(update=updates)
-            copy._file, copy._lines = action._file, action._lines
-            action = copy
+            action = action.replace(**updates)
         other = seen.get(action.key)
         if other is not None:
             how = (

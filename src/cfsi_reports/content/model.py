@@ -12,22 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationInfo,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
-)
-
 from .. import geo
 from ..errors import line_of
 from ..messages import _
+from ..records import After, Before, Items, Range, Record, Schema, declared
 from .richtext import ListBlock, RichText, parse
 from .yamlsafe import ColonText
 
@@ -238,16 +226,16 @@ _AMOUNT_SCHEMA = {
     ]
 }
 
-Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
-Rich = Annotated[RichText, BeforeValidator(_rich), WithJsonSchema(_TEXT_SCHEMA)]
-Country = Annotated[str, BeforeValidator(_country), WithJsonSchema({"type": "string"})]
+Text = Annotated[str, Before(_text), Schema(_TEXT_SCHEMA)]
+Rich = Annotated[RichText, Before(_rich), Schema(_TEXT_SCHEMA)]
+Country = Annotated[str, Before(_country), Schema({"type": "string"})]
 Slug = Annotated[
     str,
-    BeforeValidator(_slug),
-    WithJsonSchema({"type": "string", "pattern": SLUG.pattern, "maxLength": MAX_SLUG}),
+    Before(_slug),
+    Schema({"type": "string", "pattern": SLUG.pattern, "maxLength": MAX_SLUG}),
 ]
-Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema(_AMOUNT_SCHEMA)]
-TextList = Annotated[list[Text], Field(min_length=1, max_length=MAX_ITEMS)]
+Amount = Annotated[Decimal, Before(_amount), Schema(_AMOUNT_SCHEMA)]
+TextList = Annotated[list[Text], Items(1, MAX_ITEMS)]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -257,17 +245,12 @@ def _one_or_many(value: Any) -> Any:
 
 TextOrList = Annotated[
     list[Text],
-    BeforeValidator(_one_or_many),
-    Field(min_length=1, max_length=MAX_ITEMS),
-    WithJsonSchema(
-        {"anyOf": [_TEXT_SCHEMA, {"type": "array", "items": _TEXT_SCHEMA, "minItems": 1}]}
-    ),
+    Before(_one_or_many),
+    Items(1, MAX_ITEMS),
+    Schema({"anyOf": [_TEXT_SCHEMA, {"type": "array", "items": _TEXT_SCHEMA, "minItems": 1}]}),
 ]
-
-
-class _Strict(BaseModel):
-    # Unknown keys are errors: a typo must not silently drop content.
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+# Every record is frozen, and a key it does not declare is a mistake: a typo must not
+# silently drop content (records.py).
 
 
 def _date(value: Any) -> Any:
@@ -296,7 +279,7 @@ def _glossary(value: Any) -> Any:
     return out
 
 
-class Picture(_Strict):
+class Picture(Record):
     """A picture of the programme (cover photo), with its alternative text and credit."""
 
     file: Text
@@ -304,46 +287,48 @@ class Picture(_Strict):
     credit: Text | None = None
 
 
-class Supporter(_Strict):
+class Supporter(Record):
     """A partner or funder shown on the back cover: its name, and its logo if there is one."""
 
     name: Text
     logo: Text | None = None
 
 
-class Contacts(_Strict):
+class Contacts(Record):
     """How to reach the publisher."""
 
     address: TextOrList | None = None
     website: Text | None = None
-    email: Annotated[Text, AfterValidator(_email)] | None = None
+    email: Annotated[Text, After(_email)] | None = None
     phone: Text | None = None
 
 
-class Programme(_Strict):
+class Programme(Record):
     """The programme: cover, introduction, publisher identity and the language of the content."""
 
     title: Text
     subtitle: Text | None = None
     publisher: Text | None = None
-    language: Annotated[str, AfterValidator(lambda v: _language(v))] = "fr"
+    language: Annotated[str, After(lambda v: _language(v))] = "fr"
     intro: Rich
     # Identity (all optional): the cover and the back cover show what is given.
     publisher_of: Text | None = None  # « du », « de la »: when the locale's rule cannot tell
     logo: Text | None = None  # the publisher's logo (PNG or JPEG), relative to content/
-    date: Annotated[Text, BeforeValidator(_date)] | None = None  # « 2017 », « juin 2017 »
+    date: Annotated[Text, Before(_date)] | None = None  # « 2017 », « juin 2017 »
     cover: Picture | None = None
     supporters_label: Text | None = None  # replaces « Avec le soutien de »
-    supporters: Annotated[list[Supporter], Field(min_length=1)] | None = None
+    supporters: Annotated[list[Supporter], Items(1, MAX_ITEMS)] | None = None
     contacts: Contacts | None = None
     credits: TextOrList | None = None  # « Conception : … », « Photos : … »
     legal: TextOrList | None = None  # printer, « Dépôt légal : … », ISBN
     keywords: TextOrList | None = None  # document keywords (PDF, Word properties)
-    glossary: Annotated[dict[str, str], BeforeValidator(_glossary)] | None = None
+    glossary: Annotated[dict[str, str], Before(_glossary)] | None = None
 
-    _file: str = PrivateAttr(default="programme.yaml")
-    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
-    _pictures: dict[str, bytes] = PrivateAttr(default_factory=dict)  # checked picture files
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(**fields)
+        self._file = "programme.yaml"
+        self._lines: dict[tuple[str | int, ...], int] = {}
+        self._pictures: dict[str, bytes] = {}  # checked picture files
 
     def line(self, *path: str | int) -> int:
         """Return the line of a field in programme.yaml."""
@@ -366,7 +351,7 @@ def _language(value: str) -> str:
     return value
 
 
-class Beneficiaries(_Strict):
+class Beneficiaries(Record):
     """Who the action reaches, directly and indirectly."""
 
     direct: TextOrList | None = None
@@ -375,47 +360,48 @@ class Beneficiaries(_Strict):
     direct_label: Text | None = None
     indirect_label: Text | None = None
 
-    @model_validator(mode="after")
-    def _at_least_one(self) -> Beneficiaries:
-        if not self.direct and not self.indirect:
-            raise ValueError(_("give 'direct' or 'indirect' (at least one of the two)"))
-        return self
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str | None, str]]:
+        if not values["direct"] and not values["indirect"]:
+            yield None, _("give 'direct' or 'indirect' (at least one of the two)")
 
 
-class Funding(_Strict):
+def _positive(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise ValueError(
+            _("{amount} is not positive (expected a budget > 0)").format(
+                amount=message_amount(value)
+            )
+        )
+    return value
+
+
+def _not_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError(
+            _("{amount} is negative (expected 0 or more)").format(amount=message_amount(value))
+        )
+    return value
+
+
+class Funding(Record):
     """Budget and grant in euros."""
 
-    budget: Amount
-    granted: Amount
+    budget: Annotated[Amount, After(_positive)]
+    granted: Annotated[Amount, After(_not_negative)]
     budget_label: Text | None = None
     granted_label: Text | None = None
 
-    @field_validator("budget")
     @classmethod
-    def _positive(cls, value: Decimal) -> Decimal:
-        if value <= 0:
-            raise ValueError(
-                _("{amount} is not positive (expected a budget > 0)").format(
-                    amount=message_amount(value)
-                )
-            )
-        return value
-
-    @field_validator("granted")
-    @classmethod
-    def _within_budget(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        if value < 0:
-            raise ValueError(
-                _("{amount} is negative (expected 0 or more)").format(amount=message_amount(value))
-            )
-        budget = info.data.get("budget")
-        if budget is not None and value > budget:
-            raise ValueError(
+    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str | None, str]]:
+        granted, budget = values["granted"], values["budget"]
+        if granted > budget:
+            yield (
+                "granted",
                 _("{amount} exceeds the budget of {budget}").format(
-                    amount=message_amount(value), budget=message_amount(budget)
-                )
+                    amount=message_amount(granted), budget=message_amount(budget)
+                ),
             )
-        return value
 
     @property
     def share(self) -> Decimal:
@@ -423,7 +409,7 @@ class Funding(_Strict):
         return self.granted / self.budget
 
 
-class Photo(_Strict):
+class Photo(Record):
     """An illustration of the action, with its alternative text and credit."""
 
     file: Text
@@ -431,7 +417,7 @@ class Photo(_Strict):
     credit: Text | None = None
 
 
-class Action(_Strict):
+class Action(Record):
     """One pilot action."""
 
     title: Text
@@ -439,8 +425,9 @@ class Action(_Strict):
     countries: (
         Annotated[
             list[Country],
-            BeforeValidator(_country_list),
-            Field(min_length=1, max_length=MAX_ITEMS),
+            Before(_country_list),
+            Items(1, MAX_ITEMS),
+            After(lambda codes: list(dict.fromkeys(codes))),  # each country once
         ]
         | None
     ) = None
@@ -448,26 +435,21 @@ class Action(_Strict):
     partners: TextList
     locations: TextList
     beneficiaries: Beneficiaries
-    duration_months: Annotated[int, BeforeValidator(_months), Field(gt=0, le=1200)]
+    duration_months: Annotated[int, Before(_months), Range(gt=0, le=1200)]
     funding: Funding
     project: Rich
-    expected_results: Annotated[list[Rich], Field(min_length=1, max_length=MAX_ITEMS)]
-    activities: Annotated[list[Rich], Field(min_length=1, max_length=MAX_ITEMS)]
+    expected_results: Annotated[list[Rich], Items(1, MAX_ITEMS)]
+    activities: Annotated[list[Rich], Items(1, MAX_ITEMS)]
     slug: Slug | None = None
     order: int | None = None
     photo: Photo | None = None
 
-    _file: str = PrivateAttr(default="")
-    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
-    _photo_path: Path | None = PrivateAttr(default=None)
-    _photo_bytes: bytes | None = PrivateAttr(default=None)
-
-    @field_validator("countries")
-    @classmethod
-    def _unique_countries(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None:
-            value = list(dict.fromkeys(value))
-        return value
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(**fields)
+        self._file = ""
+        self._lines: dict[tuple[str | int, ...], int] = {}
+        self._photo_path: Path | None = None
+        self._photo_bytes: bytes | None = None
 
     @property
     def file(self) -> str:
@@ -551,8 +533,8 @@ class Content:
         )
 
 
-def _field_names(*models: type[BaseModel]) -> frozenset[str]:
-    return frozenset(name for model in models for name in model.model_fields)
+def _field_names(*models: type[Record]) -> frozenset[str]:
+    return frozenset(name for model in models for name in declared(model))
 
 
 # Every key a content file may hold: a syntax error on a line starting with one of them is
@@ -565,9 +547,9 @@ FIELD_NAMES = _field_names(
 # -- every text of a model, for the checks that read them all ---------------------------------
 
 
-def texts(model: BaseModel, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+def texts(model: Record, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Yield (field path, text) for every text of a model, rich text as its source."""
-    for name in type(model).model_fields:
+    for name in declared(type(model)):
         yield from _walk(getattr(model, name), (*path, name))
 
 
@@ -576,7 +558,7 @@ def _walk(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], 
         yield path, value
     elif isinstance(value, RichText):
         yield path, value.source
-    elif isinstance(value, BaseModel):
+    elif isinstance(value, Record):
         yield from texts(value, path)
     elif isinstance(value, dict):
         for key, item in value.items():

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import geo
 from ..messages import _
+from ..records import json_schema as record_schema
 from .model import Action, Programme
 
 SCHEMAS = {"programme": Programme, "action": Action}
@@ -73,7 +74,7 @@ def _descriptions() -> dict[str, str]:
 
 def json_schema(kind: str) -> dict[str, Any]:
     """Return the JSON Schema of a programme or an action file."""
-    schema = SCHEMAS[kind].model_json_schema(mode="validation")
+    schema = record_schema(SCHEMAS[kind])
     if kind == "action":
         countries = schema["properties"]["countries"]["anyOf"][0]["items"]
         codes = sorted(geo.country_codes())
@@ -81,7 +82,6 @@ def json_schema(kind: str) -> dict[str, Any]:
     described = _descriptions()
     for part in [schema, *schema.get("$defs", {}).values()]:
         for name, prop in part.get("properties", {}).items():
-            prop.pop("title", None)  # pydantic's "Duration Months": the description says more
             if name in described:
                 prop["description"] = described[name]
     return {"$schema": DIALECT, **schema}

@@ -264,8 +264,9 @@ def _validate(
     """Load the changed file as `validate` would; name the edit behind each problem."""
     from ..checks import check
     from ..content import yamlsafe
-    from ..content.loader import _message
+    from ..content.loader import message
     from ..content.model import Action as ActionModel
+    from ..records import read as read_record
 
     def blame(loc: tuple[Any, ...]) -> str:
         dotted = ".".join(str(p) for p in loc if not isinstance(p, int))
@@ -287,20 +288,18 @@ def _validate(
     data_full = dict(data) if isinstance(data, dict) else {}
     data_full.setdefault("slug", action.slug)
     data_full.setdefault("order", action.order)
-    from pydantic import ValidationError
-
-    try:
-        new = ActionModel.model_validate(data_full)
-    except ValidationError as exc:
+    new, found = read_record(ActionModel, data_full)
+    if new is None:
         out = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
+        for loc, kind, context in found.mistakes:
             out.append(
                 _(
                     "{field}: {message} (this edit of the sheet makes {file} invalid; nothing was"
                     " written)"
                 ).format(
-                    field=blame(loc), message=_message(err, ActionModel, loc), file=action.file
+                    field=blame(loc),
+                    message=message(kind, context, ActionModel, loc),
+                    file=action.file,
                 )
             )
         return out
@@ -317,7 +316,7 @@ def _validate(
                 ).format(field=fields.label(path), file=action.file)
             ]
     # Nor may anything else change on the way: a field the sheet did not edit reads as before.
-    besides = _changed_besides(action.model_dump(), new.model_dump(), changes)
+    besides = _changed_besides(action.dump(), new.dump(), changes)
     if besides:
         return [
             _(

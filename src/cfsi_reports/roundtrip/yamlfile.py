@@ -12,10 +12,9 @@ import difflib
 import io
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, get_args
+from typing import Any
 
 import yaml
-from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import (
@@ -27,6 +26,7 @@ from ruamel.yaml.scalarstring import (
 from ..content import yamlsafe
 from ..content.model import Action
 from ..messages import _
+from ..records import declared, record_in
 
 # Where a key that was absent goes: after the nearest key before it in this order.
 _ORDER = {
@@ -113,12 +113,8 @@ def _is_group(path: tuple[Any, ...]) -> bool:
     """Tell whether the action's field at `path` is a group of fields (`photo:`, `funding:`)."""
     model: Any = Action
     for key in path:
-        field = model.model_fields.get(key) if isinstance(key, str) else None
-        if field is None:
-            return False
-        kinds = [a for a in get_args(field.annotation) if a is not type(None)]
-        groups = [k for k in kinds or [field.annotation] if isinstance(k, type)]
-        model = next((k for k in groups if issubclass(k, BaseModel)), None)
+        field = declared(model).get(key) if isinstance(key, str) else None
+        model = record_in(field[0]) if field else None
         if model is None:
             return False
     return True
