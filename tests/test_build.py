@@ -414,3 +414,17 @@ def test_two_builds_never_write_the_same_folder_at_once(tmp_path: Path) -> None:
     assert code == 2 and "another build is writing" in text
     assert not (out / "fact-sheets").exists()
     assert build("--output", str(out), "--only", "banane")[0] == 0
+
+
+def test_the_quick_digest_finds_the_locale_folder_the_theme_names(tmp_path: Path) -> None:
+    """The no-op path reads `locale_dir:` without the theme's checks (and the built-in
+    theme's not at all): it must find the folder the build reads the words from."""
+    from cfsi_reports import plan
+    from cfsi_reports.theme import DEFAULT_THEME, load_theme
+
+    builtin = DEFAULT_THEME.resolve()
+    assert plan._locale_dir([builtin]) == load_theme(DEFAULT_THEME).locale_dir
+    (tmp_path / "words").mkdir()
+    mine = tmp_path / "theme.yaml"
+    mine.write_text("locale_dir: words\n", encoding="utf-8")
+    assert plan._locale_dir([builtin, mine]) == load_theme(mine).locale_dir == tmp_path / "words"

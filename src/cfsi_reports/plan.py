@@ -133,8 +133,10 @@ def _locale_dir(themes: list[Path]) -> Path:
     """Return the locale folder of a valid theme (the last `locale_dir:`), reading only that."""
     import yaml
 
-    found = _DEFAULT_THEME.parent / "locale"
+    found = _DEFAULT_THEME.parent / "locale"  # what the built-in theme names: not parsed
     for file in themes:
+        if file == _DEFAULT_THEME.resolve():
+            continue
         try:
             data = yaml.load(
                 file.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
