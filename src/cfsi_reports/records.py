@@ -189,6 +189,36 @@ def is_record(note: Any) -> bool:
     return isinstance(note, type) and issubclass(note, Record)
 
 
+def record_at(cls: type[Record], path: Path) -> type[Record] | None:
+    """Return the record the value at `path` is declared as (None if it is not a record)."""
+    note: Any = cls
+    for part in path:
+        note = _plain(note)
+        origin = get_origin(note)
+        if is_record(note) and isinstance(part, str) and part in declared(note):
+            note = declared(note)[part][0]
+        elif (origin is list or origin is tuple) and isinstance(part, int):
+            note = get_args(note)[0]
+        elif origin is dict:
+            note = get_args(note)[1]
+        else:
+            return None
+    note = _plain(note)
+    return note if is_record(note) else None
+
+
+def _plain(note: Any) -> Any:
+    """`X` of `Annotated[X, ...]` and of `X | None`."""
+    while True:
+        origin = get_origin(note)
+        if origin is Annotated:
+            note = get_args(note)[0]
+        elif origin is Union or origin is types.UnionType:
+            (note,) = [a for a in get_args(note) if a is not type(None)]
+        else:
+            return note
+
+
 def record_in(note: Any) -> type[Record] | None:
     """Return the record a declaration holds (`Photo | None`, `list[Supporter]`), if any."""
     if is_record(note):

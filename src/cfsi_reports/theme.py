@@ -18,14 +18,14 @@ from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal
 
 from . import i18n
 from .content import yamlsafe
 from .content.loader import did_you_mean
 from .errors import ConfigError, Problem, field_name
 from .messages import N_, _, reason
-from .records import Items, Pattern, Range, Record, declared, is_record, read
+from .records import Items, Pattern, Range, Record, declared, read, record_at
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -837,7 +837,7 @@ def _describe(kind: str, context: dict[str, Any], loc: tuple[Any, ...], source: 
                 "unknown setting: inside {{ }}, a comma separates settings"
                 " (write decimals with a dot, {number})"
             ).format(number=decimals)
-        known = list(declared(_section_at(loc[:-1])))
+        known = list(declared(record_at(ThemeFile, loc[:-1]) or ThemeFile))
         key = str(loc[-1])
         # A setting named without its unit (`bleed` for `bleed_mm`) is the likely slip.
         with_unit = [f"{key}{unit}" for unit in _UNITS if f"{key}{unit}" in known]
@@ -853,25 +853,6 @@ def _describe(kind: str, context: dict[str, Any], loc: tuple[Any, ...], source: 
     if kind == "string_pattern_mismatch" and _HEX.fullmatch(str(context["input"])):
         return _("{input!r}: write the colour with a '#', in quotes: '#{input}'").format(**context)
     return _(_MESSAGES[kind]).format(**context)
-
-
-def _section_at(loc: tuple[Any, ...]) -> type[Record]:
-    """Return the model that declares the settings at `loc` (through dicts of models)."""
-    model: type[Record] = ThemeFile
-    value_type: Any = None  # inside dict[str, X]: the next part is a key, X its value
-    for part in loc:
-        if value_type is not None:
-            annotation, value_type = value_type, None
-        else:
-            setting = declared(model).get(str(part))
-            if setting is None:
-                break
-            annotation = setting[0]
-        if get_origin(annotation) is dict:
-            value_type = get_args(annotation)[1]
-        elif is_record(annotation):
-            model = annotation
-    return model
 
 
 def _error(problems: list[Problem]) -> ConfigError:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from ..errors import ContentError, Problem, field_name
 from ..messages import _, number, reason
-from ..records import Mistake, Record, declared, read, record_in
+from ..records import Mistake, Record, declared, read, record_at, record_in
 from . import yamlsafe
 from .model import FIELD_NAMES, SLUG, Action, Content, Programme
 from .repair import repair
@@ -308,7 +308,7 @@ def _explain(
 
 def _belongs_in(model: type[Record], parent: tuple[Any, ...], key: str) -> str | None:
     """Return the sub-group of `parent` that has a field `key` (a key indented too little)."""
-    current = _model_at(model, parent)
+    current = record_at(model, parent)
     for name, (note, _default) in declared(current).items() if current else ():
         inner = record_in(note)
         if inner is not None and key in declared(inner):
@@ -359,20 +359,8 @@ def message(kind: str, context: dict[str, Any], model: type[Record], loc: tuple[
 
 
 def _fields_at(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
-    current = _model_at(model, loc)
+    current = record_at(model, loc)
     return list(declared(current)) if current else []
-
-
-def _model_at(model: type[Record], loc: tuple[Any, ...]) -> type[Record] | None:
-    current: type[Record] | None = model
-    for part in loc:
-        if isinstance(part, int) or current is None:
-            continue
-        entry = declared(current).get(part)
-        if entry is None:
-            break
-        current = record_in(entry[0])
-    return current
 
 
 # Latin letters that do not decompose into an ASCII letter and accents.

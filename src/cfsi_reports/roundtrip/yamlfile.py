@@ -26,7 +26,7 @@ from ruamel.yaml.scalarstring import (
 from ..content import yamlsafe
 from ..content.model import Action
 from ..messages import _
-from ..records import declared, record_in
+from ..records import record_at
 
 # Where a key that was absent goes: after the nearest key before it in this order.
 _ORDER = {
@@ -111,13 +111,7 @@ def _colon_texts(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any,
 
 def _is_group(path: tuple[Any, ...]) -> bool:
     """Tell whether the action's field at `path` is a group of fields (`photo:`, `funding:`)."""
-    model: Any = Action
-    for key in path:
-        field = declared(model).get(key) if isinstance(key, str) else None
-        model = record_in(field[0]) if field else None
-        if model is None:
-            return False
-    return True
+    return record_at(Action, path) is not None
 
 
 def update(text: str, changes: dict[str, Any]) -> str:
