@@ -32,7 +32,8 @@ class Inner(Record):
 
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str | None, str]]:
-        if values["low"] > values["high"]:
+        low, high = values.get("low"), values.get("high")  # absent when given wrong
+        if low is not None and high is not None and low > high:
             yield "high", "below low"
 
 
@@ -84,6 +85,12 @@ def test_functions_run_outer_first_then_the_rules_of_a_record_that_read_well() -
     ]
     _none, found = read(Outer, {"words": "a", "inner": {"low": "5", "high": "40"}})
     assert [kind for _p, kind, _c in found.mistakes] == ["less_than_equal"]  # no rule then
+    # A rule between fields that read well holds whatever else the record holds wrong.
+    _none, found = read(Outer, {"words": "a", "inner": {"low": "5", "high": "4", "typo": "1"}})
+    assert [(p, k) for p, k, _c in found.mistakes] == [
+        (("inner", "high"), "value_error"),
+        (("inner", "typo"), "extra_forbidden"),
+    ]
 
 
 def test_a_record_is_frozen_equal_by_its_fields_and_keeps_the_rest_when_copied() -> None:

@@ -49,6 +49,26 @@ def test_granted_above_budget_is_located(content_copy: Path) -> None:
     ).replace("\u00a0", " ") in out
 
 
+def test_a_rule_between_fields_is_checked_beside_the_group_s_other_mistakes(
+    content_copy: Path,
+) -> None:
+    """The budget and the grant read well: their rule holds whatever else is wrong beside."""
+    path = content_copy / "actions/03-banane.yaml"
+    edit(path, "granted: 66440", "granted: 190000\n  grant_label: Subvention")
+    # A field given wrong is reported as such, not as missing for the rule.
+    other = content_copy / "actions/06-energie-konseguela.yaml"
+    text = other.read_text(encoding="utf-8")
+    start = text.index("beneficiaries:\n")
+    end = text.index("\n", text.index("\nduration_months:") - 1)
+    other.write_text(text[:start] + "beneficiaries:\n  direct:\n    - [a, b]" + text[end:])
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    assert "funding.granted: 190 000 € exceeds the budget" in out.replace("\u00a0", " ")
+    assert "funding.grant_label: unknown field: did you mean 'granted_label'?" in out
+    assert "beneficiaries.direct[1]: expected text" in out
+    assert "at least one of the two" not in out
+
+
 @pytest.mark.parametrize(
     ("old", "new", "field", "words"),
     [

@@ -32,7 +32,7 @@ Path = tuple[Any, ...]  # keys and indexes from the top of the data
 Mistake = tuple[Path, str, dict[str, Any]]  # where, what kind, the values its message names
 
 _BAD = object()  # a value that did not pass: its mistakes are recorded
-MISSING = object()  # a setting declared without a default
+MISSING = object()  # a field declared without a default
 
 
 class Range:
@@ -84,8 +84,11 @@ class Before:
         self.function = function
 
 
-class After(Before):
+class After:
     """A function the value its type read goes through: `After(unique)`."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
 
 
 class Schema:
@@ -96,7 +99,7 @@ class Schema:
 
 
 class Record:
-    """A frozen group of fields, equal by their values (and hashed by them, without dicts).
+    """A frozen group of fields, equal by their values (hashable when they are).
 
     Attributes whose names start with `_` are not fields: what a reader of the data learnt
     about it (its file, its lines), set after the record is built and left out of its value.
@@ -129,9 +132,9 @@ class Record:
 
     def replace(self, **changes: Any) -> Self:
         """Return a copy with these fields changed (not checked), and the same other attributes."""
-        copy = type(self)(**{**self.as_dict(), **changes})
-        copy.__dict__.update((k, v) for k, v in self.__dict__.items() if k.startswith("_"))
-        return copy
+        twin = type(self)(**{**self.as_dict(), **changes})
+        twin.__dict__.update((k, v) for k, v in self.__dict__.items() if k.startswith("_"))
+        return twin
 
     def dump(self) -> dict[str, Any]:
         """Return the fields as plain data: nested records as dicts, lists as lists."""
@@ -140,7 +143,8 @@ class Record:
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str | None, str]]:
         """Yield (field or None for the whole record, message) for each rule the fields break
-        together: run once every field has read well."""
+        together. `values` holds the fields that read well (a field given wrong is not in it),
+        their defaults included, whatever else the record holds wrong."""
         return iter(())
 
 
@@ -156,7 +160,7 @@ def _dumped(value: Any) -> Any:
 
 @cache
 def declared(cls: type[Record]) -> dict[str, tuple[Any, Any]]:
-    """Return each setting a section declares: its annotation and its default (or MISSING)."""
+    """Return each field a record declares: its annotation and its default (or MISSING)."""
     out: dict[str, tuple[Any, Any]] = {}
     for klass in reversed(cls.__mro__):
         if not is_record(klass):
@@ -243,7 +247,7 @@ class Found:
 
 
 def read(cls: type[S], data: Any) -> tuple[S | None, Found]:
-    """Check `data` against a section; return it built (None if it has mistakes), and what
+    """Check `data` against a record; return it built (None if it has mistakes), and what
     was found: every mistake with its path, every marked value with its path."""
     found = Found()
     value = _reader(cls)(data, (), found)
@@ -260,8 +264,8 @@ def _reader(note: Any) -> Reader:
     if origin is Annotated:
         inner = _reader(args[0])
         # Annotated[Annotated[X, f], g] is Annotated[X, f, g]: g, the outer, runs first.
-        before = [m.function for m in reversed(args[1:]) if type(m) is Before]
-        after = [m.function for m in args[1:] if type(m) is After]
+        before = [m.function for m in reversed(args[1:]) if isinstance(m, Before)]
+        after = [m.function for m in args[1:] if isinstance(m, After)]
         bounds = [m for m in args[1:] if isinstance(m, Range | Items | Pattern)]
         marks = [m for m in args[1:] if isinstance(m, str)]
 
@@ -337,13 +341,13 @@ def _reader(note: Any) -> Reader:
             return found.mistake(path, "is_instance_of", input=value, cls=note.__name__)
 
         return instance
-    raise TypeError(f"settings cannot be declared as {note!r}")
+    raise TypeError(f"fields cannot be declared as {note!r}")
 
 
 def _record_reader(cls: type[Record]) -> Reader:
-    readers: list[tuple[str, Reader, Any]] = []  # filled at first use: sections nest
+    readers: list[tuple[str, Reader, Any]] = []  # filled at first use: records nest
 
-    def section(value: Any, path: Path, found: Found) -> Any:
+    def record(value: Any, path: Path, found: Found) -> Any:
         if not isinstance(value, dict):
             return found.mistake(path, "dict_type", input=value)
         if not readers:
@@ -356,18 +360,18 @@ def _record_reader(cls: type[Record]) -> Reader:
                 values[name] = found.mistake((*path, name), "missing")
             else:
                 values[name] = default
-        extra = [key for key in value if key not in values]  # in the file's order
-        if extra or any(v is _BAD for v in values.values()):
-            for key in extra:
-                found.mistake((*path, key), "extra_forbidden", input=value[key])
-            return _BAD
-        broken = False
-        for name, message in cls.rules(values):
+        good = {name: v for name, v in values.items() if v is not _BAD}
+        broken = len(good) < len(values)
+        for name, message in cls.rules(good):
             found.mistake(path if name is None else (*path, name), "value_error", message=message)
             broken = True
+        for key in value:  # in the file's order
+            if key not in values:
+                found.mistake((*path, key), "extra_forbidden", input=value[key])
+                broken = True
         return _BAD if broken else cls(**values)
 
-    return section
+    return record
 
 
 # -- the JSON Schema of a record, for editors ------------------------------------------------
@@ -421,7 +425,8 @@ def _schema(note: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return out
     if origin is Union or origin is types.UnionType:
         (inner,) = [a for a in args if a is not type(None)]
-        return {"anyOf": [_schema(inner, defs), {"type": "null"}]}
+        schema = _schema(inner, defs)
+        return {"anyOf": [*schema.get("anyOf", [schema]), {"type": "null"}]}
     if origin is Literal:
         return {"enum": list(args)}
     if origin is tuple or origin is list:

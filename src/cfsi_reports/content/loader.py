@@ -345,6 +345,9 @@ def message(kind: str, context: dict[str, Any], model: type[Record], loc: tuple[
     given = context.get("input")
     if kind == "value_error":
         return str(context["message"])
+    if kind == "extra_forbidden":  # _explain says more (did you mean...?)
+        known = ", ".join(_fields_at(model, loc[:-1]))
+        return _("unknown field (expected one of: {known})").format(known=known)
     if kind == "dict_type":
         fields = _fields_at(model, loc)
         if fields:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -253,13 +252,6 @@ TextOrList = Annotated[
 # silently drop content (records.py).
 
 
-def _date(value: Any) -> Any:
-    # `date: 2017` is read by YAML as a number, `date: 2017-06-01` as a date: both are text here.
-    return (
-        str(value) if isinstance(value, (int, dt.date)) and not isinstance(value, bool) else value
-    )
-
-
 def _email(value: str) -> str:
     if not EMAIL.match(value):
         raise ValueError(f"{value!r} is not an e-mail address (e.g. contact@example.org)")
@@ -314,7 +306,7 @@ class Programme(Record):
     # Identity (all optional): the cover and the back cover show what is given.
     publisher_of: Text | None = None  # « du », « de la »: when the locale's rule cannot tell
     logo: Text | None = None  # the publisher's logo (PNG or JPEG), relative to content/
-    date: Annotated[Text, Before(_date)] | None = None  # « 2017 », « juin 2017 »
+    date: Text | None = None  # « 2017 », « juin 2017 » (YAML's values all come as text)
     cover: Picture | None = None
     supporters_label: Text | None = None  # replaces « Avec le soutien de »
     supporters: Annotated[list[Supporter], Items(1, MAX_ITEMS)] | None = None
@@ -362,7 +354,7 @@ class Beneficiaries(Record):
 
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str | None, str]]:
-        if not values["direct"] and not values["indirect"]:
+        if values.keys() >= {"direct", "indirect"} and not (values["direct"] or values["indirect"]):
             yield None, _("give 'direct' or 'indirect' (at least one of the two)")
 
 
@@ -394,8 +386,8 @@ class Funding(Record):
 
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str | None, str]]:
-        granted, budget = values["granted"], values["budget"]
-        if granted > budget:
+        granted, budget = values.get("granted"), values.get("budget")
+        if granted is not None and budget is not None and granted > budget:
             yield (
                 "granted",
                 _("{amount} exceeds the budget of {budget}").format(
