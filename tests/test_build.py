@@ -428,3 +428,27 @@ def test_the_quick_digest_finds_the_locale_folder_the_theme_names(tmp_path: Path
     mine = tmp_path / "theme.yaml"
     mine.write_text("locale_dir: words\n", encoding="utf-8")
     assert plan._locale_dir([builtin, mine]) == load_theme(mine).locale_dir == tmp_path / "words"
+
+
+def test_a_failed_build_exits_once_its_pool_has_stopped() -> None:
+    """After a failure the warming workers are killed; the pool's manager thread must be done
+    before the process exits, or Python 3.11's exit hook may write into the pipe it closed
+    (a traceback on one failed build in 40)."""
+    script = (
+        "from cfsi_reports.renderers import Settings\n"
+        "from cfsi_reports.theme import DEFAULT_THEME, load_theme\n"
+        "from cfsi_reports.workers import Renderer\n"
+        "settings = Settings(load_theme(DEFAULT_THEME), 0, frozenset({'pdf', 'docx'}),"
+        " None, None, None)\n"
+        "renderer = Renderer(settings, 2, 'fr')\n"
+        "assert renderer.pool is not None, 'two workers expected'\n"
+        "manager = renderer.pool._executor_manager_thread\n"
+        "renderer.close(failed=True)\n"
+        "print(manager.is_alive())\n"
+    )
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        assert done.stdout.strip() == "False"

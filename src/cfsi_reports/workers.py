@@ -193,16 +193,15 @@ class Renderer:
             # Python 3.14 has terminate_workers(); until then the pool's own process table.
             for process in list(getattr(self.pool, "_processes", {}).values()):
                 process.kill()  # workers write nothing; SIGKILL runs no inherited handler
+        manager = getattr(self.pool, "_executor_manager_thread", None)  # None once shut down
         # A worker killed while it sent a result leaves the pool's threads waiting on its
-        # pipe for ever: after a failure they are not waited for (see cli.leave()).
+        # pipe for ever: after a failure they are not waited for (see cli.leave())...
         self.pool.shutdown(wait=not failed, cancel_futures=True)
-        if failed:
+        if failed and manager is not None:
             # ...but for a moment they are: the pool's manager thread sees its workers gone
             # and closes its wake-up pipe. Before Python 3.12, an exit at that very moment
             # wrote into the closed pipe and printed a traceback (one failed build in 40).
-            manager = getattr(self.pool, "_executor_manager_thread", None)
-            if manager is not None:
-                manager.join(timeout=MANAGER_GRACE)
+            manager.join(timeout=MANAGER_GRACE)
 
     def run(self, todo: list[Job], content: Any) -> Iterator[Done]:
         """Yield each finished document; raise the first failure after the others finish."""
