@@ -473,6 +473,27 @@ def test_an_action_without_regions_names_its_countries_as_the_others_do(
     assert presenter.action(alone, 1).place == "France, Guadeloupe, Martinique"
 
 
+def test_country_names_are_the_locale_file_s_where_it_spells_them(
+    seed_content: Content, theme: Theme, presenter: Presenter, tmp_path: Path
+) -> None:
+    """The seed's texts write « Vietnam »; CLDR « Viêt Nam »: the locale file decides."""
+    from cfsi_reports import i18n
+    from cfsi_reports import typography as ty
+
+    women = seed_content.action("droit-femmes-migrantes")
+    assert "VN" in (women.countries or [])
+    view = presenter.action(women, 8)
+    assert "Vietnam" in view.countries and "Viêt Nam" not in view.countries
+    locale = theme.locale("fr")
+    assert ty.country_name("ML", locale) == "Mali"  # the others stay CLDR's
+    mine = yaml.safe_load(locale.path.read_text(encoding="utf-8"))
+    mine["country_names"] = {"ml": "République du Mali"}
+    (tmp_path / "fr.yaml").write_text(yaml.safe_dump(mine, allow_unicode=True), encoding="utf-8")
+    other = i18n.load(tmp_path / "fr.yaml")
+    assert ty.country_name("ML", other) == "République du Mali"
+    assert ty.country_name("VN", other) == "Viêt Nam"
+
+
 def test_hyphenation_rules(theme: Theme) -> None:
     breaks = hyphenator("fr_FR", frozenset({"leadership"}))
     for word in ("l’intercommunalité", "d’établissement", "professionnelle"):

@@ -52,6 +52,7 @@ class Locale:
     typography: Typography
     path: Path
     grammar: dict[str, Any] = field(default_factory=dict)  # « de / du / de la / de l’ »
+    country_names: dict[str, str] = field(default_factory=dict)  # in place of CLDR's, by code
 
     def label(self, key: str, count: int | None = None) -> str:
         """Return the label `key`, in its plural form when `count` asks for it."""
@@ -138,6 +139,10 @@ def load(path: Path) -> Locale:
             ),
             path=path,
             grammar=dict(raw.get("grammar", {})),
+            country_names={
+                str(code).upper(): str(name)
+                for code, name in dict(raw.get("country_names") or {}).items()
+            },
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(

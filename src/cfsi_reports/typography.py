@@ -135,8 +135,8 @@ def months(n: int, locale: Locale) -> str:
 
 
 def country_name(code: str, locale: Locale) -> str:
-    """Return the country name in the locale's language (Babel's CLDR data)."""
-    return _territories(locale.babel).get(code, code)
+    """Return the country name in the locale's language: the locale file's, else CLDR's."""
+    return locale.country_names.get(code) or _territories(locale.babel).get(code, code)
 
 
 @cache
