@@ -248,8 +248,6 @@ TextOrList = Annotated[
     Items(1, MAX_ITEMS),
     Schema({"anyOf": [_TEXT_SCHEMA, {"type": "array", "items": _TEXT_SCHEMA, "minItems": 1}]}),
 ]
-# Every record is frozen, and a key it does not declare is a mistake: a typo must not
-# silently drop content (records.py).
 
 
 def _email(value: str) -> str:
@@ -271,6 +269,8 @@ def _glossary(value: Any) -> Any:
     return out
 
 
+# Every record is frozen, and a key it does not declare is a mistake: a typo must not
+# silently drop content (records.py).
 class Picture(Record):
     """A picture of the programme (cover photo), with its alternative text and credit."""
 
