@@ -357,7 +357,7 @@ def message(kind: str, context: dict[str, Any], model: type[Record], loc: tuple[
             ).format(first=fields[0], fields=", ".join(fields))
     text = _MESSAGES[kind].format(**context)
     if kind in ("int_parsing", "string_type") and given is not None:
-        text = f"{given!r}: {text}"
+        text = _("{given!r}: {message}").format(given=given, message=text)
     return text
 
 
