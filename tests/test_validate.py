@@ -250,3 +250,21 @@ def test_a_broken_theme_is_a_usage_error_naming_every_setting(tmp_path: Path) ->
         assert f"{theme}:5: styles.body.size_pt: 'big': expected a number" in out
         assert "Traceback" not in out
     assert not (tmp_path / "out").exists()
+
+
+def test_a_value_is_quoted_the_language_s_way(content_copy: Path, tmp_path: Path) -> None:
+    """English quotes it as Python would, French between guillemets, a space before the colon."""
+    from conftest import cli
+
+    edit(
+        content_copy / "actions/03-banane.yaml",
+        "duration_months: 30",
+        "duration_months: 30\norder: 2.5",
+    )
+    said = {}
+    for lang in ("C.UTF-8", "fr_FR.UTF-8"):
+        done = cli("validate", "--content", str(content_copy), cwd=tmp_path, lang=lang)
+        assert done.returncode == 1, done.stderr
+        said[lang] = done.stdout + done.stderr
+    assert "order: '2.5': expected a whole number" in said["C.UTF-8"]
+    assert "order: «\u00a02.5\u00a0»\u00a0: un nombre entier est attendu" in said["fr_FR.UTF-8"]
