@@ -492,6 +492,15 @@ def test_country_names_are_the_locale_file_s_where_it_spells_them(
     other = i18n.load(tmp_path / "fr.yaml")
     assert ty.country_name("ML", other) == "République du Mali"
     assert ty.country_name("VN", other) == "Viêt Nam"
+    from cfsi_reports.errors import ConfigError
+
+    for wrong in (["VN"], {"VN": None}):
+        mine["country_names"] = wrong
+        bad = tmp_path / "bad" / f"{len(str(wrong))}" / "fr.yaml"
+        bad.parent.mkdir(parents=True)
+        bad.write_text(yaml.safe_dump(mine, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(ConfigError, match="country_names: expected one « code: name »"):
+            i18n.load(bad)
 
 
 def test_hyphenation_rules(theme: Theme) -> None:

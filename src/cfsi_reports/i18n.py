@@ -139,12 +139,19 @@ def load(path: Path) -> Locale:
             ),
             path=path,
             grammar=dict(raw.get("grammar", {})),
-            country_names={
-                str(code).upper(): str(name)
-                for code, name in dict(raw.get("country_names") or {}).items()
-            },
+            country_names=_country_names(raw.get("country_names")),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(
             _("{file}: not a usable locale file ({error})").format(file=path, error=exc)
         ) from None
+
+
+def _country_names(value: Any) -> dict[str, str]:
+    """`country_names:` of a locale file: a name by country code (`VN: Vietnam`)."""
+    names = value or {}
+    if not isinstance(names, dict) or not all(
+        isinstance(name, str) and name.strip() for name in names.values()
+    ):
+        raise TypeError(_("country_names: expected one « code: name » line per country"))
+    return {str(code).upper(): name.strip() for code, name in names.items()}
