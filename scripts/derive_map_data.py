@@ -16,7 +16,10 @@ What it does, in this order:
    Northern Cyprus) join their ISO country; unassignable pieces stay neutral land;
 4. splits the parts ISO codes apart that Natural Earth keeps inside one country (France's
    overseas departments GF, GP, MQ, RE, YT), by the box each lies in;
-5. writes, for each level of simplification, every country's rings as integers in
+5. draws Western Sahara whole (see `western_sahara`): Natural Earth's de facto Morocco runs
+   down to the Moroccan berm, 21.4° N; the UN, and France's official maps, draw Western
+   Sahara apart from Morocco at 27° 40' N;
+6. writes, for each level of simplification, every country's rings as integers in
    hundredths of a degree (its box west, south, east, north, then the first point and the
    deltas to the next), each ring one comma-separated string so that reading a level
    decodes none of them, with an index of label points and boxes, all in
@@ -91,6 +94,31 @@ def decode_arcs(topo: dict) -> list[list[tuple[float, float]]]:
     return arcs
 
 
+def western_sahara(topo: dict, arcs: list[list[tuple[float, float]]]) -> None:
+    """Move the border between Morocco and Western Sahara from the berm to 27° 40' N.
+
+    In the source, Morocco (arcs 859, 860, 861) runs along the coast down to Lagouira and
+    inland along the berm (860); « W. Sahara » is only the strip east of it (862, 863, 864,
+    860 reversed). The coast arc (861) is cut where it crosses the latitude of the tripoint
+    with Algeria (859's end, 27.66° N), and a straight border joins the two: Morocco becomes
+    859, the border, the coast north of it; Western Sahara the strip, the coast south of it,
+    the border back. The arcs stay shared, so the two outlines meet exactly at every level.
+    """
+    shapes = {g["properties"]["name"]: g for g in topo["objects"]["countries"]["geometries"]}
+    morocco, sahara = shapes["Morocco"], shapes["W. Sahara"]
+    (algeria, berm, coast), (*strip, back) = morocco["arcs"][0], sahara["arcs"][0]
+    assert back == ~berm and len(morocco["arcs"]) == 1, "world-atlas changed: check this step"
+    tripoint = arcs[algeria][-1]
+    points = arcs[coast]
+    i = next(k for k in range(1, len(points)) if points[k][1] >= tripoint[1])
+    (x0, y0), (x1, y1) = points[i - 1], points[i]
+    crossing = (x0 + (x1 - x0) * (tripoint[1] - y0) / (y1 - y0), tripoint[1])
+    south, north, border = len(arcs), len(arcs) + 1, len(arcs) + 2
+    arcs += [[*points[:i], crossing], [crossing, *points[i:]], [tripoint, crossing]]
+    morocco["arcs"] = [[algeria, border, north]]
+    sahara["arcs"] = [[*strip, south, ~border]]
+
+
 def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
     """Douglas-Peucker, iterative; the end points stay."""
     if len(points) < 3:
@@ -154,9 +182,11 @@ def area(points: list[tuple[float, float]]) -> float:
     )
 
 
-def level(topo: dict, tolerance: float) -> dict[str, list[list[tuple[int, int]]]]:
+def level(
+    topo: dict, raw: list[list[tuple[float, float]]], tolerance: float
+) -> dict[str, list[list[tuple[int, int]]]]:
     """Return the quantised rings of every country at one tolerance."""
-    arcs = [simplify(a, tolerance) for a in decode_arcs(topo)]
+    arcs = [simplify(a, tolerance) for a in raw]
     aliases = get_global("territory_aliases")
     rings: dict[str, list[list[tuple[float, float]]]] = {}
     for geometry in topo["objects"]["countries"]["geometries"]:
@@ -196,11 +226,13 @@ def encode(points: list[tuple[int, int]]) -> list[int]:
 
 def main(argv: list[str]) -> None:
     topo = load(argv)
-    levels = {tolerance: level(topo, tolerance) for tolerance in LEVELS}
+    arcs = decode_arcs(topo)
+    western_sahara(topo, arcs)
+    levels = {tolerance: level(topo, arcs, tolerance) for tolerance in LEVELS}
     # From the unsimplified outlines, so that every country has them, Monaco too: the label
     # point, the box of the largest outline (the view fits it), the box of all outlines.
     index = {}
-    for code, rings in level(topo, 0.0).items():
+    for code, rings in level(topo, arcs, 0.0).items():
         body = encode(max(rings, key=area))[:4]
         whole = [v for r in rings for v in encode(r)[:4]]
         box = [min(whole[0::4]), min(whole[1::4]), max(whole[2::4]), max(whole[3::4])]

@@ -189,6 +189,28 @@ def test_layout_rings_a_small_country_and_insets_far_parts() -> None:
     assert world.world
 
 
+def test_western_sahara_is_drawn_apart_from_morocco() -> None:
+    """Natural Earth's de facto Morocco runs down to the berm, 21.4° N; the maps draw the
+    UN's border at 27° 40' N, shared point for point by the two outlines at every level."""
+    from cfsi_reports.maps import outlines
+
+    for path in outlines.levels():
+        level = outlines.level(path)
+        assert min(box[1] for box in level.boxes("MA")) > 27.6, path.name
+        morocco = set()
+        for i in range(len(level.boxes("MA"))):
+            ring = level.ring("MA", i)
+            morocco |= set(zip(ring.lons, ring.lats, strict=True))
+        west, south, east, north = max(level.boxes("EH"), key=lambda b: b[3] - b[1])
+        assert south < 21 and abs(north - 27.66) < 0.02 and west < -17, path.name
+        sahara = level.ring("EH", level.boxes("EH").index((west, south, east, north)))
+        shared = morocco & set(zip(sahara.lons, sahara.lats, strict=True))
+        # The tripoint with Algeria and the coast: the border's two ends, on one parallel.
+        assert {round(lon) for lon, _ in shared} == {-9, -13}, path.name
+        assert {round(lat, 2) for _, lat in shared} == {27.66}, path.name
+    assert outlines.body("MA")[1] > 27.6  # the view of a Moroccan action ends at the border
+
+
 def test_views_across_the_antimeridian_and_islands_in_an_ocean() -> None:
     """New Zealand and Samoa are neighbours across 180°: a regional view, not the world.
 
