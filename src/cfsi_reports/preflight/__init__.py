@@ -405,7 +405,9 @@ def _reversed(text: TextUse, scan: PageScan, before: int) -> tuple[int, float] |
     if ink is None:
         return None
     x, y = text.x + text.size * 0.25, text.y + text.size * 0.3
-    for paint in reversed(scan.paints[:before]):
+    paints = scan.paints
+    for i in range(before - 1, -1, -1):  # the last fill painted before it, under its start
+        paint = paints[i]
         if not paint.fill or not (
             paint.box[0] <= x <= paint.box[2] and paint.box[1] <= y <= paint.box[3]
         ):

@@ -44,6 +44,13 @@ class Colour:
     @property
     def ink(self) -> tuple[float, float, float, float] | None:
         """Return the C, M, Y, K coverage (0-1), when the colour says it."""
+        try:
+            return _INKS[self]
+        except KeyError:  # a page paints a few colours thousands of times: each once here
+            found = _INKS[self] = self._ink()
+            return found
+
+    def _ink(self) -> tuple[float, float, float, float] | None:
         if self.family == "CMYK" and len(self.values) == 4:
             return tuple(max(0.0, min(1.0, v)) for v in self.values)  # type: ignore[return-value]
         if self.family == "Gray" and len(self.values) == 1:
@@ -52,6 +59,9 @@ class Colour:
             v = max(0.0, min(1.0, self.values[0]))
             return (v, v, v, v)
         return None
+
+
+_INKS: dict[Colour, tuple[float, float, float, float] | None] = {}
 
 
 BLACK = Colour("DeviceGray", "Gray", (0.0,))
