@@ -391,6 +391,46 @@ def test_the_same_field_edited_on_both_sides_is_a_conflict(
     assert "Banana Link Europe" in load_content(content).action("banane").partners
 
 
+def test_a_sheet_of_another_programme_with_the_same_slug_is_refused(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    """Another project's action may share a slug: its sheet must not overwrite this one's."""
+    other = Path(shutil.copytree(content, tmp_path / "other"))
+    programme = other / "programme.yaml"
+    programme.write_text(
+        programme.read_text(encoding="utf-8").replace(
+            "title: Coopérer autrement", "title: Puits partagés, coopérer autrement"
+        ),
+        encoding="utf-8",
+    )
+    action = other / "actions/03-banane.yaml"
+    action.write_text(
+        re.sub(r"(?m)^title: .*$", "title: Puits partagés au Niger", action.read_text("utf-8")),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    made = cli("build", "--content", other, "--output", out, "--format", "docx", "-j", "1")
+    assert made.exit_code == 0, made.output
+    sheet = edit(out / "fact-sheets/banane.docx", tmp_path / "niger.docx", rename_partner)
+    target = content / "actions/03-banane.yaml"
+    before = target.read_bytes()
+    for take in ([], ["--take", "sheet"]):
+        result = cli("import", "--content", content, "--write", *take, sheet)
+        assert result.exit_code == 1, result.output
+        assert "another programme" in result.output and "Puits partagés au Niger" in result.output
+        assert target.read_bytes() == before
+    # The same project renamed since the sheet was built: its sheets still import.
+    renamed = content / "programme.yaml"
+    renamed.write_text(
+        renamed.read_text(encoding="utf-8").replace("title: Coopérer", "title: Agir et coopérer"),
+        encoding="utf-8",
+    )
+    own = edit(built / "banane.docx", tmp_path / "own.docx", rename_partner)
+    result = cli("import", "--content", content, "--write", own)
+    assert result.exit_code == 0, result.output
+    assert "Banana Link Europe" in load_content(content).action("banane").partners
+
+
 # --- tracked changes and comments ----------------------------------------------------
 
 

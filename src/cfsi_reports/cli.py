@@ -834,9 +834,11 @@ def import_(
     failed = sum(1 for r in results if r.failed)
     if failed:
         click.echo(
-            _("{n} of {m} sheets have errors or conflicts; nothing was written for them").format(
-                n=failed, m=len(results)
-            ),
+            ngettext(
+                "{n} of {m} sheets has errors or conflicts; nothing was written for it",
+                "{n} of {m} sheets have errors or conflicts; nothing was written for them",
+                failed,
+            ).format(n=failed, m=len(results)),
             err=True,
         )
         sys.exit(1)

@@ -47,6 +47,7 @@ class FactSheetRenderer:
         self._epoch = epoch
         self._numbers = {action.key: n for n, action in enumerate(content.actions, 1)}
         programme = content.programme
+        self._programme_title = programme.title
         self._programme = self._present.text(programme.title)
         self._publisher = self._present.text(programme.publisher) if programme.publisher else ""
         self._keywords = ", ".join(self._present.identity(content).keywords)
@@ -95,6 +96,7 @@ class FactSheetRenderer:
         self._properties(document, view)
         # What `cfsi-reports import` needs to read the sheet back: its action, the base values.
         record = snapshot.snapshot(action, view)
+        record["programme"] = self._programme_title  # a sheet of another project is refused
         if located is not None:  # its alternative text is made, not imported: a note if edited
             record["map_alt"] = maps.alt_text(view.codes, self._locale)
         if placed is not None:

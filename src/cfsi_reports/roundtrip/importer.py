@@ -140,6 +140,17 @@ def _import_one(
             ).format(slug=slug, file=snap.get("file"), root=content.root)
         )
         return
+    made_for, title = snap.get("programme"), snap["values"].get("title")
+    if isinstance(made_for, str) and made_for != content.programme.title and title != action.title:
+        # Both the programme and the action's title differ: a sheet of another project whose
+        # action has the same slug, not this action renamed (its edits would overwrite it).
+        result.problems.append(
+            _(
+                "the sheet is of another programme: it was built for {title!r} of {programme!r};"
+                " here '{slug}' is {here!r} (import it in its own project's folder)"
+            ).format(title=title, programme=made_for, slug=slug, here=action.title)
+        )
+        return
     result.file = action.file
     fields = FieldReader(locale, snap)
     labels = {"before": _("before the title"), "place": fields.label("regions"),
