@@ -104,6 +104,32 @@ def test_syntax_error_is_located(content_copy: Path) -> None:
     assert "quotes" in out
 
 
+@pytest.mark.parametrize(
+    ("quote", "said"),
+    [
+        ('"', 'the text opened with " on this line is never closed'),
+        # l'industrie: the apostrophe closes the text, YAML stumbles on the next word.
+        ("'", "the text in ' quotes ends at the ' before 'industrie': to keep a ' inside"),
+    ],
+)
+def test_a_quote_never_closed_is_named_where_it_opens(
+    content_copy: Path, quote: str, said: str
+) -> None:
+    """YAML runs a quoted text on over the lines below: the mistake is where it opens."""
+    path = content_copy / "actions/03-banane.yaml"
+    edit(path, "title: La santé", f"title: {quote}La santé")
+    edit(path, "  - Banana Link\n", "  - Banana Link\n  - \"Banana\" Link\n")
+    (content_copy / "actions/04-jeunes-ruraux-guinee.yaml").write_text(
+        "title: Test\nlead: 'CGT\n", encoding="utf-8"
+    )
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    line = line_of(path, "title:")
+    assert f"actions/03-banane.yaml:{line}: title: {said}" in out, out
+    assert "actions/04-jeunes-ruraux-guinee.yaml:2: lead: the text opened with '" in out, out
+    assert "YAML syntax error" not in out
+
+
 def test_every_broken_file_is_reported_in_one_run(content_copy: Path) -> None:
     edit(content_copy / "actions/01-echangeons.yaml", "duration_months: 25", "duration_months: -1")
     edit(content_copy / "actions/05-formation-insertion-tchad.yaml", "title:", "titre:")
@@ -120,6 +146,32 @@ def test_every_broken_file_is_reported_in_one_run(content_copy: Path) -> None:
     assert "programme.yaml:" in out and "tittle: unknown field" in out
     assert "actions/10-copie.yaml:" in out and "also the slug of actions/09" in out
     assert "problems found" in out
+
+
+def test_a_slug_given_twice_is_reported_with_the_other_mistakes_of_its_files(
+    content_copy: Path,
+) -> None:
+    """A file that does not read well still claims its slug: its duplicate is said at once."""
+    first = content_copy / "actions/01-echangeons.yaml"
+    edit(first, "duration_months: 25", "duration_months: 25 mois")
+    (content_copy / "actions/10-copie.yaml").write_text(
+        (content_copy / "actions/02-jeunes-entreprendre.yaml").read_text(encoding="utf-8")
+        + "slug: echangeons\n",
+        encoding="utf-8",
+    )
+    (content_copy / "actions/11-autre.yaml").write_text(
+        (content_copy / "actions/09-paniers-paysans.yaml")
+        .read_text(encoding="utf-8")
+        .replace("duration_months: ", "duration_months: -")
+        + "slug: paniers-paysans\n",
+        encoding="utf-8",
+    )
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    assert "actions/01-echangeons.yaml:" in out and "duration_months" in out
+    assert "10-copie.yaml" in out and "also the slug of actions/01-echangeons.yaml" in out
+    assert "11-autre.yaml" in out and "also the slug of actions/09-paniers-paysans.yaml" in out
+    assert out.count("also the slug") == 2, out
 
 
 def test_beneficiaries_need_direct_or_indirect(content_copy: Path) -> None:

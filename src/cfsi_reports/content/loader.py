@@ -73,8 +73,9 @@ def load_content(root: Path) -> Content:
             )
         )
         files = []
-    actions = [a for f in files if (a := _load(base, f, Action, problems)) is not None]
-    actions = _defaults(actions, problems)
+    claims: dict[str, tuple[str, int, bool]] = {}  # files that did not read well: their slug
+    actions = [a for f in files if (a := _load(base, f, Action, problems, claims)) is not None]
+    actions = _defaults(actions, problems, claims)
     for action in actions:
         _check_photo(base, action, problems)
     if programme is not None:
@@ -93,7 +94,15 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _load(base: Path, path: Path, model: type[M], problems: list[Problem]) -> M | None:
+def _load(
+    base: Path,
+    path: Path,
+    model: type[M],
+    problems: list[Problem],
+    claims: dict[str, tuple[str, int, bool]] | None = None,
+) -> M | None:
+    """Read one file; when it does not read well, record in `claims` the slug it still
+    claims, so that a slug given twice is reported with the file's other mistakes."""
     rel = path.relative_to(base).as_posix()
     located = _parse(base, path, rel, problems)
     if located is None:
@@ -106,6 +115,9 @@ def _load(base: Path, path: Path, model: type[M], problems: list[Problem]) -> M 
     obj, found = read(model, located.data)
     if obj is None:
         problems += _explain(rel, located, model, found.mistakes)
+        slug = located.data.get("slug", file_slug(path))
+        if claims is not None and isinstance(slug, str) and SLUG.match(slug):
+            claims[rel] = (slug, located.line_of(("slug",)), "slug" in located.data)
         return None
     obj._file = rel  # type: ignore[attr-defined]
     obj._lines = located.lines  # type: ignore[attr-defined]
@@ -394,11 +406,21 @@ def file_slug(path: Path) -> str:
     return _slugify(match.group(2) if match and match.group(2) else path.stem)
 
 
-def _defaults(actions: list[Action], problems: list[Problem]) -> list[Action]:
-    """Fill slug and order from the file name, then check slugs are unique."""
+def _defaults(
+    actions: list[Action], problems: list[Problem], claims: dict[str, tuple[str, int, bool]]
+) -> list[Action]:
+    """Fill slug and order from the file name, then check slugs are unique (among the files
+    that read well and the slugs the others claim, in the order of the files)."""
     out: list[Action] = []
-    seen: dict[str, Action] = {}
-    for action in actions:
+    seen: dict[str, str] = {}  # slug -> the first file that has it
+    entries = sorted([(a.file, a) for a in actions] + list(claims.items()), key=lambda e: e[0])
+    for file, action in entries:
+        if isinstance(action, tuple):
+            slug, line, given = action
+            if slug in seen:
+                problems.append(_twice(file, line, slug, seen[slug], given))
+            seen.setdefault(slug, file)
+            continue
         match = _PREFIX.match(Path(action.file).stem)
         prefix = int(match.group(1)) if match else None
         updates: dict[str, Any] = {}
@@ -433,28 +455,30 @@ def _defaults(actions: list[Action], problems: list[Problem]) -> list[Action]:
             action = action.replace(**updates)
         other = seen.get(action.key)
         if other is not None:
-            how = (
-                _(
-                    "if this file is a copy, delete its 'slug:' line: the slug then comes from"
-                    " the file name"
-                )
-                if "slug" not in updates
-                else _("rename one of the files")
-            )
             problems.append(
-                Problem(
-                    action.file,
-                    action.line("slug"),
-                    "slug",
-                    _("{slug!r} is also the slug of {other} (slugs must be unique: {how})").format(
-                        slug=action.key, other=other.file, how=how
-                    ),
-                )
+                _twice(file, action.line("slug"), action.key, other, "slug" not in updates)
             )
             continue
-        seen[action.key] = action
+        seen[action.key] = file
         out.append(action)
     return out
+
+
+def _twice(file: str, line: int, slug: str, other: str, given: bool) -> Problem:
+    """The problem of a file whose slug (`given` in it, or from its name) another file has."""
+    how = (
+        _("if this file is a copy, delete its 'slug:' line: the slug then comes from the file name")
+        if given
+        else _("rename one of the files")
+    )
+    return Problem(
+        file,
+        line,
+        "slug",
+        _("{slug!r} is also the slug of {other} (slugs must be unique: {how})").format(
+            slug=slug, other=other, how=how
+        ),
+    )
 
 
 def _check_photo(base: Path, action: Action, problems: list[Problem]) -> None:

@@ -291,6 +291,21 @@ def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> Yaml
                 path_at(text, number),
                 "space",
             )
+    opened = _misquoted(lines, line)
+    if opened is not None:
+        number, quote, after = opened
+        if after is None:
+            message = _(
+                "the text opened with {quote} on this line is never closed: end it with"
+                " {quote} on the same line"
+            ).format(quote=quote)
+        else:
+            inside = _("double it: ''") if quote == "'" else _('write it \\"')
+            message = _(
+                "the text in {quote} quotes ends at the {quote} before {after!r}: to keep a"
+                " {quote} inside, {inside}, or put the text in the other quotes"
+            ).format(quote=quote, after=after, inside=inside)
+        return YamlError(number, message, path_at(text, number), "quote")
     misplaced = _misaligned_key(lines, line, keys)
     if misplaced and (
         "did not find expected key" in message
@@ -347,6 +362,52 @@ def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> Yaml
 # `title:Échangeons`: a field name glued to its value, which YAML reads as one text.
 NO_SPACE = _NO_SPACE = re.compile(r"^( *)(- +)?([A-Za-z_][A-Za-z0-9_]*):(?=[^\s:/])")
 _FIELD_LINE = re.compile(r"^( *)([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:\s|$)")
+
+
+# A value that starts with a quote, after `key: ` or `- `: its quote and the rest of the line.
+_QUOTED = re.compile(r"""^ *(?:- +)*(?:[A-Za-z_][A-Za-z0-9_]* *: +)?(["'])(.*)$""")
+_BLOCK = re.compile(r"(?:^|:|-) +[|>][-+0-9]*(?: +#.*)?$")
+_CLOSES = {'"': re.compile(r'(?<!\\)(?:\\\\)*"'), "'": re.compile(r"'(?!')")}
+
+
+def _misquoted(lines: list[str], line: int) -> tuple[int, str, str | None] | None:
+    """Return the line and quote of a quoted text still open at line `line` (None after
+    it), or closed too early (the words after it), if any.
+
+    YAML lets a quoted text run on over the next lines, so a missing closing quote is
+    reported far below, where the text happens to end (or at the end of the file); a quote
+    inside the text (l'industrie) closes it, and YAML names the words after it.
+    """
+    number, block = 1, -1  # the indentation of a `key: |` whose text lines are skipped
+    while number <= min(line, len(lines)):
+        text = lines[number - 1]
+        indent = len(text) - len(text.lstrip(" "))
+        if block >= 0 and (indent > block or not text.strip()):
+            number += 1
+            continue
+        block = indent if _BLOCK.search(text) else -1
+        found = _QUOTED.match(text)
+        if found is None:
+            number += 1
+            continue
+        quote, rest = found.groups()
+        close = _CLOSES[quote]
+        end = number
+        while (closed := close.search(rest.replace("''", "  ") if quote == "'" else rest)) is None:
+            end += 1
+            if end > min(line, len(lines)):
+                return number, quote, None
+            rest = lines[end - 1]
+            # The next field or list item, where the text would go on: the quote is missing.
+            if len(rest) - len(rest.lstrip(" ")) <= indent and (
+                _FIELD_LINE.match(rest) or rest.lstrip().startswith("- ")
+            ):
+                return number, quote, None
+        after = rest[closed.end() :].strip()
+        if after and not after.startswith(("#", ":")) and end == number:  # not a key
+            return number, quote, after.split()[0]
+        number = end + 1
+    return None
 
 
 def _misaligned_key(
