@@ -332,6 +332,26 @@ def test_an_unreadable_budget_is_an_error_naming_the_field(
     assert (content / "actions/03-banane.yaml").read_bytes() == before
 
 
+def test_an_erased_budget_line_is_named_and_the_grant_is_not_blamed(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    """The funding lines are told apart by their labels, not by their order."""
+    said = "Financement › Budget: the line is missing (put back « Budget : amount »)"
+
+    def blank(document) -> None:
+        budget = next(p for p in paragraphs(document) if p.text.startswith("Budget"))
+        for run in budget.runs:
+            run.text = ""
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", blank)
+    before = (content / "actions/03-banane.yaml").read_bytes()
+    result = cli("import", "--content", content, "--write", sheet)
+    assert result.exit_code == 1
+    assert said in result.output.replace("\u00a0", " ").replace("\u202f", " "), result.output
+    assert "Financement accordé" not in result.output, result.output
+    assert (content / "actions/03-banane.yaml").read_bytes() == before
+
+
 def test_an_edit_that_makes_the_action_invalid_writes_nothing(
     built: Path, content: Path, tmp_path: Path
 ) -> None:
@@ -737,7 +757,7 @@ def test_a_key_fact_value_erased_is_named_by_its_own_label(
         "import", "--content", content, edit(built / "banane.docx", tmp_path / "b.docx", erase)
     )
     assert result.exit_code == 1, result.output
-    assert "Financement › Budget: expected one line, found 0" in result.output
+    assert "Financement › Budget: is empty (write the amount, e.g. 108" in result.output
     assert "Financement accordé" not in result.output
 
 

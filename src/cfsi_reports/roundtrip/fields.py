@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .. import typography as ty
 from ..content.richtext import ListBlock, Para, RichText, Span, parse
 from ..i18n import Locale
 from ..messages import _
@@ -363,7 +364,7 @@ class FieldReader:
         try:
             self.out.values["duration_months"] = tx.whole_number(texts[0], patterns)
         except tx.FigureError as exc:
-            self.out.problems.append(f"{heading}: {exc}")
+            self.out.problems.append(_("{field}: {message}").format(field=heading, message=exc))
 
     def _fact_funding(self, key: str, heading: str, block: Block) -> None:
         self._heading_fixed(heading, block)
@@ -376,7 +377,15 @@ class FieldReader:
         for p, shown in zip(("budget", "granted"), built, strict=True):
             self.out.labels[f"funding.{p}"] = f"{heading} › {shown}"
             self.out.labels[f"funding.{p}_label"] = f"{heading} › {shown}"
-        if len(entries) < 2 or len(entries) > 3:
+        given = [e for e in entries if not tx.same(e[0], loc.label("share_granted"))]
+        if len(given) == len(entries) == 3:  # the share relabelled: still the computed line
+            self.out.notes.append(
+                _(
+                    "{field}: « {label} » is computed from the budget and the grant, never imported"
+                ).format(field=heading, label=given[2][0])
+            )
+            given = given[:2]
+        if not 1 <= len(given) <= 2 or len(entries) - len(given) > 1:
             self.out.problems.append(
                 _(
                     "{field}: expected the lines {labels} and the share, found {m} lines with"
@@ -384,24 +393,44 @@ class FieldReader:
                 ).format(field=heading, labels=", ".join(f"« {b} »" for b in built), m=len(entries))
             )
             return
-        if len(entries) == 3 and not tx.same(entries[2][0], loc.label("share_granted")):
-            self.out.notes.append(
-                _(
-                    "{field}: « {label} » is computed from the budget and the grant, never imported"
-                ).format(field=heading, label=entries[2][0])
-            )
-        for p, shown, (label, values) in zip(("budget", "granted"), built, entries, strict=False):
+        # Each line goes to the figure its label names; a relabelled line to the one left.
+        lines: dict[str, tuple[str, list[str]]] = {}
+        for label, values in given:
+            named = [
+                p
+                for p, shown in zip(("budget", "granted"), built, strict=True)
+                if tx.same(label, shown)
+            ]
+            left = [p for p in ("budget", "granted") if p not in lines]
+            part = named[0] if named and named[0] not in lines else left[0]
+            lines[part] = (label, values)
+        for p, shown in zip(("budget", "granted"), built, strict=True):
             where = f"{heading} › {shown}"
+            if p not in lines:
+                self.out.problems.append(
+                    _("{field}: the line is missing (put back « {label} : amount »)").format(
+                        field=where, label=shown
+                    )
+                )
+                continue
+            label, values = lines[p]
             self.out.values[f"funding.{p}_label"] = (
                 base.get(f"funding.{p}_label") if tx.same(label, shown) else tx.plain(label, loc)
             )
+            if not values:
+                self.out.problems.append(
+                    _("{field}: is empty (write the amount, e.g. {example})").format(
+                        field=where, example=ty.money(Decimal(str(base.get(f"funding.{p}"))), loc)
+                    )
+                )
+                continue
             if len(values) != 1:
                 self._expect_one(where, values)
                 continue
             try:
                 value = tx.amount(values[0])
             except tx.FigureError as exc:
-                self.out.problems.append(f"{where}: {exc}")
+                self.out.problems.append(_("{field}: {message}").format(field=where, message=exc))
                 continue
             built_value = Decimal(str(base.get(f"funding.{p}", "0")))
             self.out.values[f"funding.{p}"] = built_value if value == built_value else value
