@@ -118,7 +118,7 @@ def test_a_quote_never_closed_is_named_where_it_opens(
     """YAML runs a quoted text on over the lines below: the mistake is where it opens."""
     path = content_copy / "actions/03-banane.yaml"
     edit(path, "title: La santé", f"title: {quote}La santé")
-    edit(path, "  - Banana Link\n", "  - Banana Link\n  - \"Banana\" Link\n")
+    edit(path, "  - Banana Link\n", '  - Banana Link\n  - "Banana" Link\n')
     (content_copy / "actions/04-jeunes-ruraux-guinee.yaml").write_text(
         "title: Test\nlead: 'CGT\n", encoding="utf-8"
     )
