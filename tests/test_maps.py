@@ -631,3 +631,37 @@ def test_inset_labels_are_legible_and_rings_explained(seed_pdf: Path, theme: The
     )
     legend = squash(run_tool("pdftotext", "-f", "4", "-l", "4", seed_pdf, "-"))
     assert squash(locale["labels"]["map_ring_legend"]) in legend
+
+
+def test_a_long_sidebar_moves_its_map_under_the_text_rather_than_onto_a_page_alone(
+    theme: Theme, tmp_path: Path
+) -> None:
+    """Thirteen partners: the funding would have gone on to a page of its own (« suite »)
+    although the main column was half empty; the map goes under the main text instead."""
+    partners = [f"Association partenaire numéro {n} pour le développement local" for n in range(13)]
+    root = made.write_content(
+        tmp_path / "content",
+        [made.action("Femmes et territoires", countries=["MA", "EH", "FR"], partners=partners)],
+        PROGRAMME,
+    )
+    path = tmp_path / "print.pdf"
+    path.write_bytes(render_brochure(load_content(root), theme)[0])
+    texts = run_tool("pdftotext", path, "-").split("\f")
+    page = next(n for n, t in enumerate(texts, 1) if "Porteur du projet" in t)
+    assert squash("Part financée") in squash(texts[page - 1])
+    assert not any("(suite)" in t for t in texts)
+    ((x0, y0, _x1, _y1),) = [box for n, box in _map_figures(path) if n == page]
+    left = min(x for w, x, _ in _words(path, page) if w == "Porteur")
+    side = theme.page.sidebar.width_mm * 72 / 25.4
+    assert x0 > left + side, "the map stays in the sidebar"
+    activity = next(
+        float(y)
+        for y, w in re.findall(
+            r'yMax="([\d.]+)">([^<]+)<',
+            run_tool("pdftotext", "-f", str(page), "-l", str(page), "-bbox", path, "-"),
+        )[::-1]
+        if w == "activité."
+    )
+    with pikepdf.open(path) as pdf:
+        height = float(pdf.pages[page - 1].MediaBox[3])
+    assert height - y0 > activity, "the map is under the last activity"

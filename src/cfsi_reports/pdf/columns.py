@@ -160,8 +160,43 @@ class Spread(Flowable):
     def _layout(self, aW: float, aH: float, force: bool) -> tuple[Column, Column]:
         side_w = self.side_width - 2 * self.padding
         main_w = aW - self.side_width - self.gap
-        side = fill(self.side, side_w, aH - self.inset - self.padding, force)
-        main = fill(self.main, main_w, aH - self.inset, force)
+        side_h, main_h = aH - self.inset - self.padding, aH - self.inset
+        side = fill(self.side, side_w, side_h, force)
+        main = fill(self.main, main_w, main_h, force)
+        if side.rest and not main.rest:  # only the sidebar would go on to a page of its own
+            fitted = self._fit_side(side, (side_w, side_h), (main_w, main_h), force)
+            if fitted is not None:
+                return fitted
+        return side, main
+
+    def _fit_side(
+        self,
+        side: Column,
+        side_box: tuple[float, float],
+        main_box: tuple[float, float],
+        force: bool,
+    ) -> tuple[Column, Column] | None:
+        """Fit the sidebar to this page by its map: smaller (`shrink`, down to its least
+        height), else moved under the main column's text when that has the room."""
+        found = next(
+            (f for f, _, _ in side.placed if callable(getattr(_inner(f), "shrink", None))), None
+        )
+        if found is None:
+            return None
+        figure = _inner(found)
+        whole = fill(self.side, side_box[0], 1e9, False).height
+        if figure.shrink(whole - side_box[1]):
+            fitted = fill(self.side, *side_box, force)
+            if not fitted.rest:
+                return fitted, fill(self.main, *main_box, force)
+            figure.shrink(None)  # the gaps between the lines moved: it still does not fit
+        rest = [f for f in self.side if f is not found]
+        before, figure.spaceBefore = getattr(figure, "spaceBefore", 0), self.gap  # the gutter
+        side, main = fill(rest, *side_box, force), fill([*self.main, found], *main_box, force)
+        if side.rest or main.rest:
+            figure.spaceBefore = before
+            return None
+        self.side, self.main = rest, [*self.main, found]
         return side, main
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -214,6 +249,11 @@ class Spread(Flowable):
     def children(self) -> list[Flowable]:
         """Return the content in reading order: sidebar, then main column."""
         return [*self.side, *self.main]
+
+
+def _inner(f: Flowable) -> Any:
+    """Return what a figure wrapper (tagging's TaggedFigure) holds, or the flowable itself."""
+    return getattr(f, "content", f)
 
 
 class KeepHeading(KeepTogether):

@@ -38,8 +38,23 @@ class MapFlowable(Flowable):
             heights,
             name,
         )
+        self._heights = heights  # as the page asked: `shrink` may lower the first
         self.layout: maps.MapLayout | None = None
         self.legend: str | None = None  # what a ring means, in a corner, when there are rings
+
+    def shrink(self, by: float | None) -> bool:
+        """Give up `by` points of height, down to the theme's least; None undoes it."""
+        if by is None:
+            self.heights, self.layout = self._heights, None
+            return True
+        if self.layout is None:
+            return False
+        least = self._heights[1]
+        height = self.layout.height - by / MM
+        if height < least:
+            return False
+        self.heights, self.layout = (height, least), None
+        return True
 
     def measure(self, label: str) -> float:
         """Return the width in mm an inset needs for `label` at its full size."""
