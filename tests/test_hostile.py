@@ -158,7 +158,13 @@ def test_duplicate_keys_are_refused(content_copy: Path) -> None:
     with open(content_copy / ACTION, "a", encoding="utf-8") as handle:
         handle.write("lead: Quelqu'un d'autre\n")
     found = problems(content_copy)
-    assert any("lead: this key appears twice" in p for p in found), found
+    first = next(
+        n
+        for n, line in enumerate((content_copy / ACTION).read_text("utf-8").splitlines(), 1)
+        if line.startswith("lead:")
+    )
+    said = f"lead: this key is given twice: already on line {first}"
+    assert any(said in p for p in found), found
 
 
 def test_characters_the_fonts_lack_are_named_with_file_line_and_field(content_copy: Path) -> None:

@@ -575,7 +575,7 @@ def test_a_document_that_is_not_a_sheet_is_refused(content: Path, tmp_path: Path
     result = cli("import", "--content", content, plain, junk)
     assert result.exit_code == 1
     assert "not a fact sheet built by cfsi-reports" in result.output
-    assert "not a readable Word document" in result.output
+    assert "not a Word document (.docx): was it saved in another format" in result.output
     assert "Traceback" not in result.output
 
 

@@ -320,3 +320,16 @@ def test_a_value_is_quoted_the_language_s_way(content_copy: Path, tmp_path: Path
         said[lang] = done.stdout + done.stderr
     assert "order: '2.5': expected a whole number" in said["C.UTF-8"]
     assert "order: «\u00a02.5\u00a0»\u00a0: un nombre entier est attendu" in said["fr_FR.UTF-8"]
+
+
+def test_an_empty_action_file_is_said_to_be_empty(content_copy: Path) -> None:
+    (content_copy / "actions/10-vide.yaml").write_text("# à remplir\n", encoding="utf-8")
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    assert "actions/10-vide.yaml:1: the file is empty (`cfsi-reports new` writes one" in out
+
+
+def test_new_with_a_title_instead_of_a_slug_suggests_the_slug(content_copy: Path) -> None:
+    code, out = run("new", "Échanges Maroc", "--content", str(content_copy))
+    assert code == 2
+    assert "'Échanges Maroc' is not a valid slug" in out and "e.g. echanges-maroc)" in out

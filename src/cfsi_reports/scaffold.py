@@ -37,11 +37,12 @@ def new_action(
     comes from the file name unless `explicit_slug` (a copied file then keeps working).
     """
     if not SLUG.match(slug) or len(slug) > MAX_SLUG:
+        made = file_slug(Path(slug))[:MAX_SLUG].strip("-")  # « Échanges Maroc »: echanges-maroc
         raise UsageError(
             _(
                 "{slug!r} is not a valid slug (lowercase letters, digits and hyphens,"
-                " e.g. maraichage)"
-            ).format(slug=slug)
+                " e.g. {example})"
+            ).format(slug=slug, example=made if SLUG.match(made) else "maraichage")
         )
     actions = content_dir / "actions"
     if not content_dir.is_dir():

@@ -107,6 +107,12 @@ def _load(
     located = _parse(base, path, rel, problems)
     if located is None:
         return None
+    if located.data is None:
+        how = _("`cfsi-reports new` writes one to fill in") if model is Action else ""
+        problems.append(
+            Problem(rel, 1, "", _("the file is empty{how}").format(how=f" ({how})" if how else ""))
+        )
+        return None
     if not isinstance(located.data, dict):
         problems.append(
             Problem(rel, 1, "", _("expected fields such as 'title: ...' at the top level"))

@@ -240,7 +240,11 @@ def _convert(
             key_line = key_node.start_mark.line + 1
             if key in result:
                 raise YamlError(
-                    key_line, _("this key appears twice in the same mapping"), (*path, key)
+                    key_line,
+                    _(
+                        "this key is given twice: already on line {line} (keep one of the two)"
+                    ).format(line=lines[(*path, key)]),
+                    (*path, key),
                 )
             lines[(*path, key)] = key_line
             result[key] = _convert(value_node, (*path, key), lines, counter, text)

@@ -99,7 +99,11 @@ def open_sheet(path: Any) -> SheetPackage:
                 for rel_id, kind, name in _relationships(read, names, main)
                 if kind.endswith(_IMAGE)
             }
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+    except zipfile.BadZipFile:
+        raise SheetFileError(
+            _("not a Word document (.docx): was it saved in another format, or cut short?")
+        ) from None
+    except (OSError, KeyError) as exc:
         raise SheetFileError(
             _("not a readable Word document ({error})").format(error=exc)
         ) from None
