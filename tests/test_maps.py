@@ -631,6 +631,9 @@ def test_inset_labels_are_legible_and_rings_explained(seed_pdf: Path, theme: The
     )
     legend = squash(run_tool("pdftotext", "-f", "4", "-l", "4", seed_pdf, "-"))
     assert squash(locale["labels"]["map_ring_legend"]) in legend
+    # The cover stays clean (maps.cover.legend is off): the overview says what rings are.
+    cover = squash(run_tool("pdftotext", "-f", "1", "-l", "1", seed_pdf, "-"))
+    assert squash(locale["labels"]["map_ring_legend"]) not in cover
 
 
 def test_a_long_sidebar_moves_its_map_under_the_text_rather_than_onto_a_page_alone(

@@ -332,6 +332,7 @@ class MapInset(Record):
 class MapBox(Record):
     max_height_mm: Positive
     min_height_mm: Positive
+    legend: bool = False  # say in a corner what the rings of small countries are
 
 
 class DocxMap(Record):

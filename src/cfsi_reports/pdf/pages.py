@@ -480,7 +480,7 @@ class Brochure:
         flowable = MapFlowable(
             codes, self.styles, spec, (most, box.min_height_mm), name, self.map_layouts
         )
-        if kind in ("overview", "cover"):  # the rings of the small countries say what they are
+        if box.legend:  # what the rings of the small countries are
             flowable.legend = self.loc.label("map_ring_legend")
         alt = maps.alt_text(codes, self.loc)
         # In a sidebar, the space of its text: the next heading's own space keeps it apart.
