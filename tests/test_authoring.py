@@ -483,3 +483,25 @@ def test_a_french_writer_reads_the_messages_in_french(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     said = done.stderr.replace("\u00a0", " ").replace("\u202f", " ")
     assert "countries: avertissement : aucun pays" in said
+
+
+def test_fix_writes_figures_typed_with_their_unit_as_numbers_and_leaves_ambiguous_ones(
+    tmp_path: Path,
+) -> None:
+    """`24 mois` and `85 000 €` can mean one number; `54.000` (54 or 54 000?) stays to ask."""
+    action = (
+        ACTION.replace("duration_months: 24", "duration_months: 24 mois  # deux ans")
+        .replace("budget: 80000", 'budget: "85\u202f000,50 €"')
+        .replace("granted: 40000", "granted: 40.000")
+    )
+    assert action != ACTION
+    root = content_set(tmp_path, action)
+    path = root / "actions/01-action-1.yaml"
+    months, budget = line_of(path, "duration_months:"), line_of(path, "budget:")
+    code, out = run("fix", "--content", str(root))
+    assert code == 1
+    assert f"wrote the figures on lines {months}, {budget} as numbers alone" in out
+    text = path.read_text(encoding="utf-8")
+    assert "duration_months: 24  # deux ans\n" in text and "budget: 85000.50\n" in text
+    assert "granted: 40.000\n" in text
+    assert "funding.granted: '40.000' is not an amount: it looks like a number with a" in out

@@ -162,7 +162,10 @@ def validate(content_dir: Path | None, theme_file: Path | None, strict: bool) ->
 
 
 @main.command(
-    help=_("Quote texts containing ': ', indent with spaces, space 'key:value'; then validate.")
+    help=_(
+        "Quote texts containing ': ', indent with spaces, space 'key:value', write figures"
+        " typed with their unit as numbers ('24 mois': 24); then validate."
+    )
 )
 @CONTENT
 @THEME
@@ -204,6 +207,14 @@ def fix(
                     "indented lines {lines} with spaces",
                     len(f.tabs),
                 ).format(lines=spans(f.tabs))
+            )
+        if f.figures:
+            done.append(
+                ngettext(
+                    "wrote the figure on line {lines} as a number alone",
+                    "wrote the figures on lines {lines} as numbers alone",
+                    len(f.figures),
+                ).format(lines=spans(f.figures))
             )
         click.echo(f"{f.file}: {'; '.join(done)}")
     if not changed:

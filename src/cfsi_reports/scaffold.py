@@ -9,7 +9,7 @@ from pathlib import Path
 from .content import yamlsafe
 from .content.loader import file_slug
 from .content.model import FIELD_NAMES, MAX_SLUG, SLUG
-from .content.repair import repair
+from .content.repair import figures, repair
 from .errors import UsageError
 from .messages import _, reason
 from .output import write_atomic
@@ -112,10 +112,12 @@ class Fixed:
     quoted: list[int]
     tabs: list[int]
     spaced: list[int]
+    figures: list[int]  # `24 mois`, `85 000 €` written as numbers alone
 
 
 def fix_content(content_dir: Path) -> list[Fixed]:
-    """Quote values with ': ', untab indentation, space `key:value`, in every file, in place."""
+    """Quote values with ': ', untab indentation, space `key:value`, write `24 mois` as 24,
+    in every file, in place."""
     if not content_dir.is_dir():
         raise UsageError(_("content folder {folder} not found").format(folder=content_dir))
     actions = content_dir / "actions"
@@ -130,15 +132,13 @@ def fix_content(content_dir: Path) -> list[Fixed]:
         except (OSError, UnicodeDecodeError):
             continue  # validation names the file and what is wrong with it
         result = repair(text, FIELD_NAMES)
-        if result.text == text:
+        fixed, numbers = figures(result.text)
+        if fixed == text:
             continue
         bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-        write_atomic(path, (bom + result.text).encode("utf-8"))
-        changed.append(
-            Fixed(
-                path.relative_to(content_dir).as_posix(), result.quoted, result.tabs, result.spaced
-            )
-        )
+        write_atomic(path, (bom + fixed).encode("utf-8"))
+        name = path.relative_to(content_dir).as_posix()
+        changed.append(Fixed(name, result.quoted, result.tabs, result.spaced, numbers))
     return changed
 
 

@@ -134,3 +134,42 @@ def _quote_from(lines: list[str], number: int, keys: frozenset[str]) -> int | No
     rebuilt = head + quoted + end_line[cut:] + newline
     lines[first : last + 1] = rebuilt.splitlines(keepends=True)
     return first + 1
+
+
+# `duration_months: 24 mois`, `budget: 85 000 €`: figures with their unit or grouped by
+# spaces, which can mean one number only. `54.000` (54 or 54 000?) is left to the writer.
+_FIGURE_LINE = re.compile(
+    r"^(?P<head>\s*(?P<key>duration_months|budget|granted)[ \t]*:[ \t]*)"
+    r"(?P<value>[^#\r\n]*?)(?P<tail>[ \t]+#.*)?(?P<end>\r?\n?)$"
+)
+_SPACES = "[ \u00a0\u202f\u2009]"
+_MONTHS = re.compile(r"(\d+)" + _SPACES + r"*(?i:mois|months?)")
+_UNIT = re.compile(_SPACES + r"*(?:€|(?i:euros?|eur))$")
+_GROUPED = re.compile(r"\d{1,3}(?:" + _SPACES + r"\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?")
+
+
+def figures(text: str) -> tuple[str, list[int]]:
+    """Write the months and amounts people type with their unit as numbers alone; return
+    the text and the lines changed. Only what can mean one number is changed."""
+    lines = text.splitlines(keepends=True)
+    changed: list[int] = []
+    for number, line in enumerate(lines, 1):
+        found = _FIGURE_LINE.match(line)
+        if found is None:
+            continue
+        value = found["value"].strip()
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1].strip()
+        plain = None
+        if found["key"] == "duration_months":
+            months = _MONTHS.fullmatch(value)
+            plain = months.group(1) if months else None
+        else:
+            bare = _UNIT.sub("", value)
+            grouped = _GROUPED.fullmatch(bare)
+            if grouped and (bare != value or re.search(_SPACES + "|,", bare)):
+                plain = re.sub(_SPACES, "", bare).replace(",", ".")
+        if plain is not None:
+            lines[number - 1] = found["head"] + plain + (found["tail"] or "") + found["end"]
+            changed.append(number)
+    return "".join(lines), changed
