@@ -668,3 +668,56 @@ def test_a_long_sidebar_moves_its_map_under_the_text_rather_than_onto_a_page_alo
     with pikepdf.open(path) as pdf:
         height = float(pdf.pages[page - 1].MediaBox[3])
     assert height - y0 > activity, "the map is under the last activity"
+
+
+LONG_PARTNERS = [
+    "Fédération des Associations de Développement Local de la Région de l'Oriental",
+    "Union Régionale des Coopératives Agricoles et Artisanales de Berkane et Nador",
+    "Centre Régional d'Investissement de la Région de l'Oriental à Oujda",
+    "Réseau des Acteurs de l'Économie Sociale et Solidaire des Hauts-de-France",
+    "Chambre Régionale de l'Économie Sociale et Solidaire des Hauts-de-France",
+    "Association pour le Développement des Initiatives Économiques de Proximité",
+    "Institut Supérieur des Professions Infirmières et Techniques de Santé d'Oujda",
+    "Maison des Jeunes et de la Culture de Lille-Wazemmes et de Roubaix-Centre",
+    "Comité de Jumelage et de Coopération Décentralisée Lille-Oujda-Berkane",
+    "ONG A",
+    "ONG B",
+]
+
+
+@pytest.mark.parametrize(
+    ("partners", "countries"),
+    [
+        ([f"Association partenaire numéro {n} pour le développement local" for n in range(14)],
+         ["MA", "EH", "FR"]),
+        (LONG_PARTNERS, None),
+    ],
+)  # fmt: skip
+def test_a_sidebar_too_long_for_its_page_keeps_its_map_and_its_figures_whole(
+    theme: Theme, tmp_path: Path, partners: list[str], countries: list[str] | None
+) -> None:
+    """Fourteen partners: the map cannot make room, so it stays in the sidebar, drawn at the
+    sidebar's width (a failed attempt to move it once widened it over the text column); the
+    funding goes on whole, « Part financée » never alone."""
+    fields: dict[str, Any] = {
+        "partners": partners,
+        "lead": "Association Marocaine pour le Développement Solidaire de l'Oriental",
+        "locations": ["Oujda (Maroc)", "Berkane (Maroc)", "Lille (France)"],
+        "beneficiaries": {"direct": "120 jeunes", "indirect": "2 000 habitants"},
+    }
+    if countries:
+        fields["countries"] = countries
+    title = "Échanges Maroc : coopération entre jeunes de l'Oriental et des Hauts-de-France"
+    root = made.write_content(tmp_path / "content", [made.action(title, **fields)], PROGRAMME)
+    path = tmp_path / "print.pdf"
+    path.write_bytes(render_brochure(load_content(root), theme)[0])
+    texts = run_tool("pdftotext", path, "-").split("\f")
+    page = next(n for n, t in enumerate(texts, 1) if "Porteur du projet" in t)
+    shares = [n for n, t in enumerate(texts, 1) if "Part financée" in t and n >= page]
+    assert shares == [n for n, t in enumerate(texts, 1) if t.count("Budget :") and n >= page]
+    assert any("(suite)" in t for t in texts)
+    side = theme.page.sidebar
+    width = (side.width_mm - 2 * side.padding_mm) * 72 / 25.4
+    for n, (x0, _y0, x1, _y1) in _map_figures(path):
+        if n >= page:  # as wide as the sidebar's text, not the main column's
+            assert abs((x1 - x0) - width) < 0.5, (n, x0, x1, width)

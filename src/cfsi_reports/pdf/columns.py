@@ -167,6 +167,7 @@ class Spread(Flowable):
             fitted = self._fit_side(side, (side_w, side_h), (main_w, main_h), force)
             if fitted is not None:
                 return fitted
+            side = fill(self.side, side_w, side_h, force)  # the map measured as it was again
         return side, main
 
     def _fit_side(

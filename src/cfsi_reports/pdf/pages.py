@@ -638,9 +638,15 @@ class Brochure:
 
     def _sidebar(self, a: ActionView) -> list[Any]:
         out: list[Any] = []
+        whole = self.theme.page.sidebar.figure_facts
         for fact in a.facts:
             out.append(self.make.para(fact.heading, "sidebar_heading", "H2"))
-            out += self._entries(fact)
+            entries = self._entries(fact)
+            # A fact of figures goes to a page whole (« Part financée » never alone); in a
+            # list, the last line never goes to the next page alone.
+            for entry in entries[:-1] if fact.key in whole else entries[-2:-1]:
+                entry.keepWithNext = 1
+            out += entries
             if fact.key == "locations":
                 out += self._map(a.codes, "action")
         return out
