@@ -118,16 +118,29 @@ def test_a_quote_never_closed_is_named_where_it_opens(
     """YAML runs a quoted text on over the lines below: the mistake is where it opens."""
     path = content_copy / "actions/03-banane.yaml"
     edit(path, "title: La santé", f"title: {quote}La santé")
-    edit(path, "  - Banana Link\n", '  - Banana Link\n  - "Banana" Link\n')
+    edit(path, "  - Banana Link\n", '  - Banana Link\n  - "Banana Link : UK"\n')
+    edit(path, "granted: 66440", "granted: 66440 euros")
     (content_copy / "actions/04-jeunes-ruraux-guinee.yaml").write_text(
         "title: Test\nlead: 'CGT\n", encoding="utf-8"
     )
+    edit(content_copy / "actions/05-formation-insertion-tchad.yaml", "[TD, FR]", '["TD, FR]')
     code, out = run("validate", "--content", str(content_copy))
     assert code == 1
     line = line_of(path, "title:")
     assert f"actions/03-banane.yaml:{line}: title: {said}" in out, out
+    # The quote mended to read on: the file's other mistakes are said in the same run.
+    assert f"actions/03-banane.yaml:{line_of(path, 'granted:')}: funding.granted:" in out, out
     assert "actions/04-jeunes-ruraux-guinee.yaml:2: lead: the text opened with '" in out, out
+    assert "actions/05-formation-insertion-tchad.yaml:4: countries: the text opened with" in out
     assert "YAML syntax error" not in out
+    # `fix` mends what it says it does; the quote in brackets stays to the writer.
+    code, out = run("fix", "--content", str(content_copy))
+    assert "mended the quotes of the text on line 2" in out, out
+    mended = path.read_text(encoding="utf-8").splitlines()[line - 1]
+    assert mended in (
+        'title: "La santé et la sécurité au travail dans l\'industrie de la banane"',
+    ), mended
+    assert "(`cfsi-reports fix` does it)" not in out.split("countries:")[1].split("\n")[0]
 
 
 def test_every_broken_file_is_reported_in_one_run(content_copy: Path) -> None:

@@ -208,6 +208,14 @@ def fix(
                     len(f.tabs),
                 ).format(lines=spans(f.tabs))
             )
+        if f.requoted:
+            done.append(
+                ngettext(
+                    "mended the quotes of the text on line {lines}",
+                    "mended the quotes of the texts on lines {lines}",
+                    len(f.requoted),
+                ).format(lines=spans(f.requoted))
+            )
         if f.figures:
             done.append(
                 ngettext(

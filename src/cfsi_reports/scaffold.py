@@ -113,6 +113,7 @@ class Fixed:
     tabs: list[int]
     spaced: list[int]
     figures: list[int]  # `24 mois`, `85 000 €` written as numbers alone
+    requoted: list[int]  # `title: "Mon titre` closed, `'L'école'` in double quotes
 
 
 def fix_content(content_dir: Path) -> list[Fixed]:
@@ -138,7 +139,8 @@ def fix_content(content_dir: Path) -> list[Fixed]:
         bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
         write_atomic(path, (bom + fixed).encode("utf-8"))
         name = path.relative_to(content_dir).as_posix()
-        changed.append(Fixed(name, result.quoted, result.tabs, result.spaced, numbers))
+        requoted = [exc.line for exc in result.requoted]
+        changed.append(Fixed(name, result.quoted, result.tabs, result.spaced, numbers, requoted))
     return changed
 
 

@@ -213,6 +213,8 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
                 _("`cfsi-reports fix` adds it"),
             )
         )
+    for exc in fixed.requoted:
+        problems.append(Problem(rel, exc.line, field_name(exc.path), exc.message))
     if fixed.error is not None:
         exc = fixed.error
         problems.append(Problem(rel, exc.line, field_name(exc.path), exc.message))

@@ -30,12 +30,14 @@ class Repaired:
     quoted: list[int] = field(default_factory=list)  # first line of each value put in quotes
     tabs: list[int] = field(default_factory=list)  # lines whose indentation held tabs
     spaced: list[int] = field(default_factory=list)  # `title:Échangeons` lines, now spaced
+    requoted: list[yamlsafe.YamlError] = field(default_factory=list)  # `title: "Mon titre`
     located: yamlsafe.Located | None = None
     error: yamlsafe.YamlError | None = None
 
 
 def repair(text: str, keys: frozenset[str] = frozenset()) -> Repaired:
-    """Quote the values YAML cannot read because of ': ', untab the indentation, parse."""
+    """Quote the values YAML cannot read because of ': ', untab the indentation, close a
+    quote left open, parse."""
     lines = text.splitlines(keepends=True)
     out = Repaired(text)
     for number, line in enumerate(lines, 1):
@@ -59,6 +61,13 @@ def repair(text: str, keys: frozenset[str] = frozenset()) -> Repaired:
                 out.spaced.append(exc.line)
                 out.text = "".join(lines)
                 continue
+            if exc.kind == "quote" and budget >= 0:
+                mended = yamlsafe.requote(lines[exc.line - 1])
+                if mended is not None:  # reported, mended here to read the rest of the file
+                    lines[exc.line - 1] = mended
+                    out.requoted.append(exc)
+                    out.text = "".join(lines)
+                    continue
             if exc.kind != "colon" or budget < 0:
                 out.error = exc
                 return out

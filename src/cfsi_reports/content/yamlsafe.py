@@ -303,12 +303,18 @@ def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> Yaml
                 "the text opened with {quote} on this line is never closed: end it with"
                 " {quote} on the same line"
             ).format(quote=quote)
-        else:
+        elif after[0].isalnum():  # l'école: an apostrophe inside a word
             inside = _("double it: ''") if quote == "'" else _('write it \\"')
             message = _(
                 "the text in {quote} quotes ends at the {quote} before {after!r}: to keep a"
                 " {quote} inside, {inside}, or put the text in the other quotes"
-            ).format(quote=quote, after=after, inside=inside)
+            ).format(quote=quote, after=after.split()[0], inside=inside)
+        else:
+            message = _(
+                "words follow the closing {quote} ({after!r}): put them inside the quotes"
+            ).format(quote=quote, after=after.strip())
+        if requote(lines[number - 1]) is not None:
+            message += " (" + _("`cfsi-reports fix` does it") + ")"
         return YamlError(number, message, path_at(text, number), "quote")
     misplaced = _misaligned_key(lines, line, keys)
     if misplaced and (
@@ -371,6 +377,7 @@ _FIELD_LINE = re.compile(r"^( *)([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:\s|$)")
 # A value that starts with a quote, after `key: ` or `- `: its quote and the rest of the line.
 _QUOTED = re.compile(r"""^ *(?:- +)*(?:[A-Za-z_][A-Za-z0-9_]* *: +)?(["'])(.*)$""")
 _BLOCK = re.compile(r"(?:^|:|-) +[|>][-+0-9]*(?: +#.*)?$")
+_FLOW_QUOTE = re.compile(r"""[\[{,][ \t]*(?:[A-Za-z_][A-Za-z0-9_]*[ \t]*:[ \t]*)?(["'])""")
 _CLOSES = {'"': re.compile(r'(?<!\\)(?:\\\\)*"'), "'": re.compile(r"'(?!')")}
 
 
@@ -392,6 +399,11 @@ def _misquoted(lines: list[str], line: int) -> tuple[int, str, str | None] | Non
         block = indent if _BLOCK.search(text) else -1
         found = _QUOTED.match(text)
         if found is None:
+            flow = next(
+                (m for m in _FLOW_QUOTE.finditer(text) if m[1] not in text[m.end() :]), None
+            )
+            if flow is not None:  # ["SN] or {name: "Lyon}: never closed inside the brackets
+                return number, flow[1], None
             number += 1
             continue
         quote, rest = found.groups()
@@ -407,11 +419,35 @@ def _misquoted(lines: list[str], line: int) -> tuple[int, str, str | None] | Non
                 _FIELD_LINE.match(rest) or rest.lstrip().startswith("- ")
             ):
                 return number, quote, None
-        after = rest[closed.end() :].strip()
-        if after and not after.startswith(("#", ":")) and end == number:  # not a key
-            return number, quote, after.split()[0]
+        after = rest[closed.end() :].rstrip()
+        if after.strip() and not after.lstrip().startswith(("#", ":")) and end == number:
+            return number, quote, after  # (a ':' after it: a key in quotes)
         number = end + 1
     return None
+
+
+def requote(line: str) -> str | None:
+    """Return `line` with its quoted value mended as its message says: closed at the end of
+    the line, or put in the other quotes when a quote inside a word closed it; None when
+    there is no such mending (words after the closing quote, a value in brackets)."""
+    found = _QUOTED.match(line)
+    if found is None:
+        return None
+    quote, rest = found.groups()
+    body = rest.rstrip("\r\n")
+    head, newline = line[: found.start(2) - 1], line[len(line.rstrip("\r\n")) :]
+    closed = _CLOSES[quote].search(body.replace("''", "  ") if quote == "'" else body)
+    if closed is None:
+        return head + quote + body.rstrip() + quote + newline
+    if not body[closed.end() : closed.end() + 1].isalnum():
+        return None
+    inner = body.rstrip().removesuffix(quote)
+    if quote == "'":
+        inner = inner.replace("''", "'")
+    other = "'" if quote == '"' else '"'
+    if other == '"' and ('"' in inner or "\\" in inner):
+        return None
+    return head + other + inner.replace("'", "''" if other == "'" else "'") + other + newline
 
 
 def _misaligned_key(
