@@ -368,6 +368,27 @@ def test_an_edit_that_makes_the_action_invalid_writes_nothing(
     assert (content / "actions/03-banane.yaml").read_bytes() == before
 
 
+def test_a_dry_run_says_what_write_would_refuse(built: Path, content: Path, tmp_path: Path) -> None:
+    """A budget edited under the grant: the dry run fails as --write would, naming the field
+    by its label in the sheet, even the one the sheet did not edit."""
+
+    def too_little(document) -> None:
+        budget = next(p for p in paragraphs(document) if p.text.startswith("Budget"))
+        budget.runs[-1].text = "20 000 €"
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", too_little)
+    before = (content / "actions/03-banane.yaml").read_bytes()
+    for write in ([], ["--write"]):
+        result = cli("import", "--content", content, *write, sheet)
+        assert result.exit_code == 1, result.output
+        assert "Financement › Financement accordé: 66 440 € exceeds the budget" in (
+            result.output.replace("\u00a0", " ").replace("\u202f", " ")
+        ), result.output
+        assert "funding.granted" not in result.output
+        assert "dry run" not in result.output
+    assert (content / "actions/03-banane.yaml").read_bytes() == before
+
+
 # --- three-way merge -----------------------------------------------------------------
 
 

@@ -178,9 +178,9 @@ def _import_one(
     if reading.problems:
         return
     _merge(result, fields, snap["values"], base_values(action), reading.values, locale, options)
-    if result.failed or not result.changes or not options.write:
+    if result.failed or not result.changes:
         return
-    _write(result, content, theme, action, fields)
+    _write(result, content, theme, action, fields, options.write)
 
 
 # --- merge ---------------------------------------------------------------------------
@@ -233,8 +233,15 @@ def _equal(a: Any, b: Any, kind: str) -> bool:
 
 
 def _write(
-    result: SheetResult, content: Content, theme: Theme, action: Action, fields: FieldReader
+    result: SheetResult,
+    content: Content,
+    theme: Theme,
+    action: Action,
+    fields: FieldReader,
+    write: bool,
 ) -> None:
+    """Change the action's file in place, checked as `validate` would; a dry run (not
+    `write`) checks the same and writes nothing, so it says what --write would refuse."""
     path = content.root / action.file
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -253,8 +260,9 @@ def _write(
     if problems:
         result.problems.extend(problems)
         return
-    write_atomic(path, new_text.encode("utf-8"))
-    result.written = True
+    if write:
+        write_atomic(path, new_text.encode("utf-8"))
+        result.written = True
 
 
 def _yaml_value(change: Change) -> Any:
@@ -284,7 +292,7 @@ def _validate(
         for path in sorted(changes, key=len, reverse=True):
             if dotted.startswith(path) or path.startswith(dotted):
                 return fields.label(path)
-        return field_name(loc)
+        return fields.label(dotted) if dotted in KINDS else field_name(loc)
 
     try:
         located = yamlsafe.parse(text)
