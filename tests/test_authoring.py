@@ -240,6 +240,12 @@ def test_cents_and_durations_as_written(tmp_path: Path) -> None:
     assert "'1.000' is not a whole number of months: it looks like a number with a thousands" in out
     fine = content_set(tmp_path / "b", ACTION.replace("granted: 40000", "granted: 40000.50"))
     assert run("validate", "--content", str(fine))[0] == 0
+    # Months are whole: 24,5 is not told to become 24.5, which would be refused in turn.
+    half = content_set(
+        tmp_path / "c", ACTION.replace("duration_months: 24", "duration_months: 24,5 mois")
+    )
+    code, out = run("validate", "--content", str(half))
+    assert "'24,5 mois': expected a whole number of months, e.g. 24" in out, out
 
 
 def test_warnings_are_printed_and_fail_only_with_strict(tmp_path: Path) -> None:

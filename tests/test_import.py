@@ -368,6 +368,21 @@ def test_an_edit_that_makes_the_action_invalid_writes_nothing(
     assert (content / "actions/03-banane.yaml").read_bytes() == before
 
 
+def test_a_funding_line_whose_label_was_deleted_is_named_not_guessed(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    def unlabel(document) -> None:
+        budget = next(p for p in paragraphs(document) if p.text.startswith("Budget"))
+        set_text(budget, "99 000 €")
+
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", unlabel)
+    result = cli("import", "--content", content, sheet)
+    assert result.exit_code == 1, result.output
+    assert "Financement: the label is missing before « 99 000 € » (put back « Budget : »)" in (
+        result.output.replace("\u00a0", " ").replace("\u202f", " ")
+    ), result.output
+
+
 def test_a_dry_run_says_what_write_would_refuse(built: Path, content: Path, tmp_path: Path) -> None:
     """A budget edited under the grant: the dry run fails as --write would, naming the field
     by its label in the sheet, even the one the sheet did not edit."""

@@ -200,7 +200,7 @@ def _months(value: Any) -> Any:
     if re.fullmatch(r"\d+", text):
         return int(text)
     mistake = _figure_mistake(text)
-    if mistake:
+    if mistake and not re.search(r"\d[.,]\d{1,2}\D*$", text):  # 24,5 mois: not a decimal to write
         raise ValueError(
             _("{given!r} is not a whole number of months: {mistake}").format(
                 given=text, mistake=mistake

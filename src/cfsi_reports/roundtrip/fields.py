@@ -15,7 +15,7 @@ from typing import Any
 from .. import typography as ty
 from ..content.richtext import ListBlock, Para, RichText, Span, parse
 from ..i18n import Locale
-from ..messages import _
+from ..messages import _, ngettext
 from ..present import Presenter
 from . import text as tx
 from .reader import Block, Line, Picture, SheetText
@@ -387,12 +387,30 @@ class FieldReader:
             given = given[:2]
         if not 1 <= len(given) <= 2 or len(entries) - len(given) > 1:
             self.out.problems.append(
-                _(
+                ngettext(
+                    "{field}: expected the lines {labels} and the share, found {m} line with"
+                    " a label",
                     "{field}: expected the lines {labels} and the share, found {m} lines with"
-                    " a label"
+                    " a label",
+                    len(entries),
                 ).format(field=heading, labels=", ".join(f"« {b} »" for b in built), m=len(entries))
             )
             return
+        # A line whose label was deleted reads as a label that is an amount: say so, never
+        # guess which figure it is.
+        for label, values in given:
+            if not values and tx.is_amount(label):
+                named = {p for p, b in zip(("budget", "granted"), built, strict=True)
+                         if any(tx.same(e[0], b) for e in given)}  # fmt: skip
+                lost = [b for p, b in zip(("budget", "granted"), built, strict=True)
+                        if p not in named]  # fmt: skip
+                missing = _("{field}: the label is missing before « {value} » (put back {labels})")
+                self.out.problems.append(
+                    missing.format(
+                        field=heading, value=label, labels=", ".join(f"« {b} : »" for b in lost)
+                    )
+                )
+                return
         # Each line goes to the figure its label names; a relabelled line to the one left.
         lines: dict[str, tuple[str, list[str]]] = {}
         for label, values in given:

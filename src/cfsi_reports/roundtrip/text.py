@@ -67,6 +67,15 @@ class FigureError(ValueError):
     """A figure that cannot be read without guessing."""
 
 
+def is_amount(text: str) -> bool:
+    """Return True if `text` reads as an amount (a line whose label was deleted, say)."""
+    try:
+        amount(text)
+    except FigureError:
+        return False
+    return True
+
+
 def amount(text: str) -> Decimal:
     """Read an amount in euros as French people type it: `99 000 €`, `99 000,50 €`, `99000`."""
     shown = " ".join(text.split())
