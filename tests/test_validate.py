@@ -187,6 +187,25 @@ def test_a_slug_given_twice_is_reported_with_the_other_mistakes_of_its_files(
     assert out.count("also the slug") == 2, out
 
 
+def test_a_key_given_twice_leaves_the_file_s_other_mistakes_said(content_copy: Path) -> None:
+    """The second `lead:` is refused, the first read on: the slug given twice, the amount
+    and the duration of the same file are said in the same run."""
+    copy = content_copy / "actions/10-copie.yaml"
+    copy.write_text(
+        (content_copy / "actions/01-echangeons.yaml")
+        .read_text(encoding="utf-8")
+        .replace("duration_months: 25", "duration_months: -1")
+        + "lead: Quelqu'un d'autre\nslug: echangeons\n",
+        encoding="utf-8",
+    )
+    code, out = run("validate", "--content", str(content_copy))
+    assert code == 1
+    lead = line_of(copy, "lead: Quelqu")
+    assert f"actions/10-copie.yaml:{lead}: lead: this key is given twice: already on line" in out
+    assert "actions/10-copie.yaml:" in out and "duration_months" in out
+    assert "also the slug of actions/01-echangeons.yaml" in out, out
+
+
 def test_beneficiaries_need_direct_or_indirect(content_copy: Path) -> None:
     path = content_copy / "actions/04-jeunes-ruraux-guinee.yaml"
     text = path.read_text(encoding="utf-8")

@@ -213,7 +213,7 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
                 _("`cfsi-reports fix` adds it"),
             )
         )
-    for exc in fixed.requoted:
+    for exc in [*fixed.requoted, *(fixed.located.twice if fixed.located else ())]:
         problems.append(Problem(rel, exc.line, field_name(exc.path), exc.message))
     if fixed.error is not None:
         exc = fixed.error

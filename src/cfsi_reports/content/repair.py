@@ -49,7 +49,7 @@ def repair(text: str, keys: frozenset[str] = frozenset()) -> Repaired:
     budget = MAX_PARSED_BYTES
     while True:
         try:
-            out.located = yamlsafe.parse(out.text, keys)
+            out.located = yamlsafe.parse(out.text, keys, twice=True)
             return out
         except yamlsafe.YamlError as exc:
             budget -= len(out.text)

@@ -63,6 +63,7 @@ class Located:
 
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
+    twice: list[YamlError] = field(default_factory=list)  # keys given twice, when asked
 
     def line_of(self, path: Path) -> int:
         """Return the line of `path`, or of its nearest ancestor that exists."""
@@ -106,12 +107,15 @@ def bad_character(text: str) -> str | None:
     return None
 
 
-def parse(text: str, keys: frozenset[str] = frozenset(), *, trusted: bool = False) -> Located:
+def parse(
+    text: str, keys: frozenset[str] = frozenset(), *, trusted: bool = False, twice: bool = False
+) -> Located:
     """Parse one YAML document from `text`; raise YamlError on any problem.
 
     `keys` are the field names of the content files: a syntax error on a line that
     starts with one of them is named as an indentation mistake. `trusted` text (the
-    package's own files) skips the scan that guards against hostile ones.
+    package's own files) skips the scan that guards against hostile ones. With `twice`,
+    keys given twice are listed in `Located.twice` (their second value left out) instead.
     """
     if not trusted:
         _prescan(text, keys)
@@ -126,7 +130,7 @@ def parse(text: str, keys: frozenset[str] = frozenset(), *, trusted: bool = Fals
         return out
     out.lines[()] = node.start_mark.line + 1
     counter = [0]
-    out.data = _convert(node, (), out.lines, counter, text)
+    out.data = _convert(node, (), out.lines, counter, text, out.twice if twice else None)
     return out
 
 
@@ -217,8 +221,15 @@ def _one_line_pair(node: yaml.MappingNode, text: str) -> str | None:
 
 
 def _convert(
-    node: yaml.Node, path: Path, lines: dict[Path, int], counter: list[int], text: str
+    node: yaml.Node,
+    path: Path,
+    lines: dict[Path, int],
+    counter: list[int],
+    text: str,
+    twice: list[YamlError] | None = None,
 ) -> Any:
+    """Return the data of `node`; a key given twice is raised, or with `twice` recorded
+    there and its second value left out (the rest of the file is then still read)."""
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise YamlError(node.start_mark.line + 1, _too_many())
@@ -239,15 +250,19 @@ def _convert(
             key = str(key_node.value)
             key_line = key_node.start_mark.line + 1
             if key in result:
-                raise YamlError(
+                mistake = YamlError(
                     key_line,
                     _(
                         "this key is given twice: already on line {line} (keep one of the two)"
                     ).format(line=lines[(*path, key)]),
                     (*path, key),
                 )
+                if twice is None:
+                    raise mistake
+                twice.append(mistake)
+                continue
             lines[(*path, key)] = key_line
-            result[key] = _convert(value_node, (*path, key), lines, counter, text)
+            result[key] = _convert(value_node, (*path, key), lines, counter, text, twice)
             lines[(*path, key)] = key_line
         source = _one_line_pair(node, text)
         if source is not None:
@@ -259,7 +274,7 @@ def _convert(
         items = []
         for index, item in enumerate(node.value):
             lines[(*path, index)] = item.start_mark.line + 1
-            items.append(_convert(item, (*path, index), lines, counter, text))
+            items.append(_convert(item, (*path, index), lines, counter, text, twice))
         return items
     value = str(node.value)
     if node.tag == _CORE + "null" and _NULL.match(value):  # plain `~`, `null` or nothing
