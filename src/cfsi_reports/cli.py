@@ -486,6 +486,7 @@ class _Progress:
         self.bar: Any = None
         self.count = 0
         self.todo = 0
+        self.continued = False  # the second build of `watch`: the others were just written
 
     def hooks(self):
         from .build import Progress
@@ -496,7 +497,7 @@ class _Progress:
         self.todo, self.count = todo, 0
         if self.quiet or todo == 0:
             return
-        if total > todo:
+        if total > todo and not self.continued:
             click.echo(
                 ngettext(
                     "{todo} of {total} document to build, the others are current",
@@ -658,7 +659,9 @@ def _preview_then_print(options: Any, quiet: bool) -> Any:
     if "pdf" not in options.formats:
         return first
     # The same content again: its warnings were shown by the first build.
-    second = run(dataclasses.replace(options, warn=None), _Progress(quiet).hooks())
+    later = _Progress(quiet)
+    later.continued = bool(first.written)
+    second = run(dataclasses.replace(options, warn=None), later.hooks())
     written = first.written + second.written
     names = {d.name for d in written}
     return Summary(
