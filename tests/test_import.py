@@ -487,6 +487,27 @@ def test_a_sheet_of_another_programme_with_the_same_slug_is_refused(
     assert "Banana Link Europe" in load_content(content).action("banane").partners
 
 
+def test_a_sheet_of_another_project_with_the_same_programme_title_is_refused(
+    content: Path, tmp_path: Path
+) -> None:
+    """Two projects made by `init` keep its programme title: the action's own values tell
+    them apart (title, lead, partners, places, figures all different)."""
+    other = Path(shutil.copytree(content, tmp_path / "other"))
+    (other / "actions/03-banane.yaml").write_text(
+        (content / "actions/01-echangeons.yaml").read_text(encoding="utf-8") + "slug: banane\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    made = cli("build", "--content", other, "--output", out, "--format", "docx", "-j", "1")
+    assert made.exit_code == 0, made.output
+    target = content / "actions/03-banane.yaml"
+    before = target.read_bytes()
+    result = cli("import", "--content", content, "--write", out / "fact-sheets/banane.docx")
+    assert result.exit_code == 1, result.output
+    assert "the sheet seems to be of another project" in result.output
+    assert target.read_bytes() == before
+
+
 # --- tracked changes and comments ----------------------------------------------------
 
 

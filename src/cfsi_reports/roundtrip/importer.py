@@ -151,6 +151,18 @@ def _import_one(
             ).format(title=title, programme=made_for, slug=slug, here=action.title)
         )
         return
+    built, now = snap["values"], base_values(action)
+    if sum(built.get(k) == now.get(k) for k in _IDENTITY) <= 1:
+        # Title, lead, partners, places and figures all different: the same slug in another
+        # project (two made by `init` share the programme's default title).
+        result.problems.append(
+            _(
+                "the sheet seems to be of another project: it was built for {title!r}, whose"
+                " lead, partners and figures are not those of '{slug}' here ({here!r}); import"
+                " it in its own project's folder"
+            ).format(title=title, slug=slug, here=action.title)
+        )
+        return
     result.file = action.file
     fields = FieldReader(locale, snap)
     labels = {"before": _("before the title"), "place": fields.label("regions"),
@@ -181,6 +193,12 @@ def _import_one(
     if result.failed or not result.changes:
         return
     _write(result, content, theme, action, fields, options.write)
+
+
+# The fields that say which action a sheet is of: a sheet sharing at most one of them with
+# the action of its slug is of another project.
+_IDENTITY = ("title", "lead", "partners", "locations", "duration_months", "funding.budget",
+             "funding.granted")  # fmt: skip
 
 
 # --- merge ---------------------------------------------------------------------------
