@@ -404,6 +404,32 @@ def test_a_dry_run_says_what_write_would_refuse(built: Path, content: Path, tmp_
     assert (content / "actions/03-banane.yaml").read_bytes() == before
 
 
+def test_a_dry_run_of_several_sheets_sees_the_edits_of_the_earlier_ones(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    """Two sheets of one action: the budget lowered in one, the grant raised in the other.
+    --write refuses the second against the first; the dry run says the same."""
+
+    def budget(document) -> None:
+        line = next(p for p in paragraphs(document) if p.text.startswith("Budget"))
+        line.runs[-1].text = "68 000 €"
+
+    def grant(document) -> None:
+        line = next(p for p in paragraphs(document) if p.text.startswith("Financement acc"))
+        line.runs[-1].text = "70 000 €"
+
+    a = edit(built / "banane.docx", tmp_path / "a.docx", budget)
+    b = edit(built / "banane.docx", tmp_path / "b.docx", grant)
+    before = (content / "actions/03-banane.yaml").read_bytes()
+    dry = cli("import", "--content", content, a, b)
+    assert dry.exit_code == 1, dry.output
+    said = "70 000 € exceeds the budget of 68 000 €"
+    assert said in dry.output.replace("\u00a0", " ").replace("\u202f", " "), dry.output
+    assert (content / "actions/03-banane.yaml").read_bytes() == before
+    wet = cli("import", "--content", content, "--write", a, b)
+    assert wet.exit_code == 1 and said in wet.output.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 # --- three-way merge -----------------------------------------------------------------
 
 

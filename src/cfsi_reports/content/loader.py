@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,14 +31,18 @@ M = TypeVar("M", bound=Record)
 _PREFIX = re.compile(r"^(\d+)[-_. ]*(.*)$")
 
 
-def load_content(root: Path) -> Content:
-    """Load and validate `root`; raise ContentError listing every problem."""
+def load_content(root: Path, overrides: Mapping[str, str] | None = None) -> Content:
+    """Load and validate `root`; raise ContentError listing every problem.
+
+    `overrides` gives the text of some files (by their path in `root`) instead of what is
+    on disk: `import` without --write checks each sheet against the edits before it."""
     root = Path(root)
     if not root.is_dir():
         raise ContentError([Problem(str(root), 0, "", _("content folder not found"))])
     base = root.resolve()
     problems: list[Problem] = []
-    programme = _load(base, base / "programme.yaml", Programme, problems)
+    overrides = overrides or {}
+    programme = _load(base, base / "programme.yaml", Programme, problems, None, overrides)
 
     actions_dir = base / "actions"
     files = (
@@ -74,7 +79,8 @@ def load_content(root: Path) -> Content:
         )
         files = []
     claims: dict[str, tuple[str, int, bool]] = {}  # files that did not read well: their slug
-    actions = [a for f in files if (a := _load(base, f, Action, problems, claims)) is not None]
+    loaded = (_load(base, f, Action, problems, claims, overrides) for f in files)
+    actions = [a for a in loaded if a is not None]
     actions = _defaults(actions, problems, claims)
     for action in actions:
         _check_photo(base, action, problems)
@@ -100,11 +106,12 @@ def _load(
     model: type[M],
     problems: list[Problem],
     claims: dict[str, tuple[str, int, bool]] | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> M | None:
     """Read one file; when it does not read well, record in `claims` the slug it still
     claims, so that a slug given twice is reported with the file's other mistakes."""
     rel = path.relative_to(base).as_posix()
-    located = _parse(base, path, rel, problems)
+    located = _parse(base, path, rel, problems, overrides or {})
     if located is None:
         return None
     if located.data is None:
@@ -130,7 +137,11 @@ def _load(
     return obj
 
 
-def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsafe.Located | None:
+def _parse(
+    base: Path, path: Path, rel: str, problems: list[Problem], overrides: Mapping[str, str]
+) -> yamlsafe.Located | None:
+    if rel in overrides:
+        return _check_text(rel, overrides[rel], problems)
     if not path.exists():
         problems.append(Problem(rel, 0, "", _("file not found")))
         return None
@@ -176,6 +187,10 @@ def _parse(base: Path, path: Path, rel: str, problems: list[Problem]) -> yamlsaf
             )
         )
         return None
+    return _check_text(rel, text, problems)
+
+
+def _check_text(rel: str, text: str, problems: list[Problem]) -> yamlsafe.Located | None:
     fixed = repair(text, FIELD_NAMES)
     if fixed.tabs:
         problems.append(

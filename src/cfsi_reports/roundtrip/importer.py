@@ -72,6 +72,7 @@ class SheetResult:
     comments: list[tuple[str, str, str]] = field(default_factory=list)  # field, author, text
     accepted: int = 0  # paragraphs whose tracked changes were accepted
     written: bool = False
+    drafted: bool = False  # a dry run's edits that --write would write
 
     @property
     def failed(self) -> bool:
@@ -90,22 +91,29 @@ class ImportOptions:
 def import_sheets(
     sheets: list[Path], content: Content, theme: Theme, options: ImportOptions
 ) -> list[SheetResult]:
-    """Import each sheet in turn (a later sheet sees what an earlier one wrote)."""
+    """Import each sheet in turn (a later sheet sees what an earlier one wrote; without
+    --write, what it would have written: the dry run fails where --write would)."""
+    from ..content import load_content
+
     locale = theme.locale(content.programme.language)
     results = []
+    drafts: dict[str, str] = {}  # the dry run's files as --write would have left them
     for sheet in sheets:
         result = SheetResult(Path(sheet))
-        _import_one(result, content, theme, locale, options)
+        _import_one(result, content, theme, locale, options, drafts)
         results.append(result)
-        if result.written:
-            from ..content import load_content
-
-            content = load_content(content.root)
+        if result.written or result.drafted:
+            content = load_content(content.root, drafts)
     return results
 
 
 def _import_one(
-    result: SheetResult, content: Content, theme: Theme, locale: Locale, options: ImportOptions
+    result: SheetResult,
+    content: Content,
+    theme: Theme,
+    locale: Locale,
+    options: ImportOptions,
+    drafts: dict[str, str],
 ) -> None:
     try:
         package = open_sheet(result.sheet)
@@ -192,7 +200,7 @@ def _import_one(
     _merge(result, fields, snap["values"], base_values(action), reading.values, locale, options)
     if result.failed or not result.changes:
         return
-    _write(result, content, theme, action, fields, options.write)
+    _write(result, content, theme, action, fields, None if options.write else drafts)
 
 
 # The fields that say which action a sheet is of: a sheet sharing at most one of them with
@@ -256,13 +264,13 @@ def _write(
     theme: Theme,
     action: Action,
     fields: FieldReader,
-    write: bool,
+    drafts: dict[str, str] | None,
 ) -> None:
-    """Change the action's file in place, checked as `validate` would; a dry run (not
-    `write`) checks the same and writes nothing, so it says what --write would refuse."""
+    """Change the action's file in place, checked as `validate` would; a dry run keeps the
+    new text in `drafts` instead, so it says what --write would refuse."""
     path = content.root / action.file
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = (drafts or {}).get(action.file) or path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         result.problems.append(_("{file}: cannot be read ({error})").format(file=path, error=exc))
         return
@@ -278,9 +286,12 @@ def _write(
     if problems:
         result.problems.extend(problems)
         return
-    if write:
+    if drafts is None:
         write_atomic(path, new_text.encode("utf-8"))
         result.written = True
+    else:
+        drafts[action.file] = new_text
+        result.drafted = True
 
 
 def _yaml_value(change: Change) -> Any:
