@@ -511,3 +511,31 @@ def test_fix_writes_figures_typed_with_their_unit_as_numbers_and_leaves_ambiguou
     assert "duration_months: 24  # deux ans\n" in text and "budget: 85000.50\n" in text
     assert "granted: 40.000\n" in text
     assert "funding.granted: '40.000' is not an amount: it looks like a number with a" in out
+
+
+def test_fix_mends_quotes_around_comments_and_over_several_lines(tmp_path: Path) -> None:
+    """The comment after a value stays a comment; a text over two lines is closed where it
+    ends; nothing else in the file moves."""
+    action = (
+        ACTION.replace('title: "Ateliers d\'échanges"', "title: 'L'école des jeunes' # provisoire")
+        .replace("  - Mairie de Bamako\n", '  - "Mairie de Bamako   # la mairie\n')
+        .replace("lead: Banana Link", 'lead: "Banana Link\n  Europe')
+    )
+    root = content_set(tmp_path, action)
+    path = root / "actions/01-action-1.yaml"
+    lead = line_of(path, 'lead: "Banana')
+    code, out = run("validate", "--content", str(root))
+    assert code == 1
+    assert f':{lead}: lead: the text opened with " on this line is never closed: end it' in out
+    assert f"where it ends, on line {lead + 1}" in out
+    before = path.read_text(encoding="utf-8").splitlines()
+    code, out = run("fix", "--content", str(root))
+    assert code == 0, out
+    after = path.read_text(encoding="utf-8").splitlines()
+    changed = {n for n, (a, b) in enumerate(zip(before, after, strict=True), 1) if a != b}
+    assert changed == {2, lead + 1, line_of(path, "Mairie")}
+    assert 'title: "L\'école des jeunes" # provisoire' in after
+    assert '  - "Mairie de Bamako"   # la mairie' in after
+    assert '  Europe"' in after
+    data = load_content(root).action("action-1")
+    assert data.title == "L'école des jeunes" and "Mairie de Bamako" in data.partners

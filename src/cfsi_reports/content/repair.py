@@ -62,9 +62,9 @@ def repair(text: str, keys: frozenset[str] = frozenset()) -> Repaired:
                 out.text = "".join(lines)
                 continue
             if exc.kind == "quote" and budget >= 0:
-                mended = yamlsafe.requote(lines[exc.line - 1])
+                mended = yamlsafe.requote(lines, exc.line)
                 if mended is not None:  # reported, mended here to read the rest of the file
-                    lines[exc.line - 1] = mended
+                    lines[mended[0] - 1] = mended[1]
                     out.requoted.append(exc)
                     out.text = "".join(lines)
                     continue

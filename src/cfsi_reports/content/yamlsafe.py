@@ -313,7 +313,13 @@ def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> Yaml
     opened = _misquoted(lines, line)
     if opened is not None:
         number, quote, after = opened
-        if after is None:
+        end = _text_end(lines, number) if after is None else number
+        if after is None and end > number:  # a text over several lines
+            message = _(
+                "the text opened with {quote} on this line is never closed: end it with"
+                " {quote} where it ends, on line {end}"
+            ).format(quote=quote, end=end)
+        elif after is None:
             message = _(
                 "the text opened with {quote} on this line is never closed: end it with"
                 " {quote} on the same line"
@@ -323,12 +329,12 @@ def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> Yaml
             message = _(
                 "the text in {quote} quotes ends at the {quote} before {after!r}: to keep a"
                 " {quote} inside, {inside}, or put the text in the other quotes"
-            ).format(quote=quote, after=after.split()[0], inside=inside)
+            ).format(quote=quote, after=after.split()[0].rstrip(quote), inside=inside)
         else:
             message = _(
                 "words follow the closing {quote} ({after!r}): put them inside the quotes"
             ).format(quote=quote, after=after.strip())
-        if requote(lines[number - 1]) is not None:
+        if requote(lines, number) is not None:
             message += " (" + _("`cfsi-reports fix` does it") + ")"
         return YamlError(number, message, path_at(text, number), "quote")
     misplaced = _misaligned_key(lines, line, keys)
@@ -441,28 +447,56 @@ def _misquoted(lines: list[str], line: int) -> tuple[int, str, str | None] | Non
     return None
 
 
-def requote(line: str) -> str | None:
-    """Return `line` with its quoted value mended as its message says: closed at the end of
-    the line, or put in the other quotes when a quote inside a word closed it; None when
+def requote(lines: list[str], number: int) -> tuple[int, str] | None:
+    """Return the line to change and its new text, to mend the quoted value that starts on
+    line `number` as its message says: closed where the text ends (its last line, before a
+    comment), or put in the other quotes when a quote inside a word closed it; None when
     there is no such mending (words after the closing quote, a value in brackets)."""
+    line = lines[number - 1]
     found = _QUOTED.match(line)
     if found is None:
         return None
     quote, rest = found.groups()
     body = rest.rstrip("\r\n")
-    head, newline = line[: found.start(2) - 1], line[len(line.rstrip("\r\n")) :]
+    head = line[: found.start(2) - 1]
     closed = _CLOSES[quote].search(body.replace("''", "  ") if quote == "'" else body)
     if closed is None:
-        return head + quote + body.rstrip() + quote + newline
+        last = _text_end(lines, number)
+        end = lines[last - 1]
+        text = end.rstrip("\r\n")
+        note = _TRAILING_NOTE.search(text)
+        cut = note.start() if note else len(text.rstrip())
+        return last, text[:cut].rstrip() + quote + text[cut:] + end[len(text) :]
     if not body[closed.end() : closed.end() + 1].isalnum():
         return None
-    inner = body.rstrip().removesuffix(quote)
+    last_quote = re.match(r"(.*)" + quote + r"([ \t]+#.*)?$", body)
+    inner, note = (last_quote[1], last_quote[2] or "") if last_quote else (body.rstrip(), "")
     if quote == "'":
         inner = inner.replace("''", "'")
     other = "'" if quote == '"' else '"'
     if other == '"' and ('"' in inner or "\\" in inner):
         return None
-    return head + other + inner.replace("'", "''" if other == "'" else "'") + other + newline
+    inner = inner.replace("'", "''") if other == "'" else inner
+    return number, head + other + inner + other + note + line[len(line.rstrip("\r\n")) :]
+
+
+# A comment after a value: at least one space, then #.
+_TRAILING_NOTE = re.compile(r"[ \t]+#.*$")
+
+
+def _text_end(lines: list[str], number: int) -> int:
+    """Return the last line of the text that starts on line `number`: the lines after it
+    indented more than it, up to the next field, item or blank line."""
+    indent = len(lines[number - 1]) - len(lines[number - 1].lstrip(" "))
+    last = number
+    for index in range(number, len(lines)):
+        text = lines[index]
+        if not text.strip() or len(text) - len(text.lstrip(" ")) <= indent:
+            break
+        if _FIELD_LINE.match(text) or text.lstrip().startswith("- "):
+            break
+        last = index + 1
+    return last
 
 
 def _misaligned_key(
