@@ -539,3 +539,11 @@ def test_fix_mends_quotes_around_comments_and_over_several_lines(tmp_path: Path)
     assert '  Europe"' in after
     data = load_content(root).action("action-1")
     assert data.title == "L'école des jeunes" and "Mairie de Bamako" in data.partners
+
+
+def test_a_single_glued_field_is_named_by_its_own_name(tmp_path: Path) -> None:
+    root = content_set(tmp_path, ACTION.replace("lead: Banana Link", "lead:Banana Link"))
+    lead = line_of(root / "actions/01-action-1.yaml", "lead:")
+    code, out = run("validate", "--content", str(root))
+    assert code == 1
+    assert f"actions/01-action-1.yaml:{lead}: lead: a space is missing" in out, out

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
@@ -519,10 +520,12 @@ def test_a_sheet_of_another_project_with_the_same_programme_title_is_refused(
     """Two projects made by `init` keep its programme title: the action's own values tell
     them apart (title, lead, partners, places, figures all different)."""
     other = Path(shutil.copytree(content, tmp_path / "other"))
-    (other / "actions/03-banane.yaml").write_text(
-        (content / "actions/01-echangeons.yaml").read_text(encoding="utf-8") + "slug: banane\n",
-        encoding="utf-8",
-    )
+    # Another action, but the same lead and places as banane: still another project's.
+    banane = yaml.safe_load((content / "actions/03-banane.yaml").read_text(encoding="utf-8"))
+    mine = yaml.safe_load((content / "actions/01-echangeons.yaml").read_text(encoding="utf-8"))
+    mine.update(lead=banane["lead"], locations=banane["locations"])
+    text = yaml.safe_dump(mine, allow_unicode=True, sort_keys=False)
+    (other / "actions/03-banane.yaml").write_text(text + "slug: banane\n", encoding="utf-8")
     out = tmp_path / "out"
     made = cli("build", "--content", other, "--output", out, "--format", "docx", "-j", "1")
     assert made.exit_code == 0, made.output

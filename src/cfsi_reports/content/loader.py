@@ -196,7 +196,7 @@ def _check_text(rel: str, text: str, problems: list[Problem]) -> yamlsafe.Locate
         problems.append(
             _on_lines(
                 rel,
-                text,
+                fixed.text,
                 fixed.tabs,
                 _("indented with tabs: tabs cannot indent YAML, use spaces"),
                 _("`cfsi-reports fix` replaces them"),
@@ -206,7 +206,7 @@ def _check_text(rel: str, text: str, problems: list[Problem]) -> yamlsafe.Locate
         problems.append(
             _on_lines(
                 rel,
-                text,
+                fixed.text,
                 fixed.quoted,
                 _(
                     "a text containing ': ' must be put in quotes for YAML,"
@@ -219,7 +219,7 @@ def _check_text(rel: str, text: str, problems: list[Problem]) -> yamlsafe.Locate
         problems.append(
             _on_lines(
                 rel,
-                text,
+                fixed.text,
                 fixed.spaced,
                 _(
                     "a space is missing between a field name and its value,"

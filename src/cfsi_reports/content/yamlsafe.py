@@ -307,7 +307,8 @@ def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> Yaml
                     "a space is missing after '{key}:' (write '{key}: {value}';"
                     " `cfsi-reports fix` adds it)"
                 ).format(key=glued.group(3), value=glued_line[glued.end() :].strip()),
-                path_at(text, number),
+                # YAML did not read it as a field: its name is the one glued to the value.
+                (*(path_at(text, number)[:-1] if glued.group(1) else ()), glued.group(3)),
                 "space",
             )
     opened = _misquoted(lines, line)

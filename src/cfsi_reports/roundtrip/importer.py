@@ -160,9 +160,12 @@ def _import_one(
         )
         return
     built, now = snap["values"], base_values(action)
-    if sum(built.get(k) == now.get(k) for k in _IDENTITY) <= 1:
-        # Title, lead, partners, places and figures all different: the same slug in another
-        # project (two made by `init` share the programme's default title).
+    compared = [k for k in now if built.get(k) is not None or now[k] is not None]
+    if 3 * sum(built.get(k) == now.get(k) for k in compared) <= len(compared):
+        # At most a third of its values are the action's (title, lead, partners, places,
+        # figures, texts): the same slug in another project (two made by `init` share the
+        # programme's default title). A sheet edited since, or an action rewritten in part,
+        # keeps more than that.
         result.problems.append(
             _(
                 "the sheet seems to be of another project: it was built for {title!r}, whose"
@@ -201,12 +204,6 @@ def _import_one(
     if result.failed or not result.changes:
         return
     _write(result, content, theme, action, fields, None if options.write else drafts)
-
-
-# The fields that say which action a sheet is of: a sheet sharing at most one of them with
-# the action of its slug is of another project.
-_IDENTITY = ("title", "lead", "partners", "locations", "duration_months", "funding.budget",
-             "funding.granted")  # fmt: skip
 
 
 # --- merge ---------------------------------------------------------------------------
