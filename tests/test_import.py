@@ -537,6 +537,29 @@ def test_a_sheet_of_another_project_with_the_same_programme_title_is_refused(
     assert target.read_bytes() == before
 
 
+def test_a_sheet_of_an_action_much_rewritten_since_still_imports(
+    built: Path, content: Path, tmp_path: Path
+) -> None:
+    """Title, beneficiaries, duration, figures, project and results rewritten in the YAML
+    since the sheet was built: the same partners say it is the same action."""
+    path = content / "actions/03-banane.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(
+        title="Une autre santé au travail",
+        regions="Amérique centrale",
+        beneficiaries={"direct": "10 000 travailleurs"},
+        duration_months=36,
+        funding={"budget": 200000, "granted": 100000},
+        project="Un autre projet.",
+        expected_results=["Un autre résultat."],
+    )
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    sheet = edit(built / "banane.docx", tmp_path / "b.docx", rename_partner)
+    result = cli("import", "--content", content, "--write", sheet)
+    assert "another project" not in result.output, result.output
+    assert "Banana Link Europe" in load_content(content).action("banane").partners
+
+
 # --- tracked changes and comments ----------------------------------------------------
 
 

@@ -161,15 +161,16 @@ def _import_one(
         return
     built, now = snap["values"], base_values(action)
     compared = [k for k in now if built.get(k) is not None or now[k] is not None]
-    if 3 * sum(built.get(k) == now.get(k) for k in compared) <= len(compared):
-        # At most a third of its values are the action's (title, lead, partners, places,
-        # figures, texts): the same slug in another project (two made by `init` share the
-        # programme's default title). A sheet edited since, or an action rewritten in part,
-        # keeps more than that.
+    alike = sum(built.get(k) == now.get(k) for k in compared)
+    if built.get("partners") != now["partners"] and 3 * alike <= len(compared):
+        # Other partners, and at most a third of its values the action's (title, lead,
+        # places, figures, texts): the same slug in another project (two made by `init`
+        # share the programme's default title). An action rewritten since in part keeps
+        # more than that, or its partners.
         result.problems.append(
             _(
                 "the sheet seems to be of another project: it was built for {title!r}, whose"
-                " lead, partners and figures are not those of '{slug}' here ({here!r}); import"
+                " partners and most values are not those of '{slug}' here ({here!r}); import"
                 " it in its own project's folder"
             ).format(title=title, slug=slug, here=action.title)
         )
