@@ -547,3 +547,35 @@ def test_a_single_glued_field_is_named_by_its_own_name(tmp_path: Path) -> None:
     code, out = run("validate", "--content", str(root))
     assert code == 1
     assert f"actions/01-action-1.yaml:{lead}: lead: a space is missing" in out, out
+
+
+@pytest.mark.parametrize(
+    ("typed", "mended"),
+    [
+        # A comment after the text stays a comment, even with quotes inside it.
+        ("lead: 'Réseau d'entraide  # porteur", "lead: \"Réseau d'entraide\"  # porteur"),
+        ('lead: "Atelier : échanges  # le "grand" titre',
+         'lead: "Atelier : échanges"  # le "grand" titre'),
+        # « #2 » is text, not a comment.
+        ('lead: "Jardins #2 de Thiès', 'lead: "Jardins #2 de Thiès"'),
+        # Closed a line too late, over the next field: the stray quote goes.
+        ('lead: "Jardins de Thiès\nregions: Sénégal / France"',
+         'lead: "Jardins de Thiès"\nregions: Sénégal / France'),
+        # Two paragraphs: closed after the second.
+        ('lead: "Un projet\n  qui continue.\n\n  Second paragraphe.',
+         'lead: "Un projet\n  qui continue.\n\n  Second paragraphe."'),
+        # Where the text ends is a guess: left to the writer.
+        ("lead: 'L'école' des champs", "lead: 'L'école' des champs"),
+    ],
+)  # fmt: skip
+def test_fix_mends_a_quote_only_where_its_meaning_is_sure(
+    tmp_path: Path, typed: str, mended: str
+) -> None:
+    root = content_set(tmp_path, ACTION.replace("lead: Banana Link", typed))
+    path = root / "actions/01-action-1.yaml"
+    code, out = run("validate", "--content", str(root))
+    assert code == 1 and ": lead: " in out, out
+    run("fix", "--content", str(root))
+    assert path.read_text(encoding="utf-8") == ACTION.replace("lead: Banana Link", mended)
+    if typed != mended:
+        assert run("validate", "--content", str(root))[0] == 0

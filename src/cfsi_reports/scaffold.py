@@ -139,8 +139,9 @@ def fix_content(content_dir: Path) -> list[Fixed]:
         bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
         write_atomic(path, (bom + fixed).encode("utf-8"))
         name = path.relative_to(content_dir).as_posix()
-        requoted = [exc.line for exc in result.requoted]
-        changed.append(Fixed(name, result.quoted, result.tabs, result.spaced, numbers, requoted))
+        changed.append(
+            Fixed(name, result.quoted, result.tabs, result.spaced, numbers, result.mended)
+        )
     return changed
 
 

@@ -31,6 +31,7 @@ class Repaired:
     tabs: list[int] = field(default_factory=list)  # lines whose indentation held tabs
     spaced: list[int] = field(default_factory=list)  # `title:Échangeons` lines, now spaced
     requoted: list[yamlsafe.YamlError] = field(default_factory=list)  # `title: "Mon titre`
+    mended: list[int] = field(default_factory=list)  # the lines those quotes were mended on
     located: yamlsafe.Located | None = None
     error: yamlsafe.YamlError | None = None
 
@@ -64,8 +65,10 @@ def repair(text: str, keys: frozenset[str] = frozenset()) -> Repaired:
             if exc.kind == "quote" and budget >= 0:
                 mended = yamlsafe.requote(lines, exc.line)
                 if mended is not None:  # reported, mended here to read the rest of the file
-                    lines[mended[0] - 1] = mended[1]
+                    for number, text in mended:
+                        lines[number - 1] = text
                     out.requoted.append(exc)
+                    out.mended += [number for number, _ in mended]
                     out.text = "".join(lines)
                     continue
             if exc.kind != "colon" or budget < 0:

@@ -281,10 +281,32 @@ def _convert(
         return None
     if not node.style and node.end_mark.line > node.start_mark.line:
         _joined_item(node, text, path)
+    if node.style in ("'", '"') and node.end_mark.line > node.start_mark.line:
+        _run_on(node, text, path)
     bad = bad_character(value)
     if bad:
         raise YamlError(line, f"contains the character {bad}, which documents cannot hold", path)
     return value
+
+
+def _run_on(node: yaml.ScalarNode, text: str, path: Path) -> None:
+    """Refuse a quoted text that runs on over the next field: its quote was closed a line
+    too late (`title: "Jardins` then `regions: Sénégal"` is one title for YAML)."""
+    lines = text.splitlines()
+    first = lines[node.start_mark.line]
+    indent = len(first) - len(first.lstrip(" "))
+    for number in range(node.start_mark.line + 2, node.end_mark.line + 2):
+        later = lines[number - 1] if number <= len(lines) else ""
+        field = _FIELD_LINE.match(later)
+        if field and len(later) - len(later.lstrip(" ")) <= indent:
+            message = _(
+                "the text opened with {quote} on this line runs on over the field"
+                " '{key}:' on line {line}: close it on this line, and take away the"
+                " {quote} that ends line {end}"
+            ).format(quote=node.style, key=field.group(2), line=number, end=node.end_mark.line + 1)
+            if requote(lines, node.start_mark.line + 1) is not None:
+                message += " (" + _("`cfsi-reports fix` does it") + ")"
+            raise YamlError(node.start_mark.line + 1, message, path, "quote")
 
 
 def _located(exc: yaml.MarkedYAMLError, text: str, keys: frozenset[str]) -> YamlError:
@@ -443,58 +465,78 @@ def _misquoted(lines: list[str], line: int) -> tuple[int, str, str | None] | Non
                 return number, quote, None
         after = rest[closed.end() :].rstrip()
         if after.strip() and not after.lstrip().startswith(("#", ":")) and end == number:
+            note = _NOTE.search(rest)
+            if note and note.start() < closed.start():  # `"Atelier  # le "grand" titre`
+                return number, quote, None  # never closed before its comment
             return number, quote, after  # (a ':' after it: a key in quotes)
         number = end + 1
     return None
 
 
-def requote(lines: list[str], number: int) -> tuple[int, str] | None:
-    """Return the line to change and its new text, to mend the quoted value that starts on
-    line `number` as its message says: closed where the text ends (its last line, before a
-    comment), or put in the other quotes when a quote inside a word closed it; None when
-    there is no such mending (words after the closing quote, a value in brackets)."""
+def requote(lines: list[str], number: int) -> list[tuple[int, str]] | None:
+    """Return the lines to change and their new text, to mend the quoted value that starts
+    on line `number` as its message says: closed where the text ends (its last line, before
+    a comment; a quote that ended the next field instead goes), or put in the other quotes
+    when a quote inside it closed it (l'école); None when the mending would be a guess
+    (words after the closing quote, a value in brackets)."""
     line = lines[number - 1]
     found = _QUOTED.match(line)
     if found is None:
         return None
-    quote, rest = found.groups()
-    body = rest.rstrip("\r\n")
+    quote = found.group(1)
     head = line[: found.start(2) - 1]
-    closed = _CLOSES[quote].search(body.replace("''", "  ") if quote == "'" else body)
-    if closed is None:
-        last = _text_end(lines, number)
-        end = lines[last - 1]
-        text = end.rstrip("\r\n")
-        note = _TRAILING_NOTE.search(text)
-        cut = note.start() if note else len(text.rstrip())
-        return last, text[:cut].rstrip() + quote + text[cut:] + end[len(text) :]
-    if not body[closed.end() : closed.end() + 1].isalnum():
-        return None
-    last_quote = re.match(r"(.*)" + quote + r"([ \t]+#.*)?$", body)
-    inner, note = (last_quote[1], last_quote[2] or "") if last_quote else (body.rstrip(), "")
+    text = line[found.start(2) :].rstrip("\r\n")
+    newline = line[len(line.rstrip("\r\n")) :]
+    value, tail = _split_note(text)
+    if _CLOSES[quote].search(value.replace("''", "  ") if quote == "'" else value) is None:
+        last = number if tail else _text_end(lines, number)
+        if last > number:  # a text over several lines: closed on its last one
+            end = lines[last - 1].rstrip("\r\n")
+            value, tail = _split_note(end)
+            return [(last, value.rstrip() + quote + tail + lines[last - 1][len(end) :])]
+        mended = [(number, head + quote + value.rstrip() + quote + tail + newline)]
+        later = lines[number] if number < len(lines) else ""
+        body = later.rstrip("\r\n")
+        if _FIELD_LINE.match(later) and body.endswith(quote) and quote not in body[:-1]:
+            # It ran on over the next field (`regions: Sénégal"`): that quote goes.
+            mended.append((number + 1, body[:-1].rstrip() + later[len(body) :]))
+        return mended
+    inner = value.rstrip()
+    inner = inner[:-1] if inner.endswith(quote) else inner
     if quote == "'":
         inner = inner.replace("''", "'")
-    other = "'" if quote == '"' else '"'
-    if other == '"' and ('"' in inner or "\\" in inner):
-        return None
-    inner = inner.replace("'", "''") if other == "'" else inner
-    return number, head + other + inner + other + note + line[len(line.rstrip("\r\n")) :]
+        # Only apostrophes inside words (l'école): another ' is where the text ends, a guess.
+        if any(not (0 < i < len(inner) - 1 and inner[i - 1].isalnum() and inner[i + 1].isalnum())
+               for i, c in enumerate(inner) if c == "'"):  # fmt: skip
+            return None
+        if '"' in inner or "\\" in inner:
+            return None
+        mended_value = '"' + inner + '"'
+    else:
+        mended_value = "'" + inner.replace("'", "''") + "'"
+    return [(number, head + mended_value + tail + newline)]
 
 
-# A comment after a value: at least one space, then #.
-_TRAILING_NOTE = re.compile(r"[ \t]+#.*$")
+def _split_note(text: str) -> tuple[str, str]:
+    """Split a line's text from the comment after it, if any."""
+    note = _NOTE.search(text)
+    return (text[: note.start()], text[note.start() :]) if note else (text, "")
+
+
+# A comment after a value: a space, then # and a space (« #2 » is text).
+_NOTE = re.compile(r"[ \t]+#(?=[ \t]|$).*$")
 
 
 def _text_end(lines: list[str], number: int) -> int:
     """Return the last line of the text that starts on line `number`: the lines after it
-    indented more than it, up to the next field, item or blank line."""
+    indented more than it (blank lines between paragraphs included)."""
     indent = len(lines[number - 1]) - len(lines[number - 1].lstrip(" "))
     last = number
     for index in range(number, len(lines)):
         text = lines[index]
-        if not text.strip() or len(text) - len(text.lstrip(" ")) <= indent:
-            break
-        if _FIELD_LINE.match(text) or text.lstrip().startswith("- "):
+        if not text.strip():
+            continue
+        if len(text) - len(text.lstrip(" ")) <= indent:
             break
         last = index + 1
     return last
