@@ -183,47 +183,24 @@ def fix(
     except CfsiError as exc:
         _fail(exc)
     for f in changed:
-        done = []
-        if f.quoted:
-            done.append(
-                ngettext(
-                    "put in quotes the text on line {lines}",
-                    "put in quotes the texts on lines {lines}",
-                    len(f.quoted),
-                ).format(lines=spans(f.quoted))
-            )
-        if f.spaced:
-            done.append(
-                ngettext(
-                    "added the space after the field name on line {lines}",
-                    "added the space after the field names on lines {lines}",
-                    len(f.spaced),
-                ).format(lines=spans(f.spaced))
-            )
-        if f.tabs:
-            done.append(
-                ngettext(
-                    "indented line {lines} with spaces",
-                    "indented lines {lines} with spaces",
-                    len(f.tabs),
-                ).format(lines=spans(f.tabs))
-            )
-        if f.requoted:
-            done.append(
-                ngettext(
-                    "mended the quotes of the text on line {lines}",
-                    "mended the quotes of the texts on lines {lines}",
-                    len(f.requoted),
-                ).format(lines=spans(f.requoted))
-            )
-        if f.figures:
-            done.append(
-                ngettext(
-                    "wrote the figure on line {lines} as a number alone",
-                    "wrote the figures on lines {lines} as numbers alone",
-                    len(f.figures),
-                ).format(lines=spans(f.figures))
-            )
+        # What was done, on which lines: each message says its own plural.
+        said = (
+            (f.quoted, lambda n: ngettext(
+                "put in quotes the text on line {lines}",
+                "put in quotes the texts on lines {lines}", n)),
+            (f.spaced, lambda n: ngettext(
+                "added the space after the field name on line {lines}",
+                "added the space after the field names on lines {lines}", n)),
+            (f.tabs, lambda n: ngettext(
+                "indented line {lines} with spaces", "indented lines {lines} with spaces", n)),
+            (f.requoted, lambda n: ngettext(
+                "mended the quotes of the text on line {lines}",
+                "mended the quotes of the texts on lines {lines}", n)),
+            (f.figures, lambda n: ngettext(
+                "wrote the figure on line {lines} as a number alone",
+                "wrote the figures on lines {lines} as numbers alone", n)),
+        )  # fmt: skip
+        done = [say(len(lines)).format(lines=spans(lines)) for lines, say in said if lines]
         click.echo(f"{f.file}: {'; '.join(done)}")
     if not changed:
         click.echo(_("{folder}: nothing to fix").format(folder=folder))
