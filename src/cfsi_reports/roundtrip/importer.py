@@ -148,32 +148,10 @@ def _import_one(
             ).format(slug=slug, file=snap.get("file"), root=content.root)
         )
         return
-    made_for, title = snap.get("programme"), snap["values"].get("title")
-    if isinstance(made_for, str) and made_for != content.programme.title and title != action.title:
-        # Both the programme and the action's title differ: a sheet of another project whose
-        # action has the same slug, not this action renamed (its edits would overwrite it).
-        result.problems.append(
-            _(
-                "the sheet is of another programme: it was built for {title!r} of {programme!r};"
-                " here '{slug}' is {here!r} (import it in its own project's folder)"
-            ).format(title=title, programme=made_for, slug=slug, here=action.title)
-        )
-        return
-    built, now = snap["values"], base_values(action)
-    compared = [k for k in now if built.get(k) is not None or now[k] is not None]
-    alike = sum(built.get(k) == now.get(k) for k in compared)
-    if built.get("partners") != now["partners"] and 3 * alike <= len(compared):
-        # Other partners, and at most a third of its values the action's (title, lead,
-        # places, figures, texts): the same slug in another project (two made by `init`
-        # share the programme's default title). An action rewritten since in part keeps
-        # more than that, or its partners.
-        result.problems.append(
-            _(
-                "the sheet seems to be of another project: it was built for {title!r}, whose"
-                " partners and most values are not those of '{slug}' here ({here!r}); import"
-                " it in its own project's folder"
-            ).format(title=title, slug=slug, here=action.title)
-        )
+    now = base_values(action)
+    foreign = _other_project(snap, content, action, now)
+    if foreign is not None:  # its edits would overwrite this action's
+        result.problems.append(foreign)
         return
     result.file = action.file
     fields = FieldReader(locale, snap)
@@ -201,10 +179,38 @@ def _import_one(
     result.problems.extend(reading.problems)
     if reading.problems:
         return
-    _merge(result, fields, snap["values"], base_values(action), reading.values, locale, options)
+    _merge(result, fields, snap["values"], now, reading.values, locale, options)
     if result.failed or not result.changes:
         return
     _write(result, content, theme, action, fields, None if options.write else drafts)
+
+
+def _other_project(
+    snap: dict[str, Any], content: Content, action: Action, now: dict[str, Any]
+) -> str | None:
+    """Say why a sheet is of another project whose action has the same slug, or None.
+
+    Both its programme's title and its action's differ (not this action renamed); or other
+    partners, and at most a third of its values the action's (title, lead, places, figures,
+    texts): two projects made by `init` share the programme's default title, while an action
+    rewritten since in part keeps more than that, or its partners.
+    """
+    built, made_for, title = snap["values"], snap.get("programme"), snap["values"].get("title")
+    slug, here = action.key, action.title
+    if isinstance(made_for, str) and made_for != content.programme.title and title != here:
+        return _(
+            "the sheet is of another programme: it was built for {title!r} of {programme!r};"
+            " here '{slug}' is {here!r} (import it in its own project's folder)"
+        ).format(title=title, programme=made_for, slug=slug, here=here)
+    compared = [k for k in now if built.get(k) is not None or now[k] is not None]
+    alike = sum(built.get(k) == now.get(k) for k in compared)
+    if built.get("partners") != now["partners"] and 3 * alike <= len(compared):
+        return _(
+            "the sheet seems to be of another project: it was built for {title!r}, whose"
+            " partners and most values are not those of '{slug}' here ({here!r}); import"
+            " it in its own project's folder"
+        ).format(title=title, slug=slug, here=here)
+    return None
 
 
 # --- merge ---------------------------------------------------------------------------
